@@ -1,0 +1,62 @@
+"""Straatwerk: the street outreach worker's app, its CJG handoffs and the pilot evaluation."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def secret_key(instance_path):
+    """Read the secret key from instance/, generating it (readable by the owner only) on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then instance/config.py (or test_config), then every capability."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "straatwerk.sqlite"),
+        # Idle timeout per role in seconds: a worker's round should not mean logging in at every spot.
+        IDLE_TIMEOUT={"worker": 2 * 3600, "cjg": 1800, "manager": 1800, "admin": 1800},
+        SESSION_ABSOLUTE_SECONDS=12 * 3600,  # One shift.
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="straatwerk",
+        HTTPS=False,  # True in production behind an HTTPS reverse proxy (see README).
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if app.config["HTTPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto so the audit log has real IPs.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+        app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
+                          SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
+
+    from . import access, admin, auth, db, demo, errors, home
+    db.init_app(app)
+    access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
+    csrf.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    home.init_app(app)
+    app.register_blueprint(admin.bp)
+    app.cli.add_command(demo.seed_demo_command)
+    return app

@@ -1,0 +1,102 @@
+"""Roles and the server-side permission check that every request passes (deny by default)."""
+import time
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+ROLES = {
+    "worker": "Straathoekwerker",
+    "cjg": "CJG-medewerker",
+    "manager": "Beleid / management",
+    "admin": "Beheerder",
+}
+PUBLIC = "public"
+
+
+def allow(*roles):
+    """Mark a view as open to the given roles; a view without a mark is refused to everyone."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(view):
+        """Attach the allowed roles to the view function."""
+        view.allowed_roles = frozenset(roles)
+        return view
+    return mark
+
+
+def public(view):
+    """Mark a view as reachable without logging in (the login page)."""
+    view.allowed_roles = PUBLIC
+    return view
+
+
+def allowed_roles(endpoint):
+    """The roles allowed on an endpoint, PUBLIC, or an empty set when nothing was declared."""
+    if endpoint == "static":
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "allowed_roles", frozenset())
+
+
+def safe_next(target):
+    """Return target only when it is a path on this site, so ?next= cannot send anyone elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 33 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def session_expired():
+    """True when the role's idle timeout or the absolute session lifetime has passed."""
+    now = time.time()
+    idle = current_app.config["IDLE_TIMEOUT"].get(current_user.role, 1800)
+    seen, started = session.get("seen", 0), session.get("login_at", 0)
+    if now - seen > idle or now - started > current_app.config["SESSION_ABSOLUTE_SECONDS"]:
+        return True
+    if now - seen > 30:  # Refresh at most every 30 s so most responses do not rewrite the cookie.
+        session["seen"] = now
+    return False
+
+
+def enforce():
+    """Before every request: anonymous → login, expired → login, role not allowed → 403."""
+    if request.endpoint is None:
+        return None  # Unknown URL or method: Flask answers 404/405 itself.
+    roles = allowed_roles(request.endpoint)
+    if roles == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if session_expired():
+        logout_user()
+        session.clear()
+        flash("Je was te lang niet actief. Log opnieuw in.", "info")
+        return redirect(url_for("auth.login"))
+    if current_user.role not in roles:
+        abort(403)
+    if current_user.must_change_password and request.endpoint not in ("auth.change_password", "auth.logout"):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def baseline_headers(response):
+    """Pages of a logged-in user are never cached; no page may be framed or sniffed."""
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(app):
+    """Install the permission check in front of every view and the baseline headers after it."""
+    app.before_request(enforce)
+    app.after_request(baseline_headers)

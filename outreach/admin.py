@@ -1,0 +1,90 @@
+"""The administrator's pages: accounts (list, create, deactivate, reset password)."""
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, ValidationError
+
+from . import audit
+from .access import ROLES, allow
+from .auth import create_user, set_password, username_problem
+from .db import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def temporary_password():
+    """A one-time password the user must replace at first login (4 groups, 19 characters)."""
+    return "-".join(secrets.token_hex(2) for _ in range(4))
+
+
+class UserForm(FlaskForm):
+    """A new account: name and role; the password is generated."""
+    username = StringField("Gebruikersnaam", validators=[DataRequired("Vul een gebruikersnaam in.")])
+    role = SelectField("Rol", choices=[SelectChoice("", "Kies een rol")] + [SelectChoice(k, v) for k, v in ROLES.items()],
+                       validators=[DataRequired("Kies een rol.")])
+
+    def validate_username(self, field):
+        """Format and uniqueness, in Dutch."""
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def get_user(user_id):
+    """The users row or a 404."""
+    rows = list(get_db()["users"].rows_where("id = ?", [user_id], limit=1))
+    if not rows:
+        abort(404)
+    return rows[0]
+
+
+@bp.route("/")
+@allow("admin")
+def list_users():
+    """All accounts with role, state and last login."""
+    users = get_db()["users"].rows_where(order_by="active desc, role, username",
+                                         select="id, username, role, active, last_login_at, must_change_password")
+    return render_template("admin/users.html", users=list(users), roles=ROLES, form=FlaskForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow("admin")
+def create_account():
+    """Create an account with a one-time password, shown once."""
+    form = UserForm()
+    if form.validate_on_submit():
+        password = temporary_password()
+        user_id = create_user(form.username.data, form.role.data, password, must_change=True)
+        audit.record("create", "user", user_id, result=f"role {form.role.data}")
+        return render_template("admin/password_once.html", user=get_user(user_id), password=password)
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@allow("admin")
+def toggle_active(user_id):
+    """Deactivate an account (its sessions end at once) or activate it again."""
+    user = get_user(user_id)
+    if user["id"] == current_user.id:
+        flash("Je kunt je eigen account niet uitschakelen.", "error")
+        return redirect(url_for("admin.list_users"))
+    active = 0 if user["active"] else 1
+    get_db()["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
+    audit.record("update", "user", user_id, result="activated" if active else "deactivated")
+    flash(f"{user['username']} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@allow("admin")
+def reset_password(user_id):
+    """Give an account a new one-time password; its open sessions end."""
+    user = get_user(user_id)
+    password = temporary_password()
+    set_password(user_id, password, must_change=True)
+    audit.record("update", "user", user_id, result="password reset")
+    return render_template("admin/password_once.html", user=user, password=password)

@@ -1,0 +1,112 @@
+"""The SQLite connection: one persistent connection per server thread, schema applied as migrations."""
+import contextlib
+import sqlite3
+import threading
+
+import click
+from flask.cli import with_appcontext
+import sqlite_utils
+from flask import current_app
+
+from .schema import migrations
+
+# Applied to every connection; synchronous=FULL because a lost acknowledged write is a lost contact.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class Database(sqlite_utils.Database):
+    """sqlite-utils Database whose outermost atomic() takes the write lock up front."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        """Run a block in one transaction, begun IMMEDIATE so read-then-write never deadlocks."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+
+def connect(path):
+    """Open a Database on path in autocommit mode with the project's PRAGMAs."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return Database(conn)
+
+
+class ConnectionPool:
+    """Keeps one connection per thread, because closing the last one checkpoints and drops the WAL."""
+
+    def __init__(self, path):
+        """Remember the database path; connections open lazily per thread."""
+        self.path = path
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.all = []
+
+    def get(self):
+        """Return this thread's connection, opening it on first use."""
+        db = getattr(self.local, "db", None)
+        if db is None:
+            db = self.local.db = connect(self.path)
+            with self.lock:
+                self.all.append(db)
+        return db
+
+    def close_all(self):
+        """Close every connection this pool opened (tests and shutdown)."""
+        with self.lock:
+            for db in self.all:
+                db.close()
+            self.all.clear()
+        self.local = threading.local()
+
+
+def get_db():
+    """The Database for the current app and thread."""
+    return current_app.extensions["outreach.db"].get()
+
+
+def end_request(exc=None):
+    """Roll back anything a failed request left open, so the next request starts clean."""
+    pool = current_app.extensions["outreach.db"]
+    db = getattr(pool.local, "db", None)
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
+
+
+def migrate(db):
+    """Apply every pending migration; safe to call at every start."""
+    migrations.apply(db)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the database in instance/ or bring its schema up to date."""
+    db = get_db()
+    migrate(db)
+    click.echo(f"Database klaar: {current_app.config['DATABASE']}")
+
+
+def init_app(app):
+    """Attach the connection pool, migrate the schema and register the init-db command."""
+    pool = ConnectionPool(app.config["DATABASE"])
+    app.extensions["outreach.db"] = pool
+    app.teardown_request(end_request)
+    app.cli.add_command(init_db_command)
+    with app.app_context():
+        migrate(get_db())

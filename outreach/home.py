@@ -1,0 +1,70 @@
+"""Each role's home page, the navigation per role and the DEMO marker."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from .access import ROLES, allow
+from .admin import list_users
+from .db import get_db
+
+bp = Blueprint("home", __name__)
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+# Navigation per role; an entry shows only once its capability exists in this build.
+NAV = {
+    "worker": [("home.index", "Start"), ("spots.list_spots", "Kaart"), ("contacts.new_contact", "Contact"),
+               ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdrachten")],
+    "cjg": [("home.index", "Inbox"), ("report.show_report", "Rapport")],
+    "manager": [("home.index", "Start"), ("report.show_report", "Rapport")],
+    "admin": [("home.index", "Gebruikers")],
+}
+# The worker's big buttons: label, endpoint, what it is for.
+WORKER_ACTIONS = [
+    ("Contact", "contacts.new_contact", "Contactmoment vastleggen"),
+    ("Bezoek", "visits.new_visit", "Hangplek bezocht"),
+    ("Melding", "concerns.new_concern", "Zorgmelding ontvangen"),
+    ("Overdracht", "handoffs.list_handoffs", "Overdragen aan het CJG"),
+    ("Kaart", "spots.list_spots", "Hangplekken op de kaart"),
+]
+
+
+def nav_items():
+    """The navigation entries for the current user that exist in this build."""
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label in NAV[current_user.role]
+            if endpoint in current_app.view_functions]
+
+
+def demo_loaded():
+    """True while the database holds the synthetic demo year."""
+    row = get_db().execute("select value from meta where key = ?", ["demo"]).fetchone()
+    return bool(row and row[0] == "1")
+
+
+@bp.route("/")
+@allow(*ROLES)
+def index():
+    """The home page of the logged-in role."""
+    if current_user.role == "admin":
+        return list_users()  # The admin's home is the user list itself.
+    actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
+               for label, endpoint, hint in WORKER_ACTIONS]
+    return render_template(f"home/{current_user.role}.html", actions=actions)
+
+
+def localtime(utc_text, empty="nooit"):
+    """Show a stored UTC stamp ('...Z') as Dutch local time, 'dd-mm-jjjj uu:mm'."""
+    if not utc_text:
+        return empty
+    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone(LOCAL)
+    return moment.strftime("%d-%m-%Y %H:%M")
+
+
+def init_app(app):
+    """Register the blueprint and the template globals every page needs."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded)
+    app.jinja_env.filters["localtime"] = localtime

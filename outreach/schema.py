@@ -1,0 +1,117 @@
+"""The schema as numbered sqlite-utils migrations; a change to a table is always a new migration.
+
+Times: moments the worker experiences (contacted_at, visited_at, received_at) are local wall-clock
+text 'YYYY-MM-DD HH:MM' (Europe/Amsterdam), because rounds are planned by local weekday and hour;
+system stamps (created_at, audit) are UTC ISO text ending in 'Z'.
+"""
+from sqlite_utils import Migrations
+
+migrations = Migrations("straatwerk")
+
+
+def _table(db, name, columns, fks=(), pk="id", not_null=(), defaults=None):
+    """Create one table with foreign keys, NOT NULL columns and defaults."""
+    db[name].create(columns, pk=pk, foreign_keys=list(fks), not_null=set(not_null), defaults=defaults or {})
+
+
+@migrations(name="0001_initial")
+def initial(db):
+    """Accounts, field data, concerns, handoffs and the append-only audit log."""
+    _table(db, "meta", {"key": str, "value": str}, pk="key")
+    _table(db, "users", {
+        "id": int, "username": str, "password_hash": str, "role": str, "active": int,
+        "session_token": str, "must_change_password": int, "created_at": str,
+        "password_changed_at": str, "last_login_at": str,
+    }, not_null=("username", "password_hash", "role", "active", "session_token"),
+        defaults={"active": 1, "must_change_password": 0})
+    db["users"].create_index(["username"], unique=True)
+
+    _table(db, "spots", {
+        "id": int, "name": str, "kind": str, "lat": float, "lon": float, "description": str,
+        "first_identified": str, "archived_at": str, "created_by": int, "created_at": str,
+    }, fks=[("created_by", "users", "id")], not_null=("name", "kind", "lat", "lon"))
+
+    # A youth is a code plus an alias: no column for a name, address or phone (invariant 1).
+    _table(db, "youths", {
+        "id": int, "code": str, "alias": str, "age_band": str, "gender": str, "stage": int,
+        "risk_signals": str, "created_by": int, "created_at": str, "merged_into": int,
+    }, fks=[("created_by", "users", "id"), ("merged_into", "youths", "id")],
+        not_null=("code", "age_band", "gender"), defaults={"risk_signals": "[]"})
+    db["youths"].create_index(["code"], unique=True)
+    _table(db, "youth_stages", {
+        "id": int, "youth_id": int, "stage": int, "set_by": int, "set_at": str,
+    }, fks=[("youth_id", "youths", "id"), ("set_by", "users", "id")],
+        not_null=("youth_id", "stage", "set_at"))
+
+    _table(db, "visits", {
+        "id": int, "spot_id": int, "worker_id": int, "visited_at": str, "youths_present": int,
+        "use_seen": int, "dealing_seen": int, "atmosphere": str, "ed_present": int, "note": str,
+        "created_at": str,
+    }, fks=[("spot_id", "spots", "id"), ("worker_id", "users", "id")],
+        not_null=("spot_id", "worker_id", "visited_at", "youths_present"),
+        defaults={"use_seen": 0, "dealing_seen": 0, "ed_present": 0})
+
+    _table(db, "contacts", {
+        "id": int, "worker_id": int, "spot_id": int, "lat": float, "lon": float,
+        "contacted_at": str, "kind": str, "youths_present": int, "topics": str, "substances": str,
+        "ed_present": int, "duration_min": int, "note": str, "created_at": str,
+    }, fks=[("worker_id", "users", "id"), ("spot_id", "spots", "id")],
+        not_null=("worker_id", "contacted_at", "kind", "youths_present"),
+        defaults={"topics": "[]", "substances": "[]", "ed_present": 0})
+    _table(db, "contact_youths", {"contact_id": int, "youth_id": int},
+           fks=[("contact_id", "contacts", "id"), ("youth_id", "youths", "id")],
+           pk=("contact_id", "youth_id"))
+
+    _table(db, "concerns", {
+        "id": int, "youth_id": int, "recorded_by": int, "received_at": str, "source": str,
+        "worry": str, "facts": str, "level": str, "status": str, "close_reason": str,
+        "reporter_informed": int, "first_contact_at": str, "closed_at": str, "created_at": str,
+    }, fks=[("youth_id", "youths", "id"), ("recorded_by", "users", "id")],
+        not_null=("youth_id", "recorded_by", "received_at", "source", "level", "status"),
+        defaults={"status": "nieuw", "reporter_informed": 0})
+    # Reporter details live apart so that closing a concern can delete them outright (invariant 2).
+    _table(db, "concern_reporters", {"concern_id": int, "name": str, "reach": str},
+           fks=[("concern_id", "concerns", "id")], pk="concern_id")
+
+    # The only place where identifying details of a youth may be stored (invariant 1).
+    _table(db, "handoffs", {
+        "id": int, "youth_id": int, "worker_id": int, "reason": str, "facts": str, "stage": int,
+        "urgency": str, "consent": str, "parents_informed": int, "sharing_ground": str,
+        "full_name": str, "birth_date": str, "phone": str, "address": str, "summary": str,
+        "warm_handoff_at": str, "status": str, "assigned_to": int, "decline_reason": str,
+        "outcome": str, "sent_at": str, "received_at": str, "accepted_at": str,
+        "declined_at": str, "closed_at": str,
+    }, fks=[("youth_id", "youths", "id"), ("worker_id", "users", "id"), ("assigned_to", "users", "id")],
+        not_null=("youth_id", "worker_id", "reason", "facts", "urgency", "consent", "status", "sent_at"),
+        defaults={"status": "verzonden"})
+    _table(db, "handoff_concerns", {"handoff_id": int, "concern_id": int},
+           fks=[("handoff_id", "handoffs", "id"), ("concern_id", "concerns", "id")],
+           pk=("handoff_id", "concern_id"))
+    _table(db, "handoff_events", {
+        "id": int, "handoff_id": int, "at": str, "actor_id": int, "kind": str, "status": str,
+        "text": str,
+    }, fks=[("handoff_id", "handoffs", "id"), ("actor_id", "users", "id")],
+        not_null=("handoff_id", "at", "kind"))
+
+    _table(db, "audit_log", {
+        "id": int, "at": str, "actor_id": int, "actor_role": str, "action": str,
+        "object_type": str, "object_id": str, "result": str, "origin": str,
+    }, not_null=("at", "action", "result"))
+    # Append-only: the database itself refuses to rewrite history (invariant 4).
+    db.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+
+    for table, columns in [
+        ("contacts", ["contacted_at"]), ("contacts", ["spot_id", "contacted_at"]),
+        ("contact_youths", ["youth_id"]), ("visits", ["spot_id", "visited_at"]),
+        ("youth_stages", ["youth_id", "set_at"]), ("concerns", ["youth_id"]),
+        ("concerns", ["status"]), ("handoffs", ["status"]), ("handoffs", ["youth_id"]),
+        ("handoff_events", ["handoff_id", "at"]), ("audit_log", ["at"]),
+    ]:
+        db[table].create_index(columns)

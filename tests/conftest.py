@@ -1,0 +1,119 @@
+"""Fixtures in the style of flaskr: app, client, runner, and a logged-in client per role."""
+import re
+import shutil
+
+import pytest
+
+from outreach import create_app
+from outreach.auth import create_user
+from outreach.db import connect, migrate
+
+PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
+             "admin": "beheer-straatwerk-26"}
+USERNAMES = {"worker": "werker", "cjg": "cjg", "manager": "manager", "admin": "beheerder"}
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html):
+    """The CSRF token in a rendered page."""
+    return CSRF.search(html).group(1)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A migrated database with one account per role, made once and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "straatwerk.sqlite"
+    app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test"})
+    with app.app_context():
+        for role, username in USERNAMES.items():
+            create_user(username, role, PASSWORDS[role])
+    app.extensions["outreach.db"].close_all()
+    db = connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+def make_app(path, **config):
+    """An app on the given database file with test settings."""
+    return create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", **config})
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    """A fresh app on its own copy of the template database."""
+    path = tmp_path / "straatwerk.sqlite"
+    shutil.copy(template_db, path)
+    app = make_app(path)
+    yield app
+    app.extensions["outreach.db"].close_all()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log in and out through the real login form (CSRF token included)."""
+
+    def __init__(self, client):
+        """Wrap a test client."""
+        self.client = client
+
+    def login(self, username="werker", password=None, next=None):
+        """Post the login form; password defaults to the role's test password."""
+        if password is None:
+            password = PASSWORDS[{v: k for k, v in USERNAMES.items()}[username]]
+        page = self.client.get("/login")
+        url = "/login" + (f"?next={next}" if next else "")
+        return self.client.post(url, data={"username": username, "password": password,
+                                           "csrf_token": csrf_token(page.text)})
+
+    def login_role(self, role):
+        """Log in as the test account of a role."""
+        response = self.login(USERNAMES[role])
+        assert response.status_code == 302, response.text
+        return response
+
+    def post(self, url, data=None, page="/", **kwargs):
+        """POST with a CSRF token taken from a page the user can see."""
+        token = csrf_token(self.client.get(page).text)
+        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    def logout(self):
+        """Press the logout button."""
+        return self.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Login helpers for the client."""
+    return AuthActions(client)
+
+
+@pytest.fixture(params=list(USERNAMES))
+def any_role(request, auth):
+    """Run a test once per role, logged in as that role."""
+    auth.login_role(request.param)
+    return request.param
+
+
+@pytest.fixture
+def query(app):
+    """Read the app's database directly (a separate connection), to check what was really stored."""
+    def run(sql, params=()):
+        """Rows of one query as dicts."""
+        db = connect(app.config["DATABASE"])
+        try:
+            return [dict(r) for r in db.query(sql, params)]
+        finally:
+            db.close()
+    return run

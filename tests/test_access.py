@@ -1,0 +1,98 @@
+"""The permission matrix of DESIGN.md, checked on the server for every route in app.url_map."""
+import pytest
+
+from conftest import USERNAMES, make_app
+
+# One allow-list per role: every endpoint a role may use. A new route without an entry here fails.
+ALLOWED = {
+    "worker": {"home.index", "auth.logout", "auth.change_password"},
+    "cjg": {"home.index", "auth.logout", "auth.change_password"},
+    "manager": {"home.index", "auth.logout", "auth.change_password"},
+    "admin": {"home.index", "auth.logout", "auth.change_password", "admin.list_users",
+              "admin.create_account", "admin.toggle_active", "admin.reset_password"},
+}
+PUBLIC = {"auth.login", "static"}
+
+
+def routes():
+    """Every (endpoint, method, url) the app serves, with sample values for URL arguments."""
+    app = make_app(":memory:")
+    found = []
+    for rule in app.url_map.iter_rules():
+        values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "style.css"
+                  for arg in rule.arguments}
+        url = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, url))
+    return found
+
+
+ROUTES = routes()
+
+
+def test_every_endpoint_is_declared():
+    """A route nobody declared would be refused to all (deny by default) and must be added here."""
+    endpoints = {endpoint for endpoint, _, _ in ROUTES}
+    declared = set().union(*ALLOWED.values()) | PUBLIC
+    assert endpoints == declared
+
+
+@pytest.mark.parametrize("endpoint, method, url", ROUTES)
+@pytest.mark.parametrize("role", list(USERNAMES))
+def test_role_route_matrix(auth, client, role, endpoint, method, url):
+    auth.login_role(role)
+    if method == "POST":
+        response = auth.post(url)
+    else:
+        response = client.open(url, method=method)
+    if endpoint in PUBLIC or endpoint in ALLOWED[role]:
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+        assert "Geen toegang" in response.text
+
+
+@pytest.mark.parametrize("endpoint, method, url", [r for r in ROUTES if r[0] not in PUBLIC])
+def test_anonymous_goes_to_login(client, endpoint, method, url):
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_forbidden_page_is_dutch_and_logged_in_layout(auth, client):
+    auth.login_role("worker")
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "Deze pagina hoort niet bij jouw rol" in response.text
+    assert "Uitloggen" in response.text
+
+
+def test_unknown_page_is_dutch_404(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text
+
+
+def test_server_error_is_dutch_500(template_db, tmp_path):
+    import shutil
+    from outreach.access import allow
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_url_rule("/kapot", "kapot", allow("worker")(lambda: 1 / 0))
+    from conftest import AuthActions
+    client = app.test_client()
+    AuthActions(client).login_role("worker")
+    response = client.get("/kapot")
+    assert response.status_code == 500
+    assert "Er ging aan onze kant iets mis" in response.text
+    assert "ZeroDivisionError" not in response.text
+    app.extensions["outreach.db"].close_all()
+
+
+def test_pages_with_personal_data_are_not_cached(auth, client):
+    auth.login_role("admin")
+    response = client.get("/admin/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,97 @@
+"""The administrator's account pages."""
+import re
+
+import pytest
+
+
+def one_time_password(html):
+    """The one-time password shown on the page."""
+    return re.search(r'class="secret"[^>]*>([^<]+)<', html).group(1).strip()
+
+
+def test_user_list_shows_every_account(auth, client):
+    auth.login_role("admin")
+    page = client.get("/admin/")
+    for name in ("werker", "cjg", "manager", "beheerder"):
+        assert name in page.text
+    assert "CJG-medewerker" in page.text
+
+
+def test_create_account_with_one_time_password(app, auth, client, query):
+    auth.login_role("admin")
+    response = auth.post("/admin/users/new", {"username": "Cjg.Heerde", "role": "cjg"}, page="/admin/users/new")
+    assert response.status_code == 200
+    password = one_time_password(response.text)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert query("select role, must_change_password from users where username='cjg.heerde'") == [
+        {"role": "cjg", "must_change_password": 1}]
+    assert query("select action, object_type, result from audit_log where action='create'") == [
+        {"action": "create", "object_type": "user", "result": "role cjg"}]
+    # The new user logs in and must choose a password before anything else.
+    newcomer = app.test_client()
+    from conftest import AuthActions
+    new_auth = AuthActions(newcomer)
+    assert new_auth.login("cjg.heerde", password).status_code == 302
+    assert newcomer.get("/").headers["Location"] == "/account/password"
+    new_auth.post("/account/password", {"current": password, "new": "mijn eigen wachtwoord",
+                                        "repeat": "mijn eigen wachtwoord"}, page="/account/password")
+    assert newcomer.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("form, field_message", [
+    ({"username": "", "role": "cjg"}, "Vul een gebruikersnaam in."),
+    ({"username": "a!", "role": "cjg"}, "3 tot 40 tekens"),
+    ({"username": "werker", "role": "worker"}, "Deze gebruikersnaam bestaat al."),
+    ({"username": "nieuw.account", "role": ""}, "Kies een rol."),
+    ({"username": "<b>x</b>", "role": "baas"}, "3 tot 40 tekens"),
+])
+def test_create_account_bad_input(auth, query, form, field_message):
+    """Invariant 6: a Dutch message at the field, what was typed kept, nothing saved."""
+    auth.login_role("admin")
+    response = auth.post("/admin/users/new", form, page="/admin/users/new")
+    assert response.status_code == 200
+    assert field_message in response.text
+    assert 'class="field-error"' in response.text
+    if form["username"]:
+        assert 'value="' + form["username"].replace("<", "&lt;").replace(">", "&gt;") + '"' in response.text
+    assert query("select count(*) n from users") == [{"n": 4}]
+
+
+def test_deactivate_ends_sessions_and_blocks_login(app, auth, client, query):
+    worker_client = app.test_client()
+    from conftest import AuthActions
+    worker_auth = AuthActions(worker_client)
+    worker_auth.login_role("worker")
+    auth.login_role("admin")
+    werker = query("select id from users where username='werker'")[0]["id"]
+    auth.post(f"/admin/users/{werker}/active")
+    assert query("select active from users where id=?", [werker]) == [{"active": 0}]
+    assert worker_client.get("/").status_code == 302
+    assert "klopt niet" in worker_auth.login("werker").text
+    auth.post(f"/admin/users/{werker}/active")  # And back on.
+    assert worker_auth.login("werker").status_code == 302
+
+
+def test_admin_cannot_deactivate_self(auth, client, query):
+    auth.login_role("admin")
+    me = query("select id from users where username='beheerder'")[0]["id"]
+    response = auth.post(f"/admin/users/{me}/active", follow_redirects=True)
+    assert "niet uitschakelen" in response.text
+    assert query("select active from users where id=?", [me]) == [{"active": 1}]
+
+
+def test_reset_password(app, auth, query):
+    auth.login_role("admin")
+    manager = query("select id from users where username='manager'")[0]["id"]
+    response = auth.post(f"/admin/users/{manager}/password")
+    password = one_time_password(response.text)
+    from conftest import AuthActions
+    other = AuthActions(app.test_client())
+    assert "klopt niet" in other.login("manager").text  # The old password no longer works.
+    assert other.login("manager", password).status_code == 302
+    assert query("select result from audit_log where action='update'") == [{"result": "password reset"}]
+
+
+def test_unknown_user_is_404(auth):
+    auth.login_role("admin")
+    assert auth.post("/admin/users/999/password").status_code == 404

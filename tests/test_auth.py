@@ -1,0 +1,201 @@
+"""Logging in and out, revocable sessions, CSRF, safe redirects, time limits, passwords, create-user."""
+import time
+
+import pytest
+
+from conftest import PASSWORDS, csrf_token
+from outreach.auth import password_problem
+
+
+def test_login_page_in_dutch(client):
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert "Gebruikersnaam" in page.text and "Wachtwoord" in page.text
+    assert 'lang="nl"' in page.text
+
+
+def test_login_ok_goes_home_and_shows_user(client, auth):
+    response = auth.login("werker")
+    assert response.headers["Location"] == "/"
+    assert "werker" in client.get("/").text
+
+
+@pytest.mark.parametrize("username, password", [("werker", "verkeerd-wachtwoord"), ("niemand", "verkeerd-wachtwoord")])
+def test_login_failure_same_message_and_username_kept(client, auth, username, password):
+    """Unknown user and wrong password read the same, so the form cannot be used to find accounts."""
+    response = auth.login(username, password)
+    assert response.status_code == 200
+    assert "Gebruikersnaam of wachtwoord klopt niet." in response.text
+    assert f'value="{username}"' in response.text
+    assert client.get("/").status_code == 302
+
+
+def test_login_empty_fields_have_dutch_messages(client):
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/login", data={"username": "", "password": "", "csrf_token": token})
+    assert "Vul je gebruikersnaam in." in response.text
+    assert "Vul je wachtwoord in." in response.text
+
+
+def test_invariant_4_every_login_attempt_is_audited(auth, query):
+    auth.login("werker", "fout-wachtwoord-123")
+    auth.login("onbekend", "fout-wachtwoord-123")
+    auth.login("werker")
+    log = query("select action, actor_id, object_type, object_id, result, origin from audit_log order by id")
+    assert [r["action"] for r in log] == ["login failed", "login failed", "login ok"]
+    werker = query("select id from users where username = 'werker'")[0]["id"]
+    assert log[0]["object_id"] == str(werker) and log[0]["result"] == "refused"
+    assert log[1]["object_id"] is None
+    assert log[2]["actor_id"] == werker and log[2]["origin"] == "127.0.0.1"
+    # The log holds no content: no typed password anywhere in it.
+    assert "fout-wachtwoord" not in str(query("select * from audit_log"))
+
+
+def test_post_without_csrf_token_is_refused(client):
+    response = client.post("/login", data={"username": "werker", "password": PASSWORDS["worker"]})
+    assert response.status_code == 400
+    assert "formulier was verlopen" in response.text
+    assert client.get("/").status_code == 302
+
+
+def test_logout_requires_post_and_csrf(client, auth):
+    auth.login_role("worker")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_copied_cookie_is_rejected_after_logout(app, client, auth):
+    """Session revocation: a cookie captured before logout no longer works afterwards."""
+    auth.login_role("worker")
+    stolen = client.get_cookie("straatwerk").value
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie("straatwerk", stolen)
+    response = thief.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
+    "http:evil.example", "%2F%2Fevil.example", "/%09/evil.example", "\t//evil.example",
+])
+def test_next_open_redirect_refused(auth, target):
+    response = auth.login("werker", next=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_next_same_site_path_accepted(auth):
+    response = auth.login("beheerder", next="/admin/users/new")
+    assert response.headers["Location"] == "/admin/users/new"
+
+
+def test_anonymous_redirected_to_login_with_next(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/admin/"
+
+
+@pytest.mark.parametrize("role, idle", [("worker", 2 * 3600), ("cjg", 1800), ("manager", 1800), ("admin", 1800)])
+def test_idle_timeout_per_role(client, auth, role, idle):
+    auth.login_role(role)
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle + 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle - 60
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "te lang niet actief" in client.get("/login").text
+
+
+def test_absolute_session_lifetime(client, auth):
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["login_at"] = time.time() - 12 * 3600 - 1
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("kort", "minstens 12 tekens"), ("a" * 257, "hoogstens 256"), ("werker-is-mijn-naam", "gebruikersnaam"),
+    ("aaaaaaaaaaaaaaa", "te eenvoudig"), ("een goede lange zin", None),
+])
+def test_password_policy(password, problem):
+    result = password_problem(password, "werker")
+    assert (result is None) if problem is None else (problem in result)
+
+
+def test_change_password_ends_other_sessions(app, client, auth, query):
+    auth.login_role("manager")
+    other = app.test_client()
+    other_auth = type(auth)(other)
+    other_auth.login_role("manager")
+    response = auth.post("/account/password", {"current": PASSWORDS["manager"], "new": "nieuw wachtwoord 2027",
+                                               "repeat": "nieuw wachtwoord 2027"}, page="/account/password")
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200  # This session continues with the new token.
+    assert other.get("/").status_code == 302  # The other device is logged out.
+    assert other_auth.login("manager", PASSWORDS["manager"]).status_code == 200  # Old password refused.
+    assert other_auth.login("manager", "nieuw wachtwoord 2027").status_code == 302
+
+
+def test_change_password_bad_input_saves_nothing(client, auth, query):
+    auth.login_role("manager")
+    before = query("select password_hash from users where username='manager'")
+    response = auth.post("/account/password", {"current": "fout", "new": "kort", "repeat": "anders"},
+                         page="/account/password")
+    assert response.status_code == 200
+    assert "minstens 12 tekens" in response.text
+    assert "niet gelijk" in response.text
+    assert query("select password_hash from users where username='manager'") == before
+
+
+def test_deactivated_user_cannot_log_in(auth, query, app):
+    with app.app_context():
+        from outreach.db import get_db
+        get_db()["users"].update(query("select id from users where username='cjg'")[0]["id"], {"active": 0})
+    response = auth.login("cjg")
+    assert "Gebruikersnaam of wachtwoord klopt niet." in response.text
+
+
+def test_create_user_command_with_stdin(runner, auth, query):
+    result = runner.invoke(args=["create-user", "Nieuwe.Werker", "--role", "worker", "--password-stdin"],
+                           input="een lang wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert "nieuwe.werker" in result.output
+    assert query("select role from users where username='nieuwe.werker'") == [{"role": "worker"}]
+    assert auth.login("nieuwe.werker", "een lang wachtwoord").status_code == 302
+
+
+def test_create_user_command_prompts(runner, query):
+    result = runner.invoke(args=["create-user", "cjg2", "--role", "cjg"],
+                           input="geheim wachtwoord 1\ngeheim wachtwoord 1\n")
+    assert result.exit_code == 0, result.output
+    assert query("select count(*) n from users where username='cjg2'") == [{"n": 1}]
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["create-user", "x1", "--role", "worker", "--password-stdin"], "lang genoeg wachtwoord\n", "3 tot 40 tekens"),
+    (["create-user", "werker", "--role", "worker", "--password-stdin"], "lang genoeg wachtwoord\n", "bestaat al"),
+    (["create-user", "nieuw", "--role", "worker", "--password-stdin"], "kort\n", "minstens 12"),
+    (["create-user", "nieuw", "--role", "baas", "--password-stdin"], "lang genoeg wachtwoord\n", "baas"),
+])
+def test_create_user_command_refuses_bad_input(runner, query, args, stdin, message):
+    result = runner.invoke(args=args, input=stdin)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert query("select count(*) n from users") == [{"n": 4}]
+
+
+def test_https_mode_secure_host_cookie(template_db, tmp_path):
+    import shutil
+    from conftest import make_app
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", HTTPS=True)
+    client = app.test_client()
+    page = client.get("/login", base_url="https://straatwerk.example")
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-straatwerk=") and "Secure" in cookie and "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
+    app.extensions["outreach.db"].close_all()

@@ -1,0 +1,108 @@
+"""The data layer: PRAGMAs, migrations, IMMEDIATE transactions, one connection per thread, the schema."""
+import sqlite3
+import threading
+
+import pytest
+
+from outreach.db import connect, get_db
+from outreach.schema import migrations
+
+
+def test_pragmas(app):
+    with app.app_context():
+        db = get_db()
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_init_db_is_idempotent(runner, app):
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0 and "Database klaar" in result.output
+    with app.app_context():
+        assert [m.name for m in migrations.applied(get_db())] == ["0001_initial"]
+        assert migrations.pending(get_db()) == []
+
+
+def test_foreign_keys_enforced(app):
+    with app.app_context(), pytest.raises(sqlite3.IntegrityError):
+        get_db()["visits"].insert({"spot_id": 999, "worker_id": 1, "visited_at": "2026-01-01 20:00",
+                                   "youths_present": 0})
+
+
+def test_atomic_takes_write_lock_before_first_write(app):
+    """BEGIN IMMEDIATE: a second writer is refused while the block only reads, so read-then-write is safe."""
+    with app.app_context():
+        db = get_db()
+        other = sqlite3.connect(app.config["DATABASE"], timeout=0, isolation_level=None)
+        with db.atomic():
+            db.execute("select count(*) from users").fetchone()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_atomic_rolls_back_everything(app, query):
+    with app.app_context():
+        db = get_db()
+        with pytest.raises(ZeroDivisionError):
+            with db.atomic():
+                db["meta"].insert({"key": "a", "value": "1"})
+                with db.atomic():  # nested: a savepoint
+                    db["meta"].insert({"key": "b", "value": "2"})
+                1 / 0
+    assert query("select * from meta") == []
+
+
+def test_one_connection_per_thread(app):
+    with app.app_context():
+        first = get_db()
+        assert get_db() is first
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(app.app_context().__enter__() and get_db()))
+        thread.start()
+        thread.join()
+        assert seen[0] is not first
+
+
+def test_failed_request_leaves_no_open_transaction(app):
+    with app.test_request_context():
+        db = get_db()
+        db.execute("BEGIN")
+        db["meta"].insert({"key": "half", "value": "1"})
+        app.do_teardown_request()  # What Flask runs after every request, also a failed one.
+    with app.app_context():
+        assert not get_db().conn.in_transaction
+        assert get_db()["meta"].count == 0
+
+
+def test_invariant_4_audit_log_is_append_only(app):
+    with app.app_context():
+        db = get_db()
+        db["audit_log"].insert({"at": "2026-01-01T00:00:00Z", "action": "view", "result": "ok"})
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("update audit_log set action = 'x'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("delete from audit_log")
+        assert db["audit_log"].count == 1
+
+
+IDENTIFYING = ("name", "naam", "phone", "telefoon", "address", "adres", "birth", "geboorte", "email", "bsn")
+# Columns that may hold identifying details: the handoff (CJG needs them), the protected reporter,
+# a spot's own name and an account's username.
+ALLOWED_IDENTIFYING = {("handoffs", "full_name"), ("handoffs", "phone"), ("handoffs", "address"),
+                       ("handoffs", "birth_date"), ("concern_reporters", "name"), ("spots", "name"),
+                       ("users", "username"), ("_sqlite_migrations", "name")}
+
+
+def test_invariant_1_no_identifying_columns_outside_handoffs(app):
+    """Read the schema itself: youths, contacts and visits have no column for a name, address or phone."""
+    db = connect(app.config["DATABASE"])
+    found = {(table, column.name) for table in db.table_names() for column in db[table].columns
+             if any(word in column.name.lower() for word in IDENTIFYING)}
+    db.close()
+    assert found == ALLOWED_IDENTIFYING

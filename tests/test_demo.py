@@ -1,0 +1,112 @@
+"""seed-demo: deterministic for a seed, fills every table, respects the invariants, scales."""
+import shutil
+
+import pytest
+
+from conftest import make_app
+from outreach.db import connect
+
+END = "2026-11-27"
+RANDOM_COLUMNS = {"users": {"password_hash", "session_token", "created_at", "password_changed_at"},
+                  "audit_log": {"at"}, "_sqlite_migrations": {"applied_at"}}
+
+
+def seeded(tmp_path, name, *args):
+    """Seed a fresh database and return a plain connection to it."""
+    app = make_app(tmp_path / f"{name}.sqlite")
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--end-date", END, *args])
+    assert result.exit_code == 0, result.output
+    app.extensions["outreach.db"].close_all()
+    return connect(tmp_path / f"{name}.sqlite"), result.output
+
+
+def dump(db):
+    """Every table's rows, minus the columns that are random by design (passwords, stamps of now)."""
+    out = {}
+    for table in db.table_names():
+        skip = RANDOM_COLUMNS.get(table, set())
+        out[table] = [{k: v for k, v in row.items() if k not in skip} for row in db[table].rows]
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One seeded demo database shared by the read-only tests below."""
+    db, output = seeded(tmp_path_factory.mktemp("demo"), "demo")
+    yield db, output
+    db.close()
+
+
+def test_seed_is_deterministic(tmp_path, demo):
+    again, _ = seeded(tmp_path, "again")
+    assert dump(again) == dump(demo[0])
+    other, _ = seeded(tmp_path, "other", "--seed", "7")
+    assert dump(other)["contacts"] != dump(demo[0])["contacts"]
+
+
+def test_seed_fills_every_table(demo):
+    db = demo[0]
+    empty = [t for t in db.table_names() if db[t].count == 0]
+    assert empty == []
+
+
+def test_seed_prints_a_login_per_role(demo):
+    output = demo[1]
+    for role in ("worker", "cjg", "manager", "admin"):
+        assert f"  {role}" in output
+
+
+def test_seed_is_a_realistic_year(demo):
+    db = demo[0]
+    first, last = db.execute("select min(contacted_at), max(contacted_at) from contacts").fetchone()
+    assert first >= "2025-11-28" and last <= "2026-11-27 23:59"
+    assert 1200 <= db["contacts"].count <= 3000
+    weekdays = dict(db.execute("select strftime('%w', contacted_at), count(*) from contacts group by 1").fetchall())
+    assert len(weekdays) == 7 and weekdays["0"] < weekdays["5"]  # Sundays quieter than Fridays.
+    evening = db.execute("select count(*) from contacts where substr(contacted_at, 12, 2) >= '19'").fetchone()[0]
+    assert evening > db["contacts"].count / 3
+    lat, lon = db.execute("select avg(lat), avg(lon) from spots").fetchone()
+    assert 52.35 < lat < 52.45 and 6.0 < lon < 6.1  # Around Heerde.
+    assert {r[0] for r in db.execute("select distinct stage from youths where stage is not null")} == {1, 2, 3, 4, 5}
+    assert db.execute("select count(*) from visits where youths_present = 0").fetchone()[0] > 0
+
+
+def test_seed_has_every_status(demo):
+    db = demo[0]
+    assert {r[0] for r in db.execute("select distinct status from concerns")} == {
+        "nieuw", "in onderzoek", "contact gelegd", "overgedragen", "afgesloten"}
+    assert {r[0] for r in db.execute("select distinct status from handoffs")} == {
+        "verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgesloten"}
+
+
+def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
+    db = demo[0]
+    statuses = {r[0] for r in db.execute(
+        "select c.status from concern_reporters r join concerns c on c.id = r.concern_id")}
+    assert statuses and statuses <= {"nieuw", "in onderzoek", "contact gelegd"}
+
+
+def test_seed_refuses_a_filled_database(tmp_path):
+    db, _ = seeded(tmp_path, "full")
+    app = make_app(tmp_path / "full.sqlite")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "bevat al gegevens" in result.output
+    assert db["spots"].count == 12
+    app.extensions["outreach.db"].close_all()
+
+
+def test_scale_multiplies(tmp_path, demo):
+    db, _ = seeded(tmp_path, "double", "--scale", "2")
+    assert db["spots"].count == 24 and db["youths"].count == 140
+    assert db["contacts"].count > 1.6 * demo[0]["contacts"].count
+
+
+def test_demo_marker_on_every_page(tmp_path, template_db):
+    shutil.copy(template_db, tmp_path / "plain.sqlite")
+    plain = make_app(tmp_path / "plain.sqlite")
+    assert "DEMO" not in plain.test_client().get("/login").text
+    plain.extensions["outreach.db"].close_all()
+    seeded(tmp_path, "marked")
+    marked = make_app(tmp_path / "marked.sqlite")
+    assert ">DEMO<" in marked.test_client().get("/login").text
+    marked.extensions["outreach.db"].close_all()
