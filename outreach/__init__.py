@@ -31,6 +31,7 @@ def create_app(test_config=None):
         IDLE_TIMEOUT={"worker": 2 * 3600, "cjg": 1800, "manager": 1800, "admin": 1800},
         SESSION_ABSOLUTE_SECONDS=12 * 3600,  # One shift.
         PERMANENT_SESSION_LIFETIME=12 * 3600,
+        SESSION_REFRESH_EACH_REQUEST=False,  # The cookie is rewritten only when the session changes.
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="straatwerk",

@@ -1,0 +1,101 @@
+"""Foundation benchmarks, reported as ratios measured side by side in one run (the machine is shared).
+
+1. Login page bytes on a cold cache: the HTML and every same-origin asset it pulls in, raw and gzip.
+2. Per-request overhead: the authenticated worker home ÷ a bare Flask route that returns the same bytes,
+   both called through WSGI in the same process, interleaved.
+3. Connection strategy: one INSERT through a persistent connection ÷ the same INSERT on a connection
+   opened (with the PRAGMAs) and closed per request, interleaved; this is why db.py keeps one per thread.
+"""
+import argparse
+import gzip
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Flask
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from outreach import create_app  # noqa: E402
+from outreach.auth import create_user  # noqa: E402
+from outreach.db import PRAGMAS, connect  # noqa: E402
+
+PASSWORD = "bench-wachtwoord-2026"
+
+
+def timed(fn):
+    """Seconds one call of fn takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleave(a, b, n):
+    """Run a and b alternately n times each; return their median seconds."""
+    ta, tb = [], []
+    for _ in range(n):
+        ta.append(timed(a))
+        tb.append(timed(b))
+    return statistics.median(ta), statistics.median(tb)
+
+
+def login_page_bytes(client):
+    """Bytes a phone downloads for the login page with an empty cache: HTML plus same-origin assets."""
+    html = client.get("/login").data
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    bodies = [html] + [client.get(a.decode()).data for a in assets]
+    return sum(map(len, bodies)), sum(len(gzip.compress(b)) for b in bodies), len(assets)
+
+
+def main():
+    """Run the three measurements and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=2000, help="requests per side (default 2000)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp())
+    app = create_app({"DATABASE": str(work / "bench.sqlite"), "SECRET_KEY": "bench"})
+    with app.app_context():
+        create_user("werker", "worker", PASSWORD)
+    client = app.test_client()
+    raw, gz, n_assets = login_page_bytes(client)
+    print(f"login page, cold cache: {raw} bytes raw, {gz} bytes gzip ({n_assets} same-origin assets)")
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": "werker", "password": PASSWORD, "csrf_token": token})
+    body = client.get("/").data
+    bare = Flask("bare")
+    bare.add_url_rule("/", "bare", lambda: body)
+    bare_client = bare.test_client()
+    ours, plain = interleave(lambda: client.get("/"), lambda: bare_client.get("/"), args.n)
+    print(f"worker home {ours * 1e6:.0f} µs ÷ bare route {plain * 1e6:.0f} µs = {ours / plain:.2f}×")
+
+    path = work / "conn.sqlite"
+    db = connect(path)
+    db["t"].create({"id": int, "v": str}, pk="id")
+
+    def per_request():
+        """Open, set PRAGMAs, insert, close: what a connection per request would cost."""
+        conn = sqlite3.connect(path, isolation_level=None)
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        conn.execute("insert into t (v) values (?)", ["x"])
+        conn.close()
+
+    def persistent():
+        """The same insert on the kept connection."""
+        db.conn.execute("insert into t (v) values (?)", ["x"])
+
+    keep, reopen = interleave(persistent, per_request, max(200, args.n // 4))
+    print(f"insert, persistent {keep * 1e6:.0f} µs ÷ connection per request {reopen * 1e6:.0f} µs "
+          f"= {keep / reopen:.2f}×")
+    db.close()
+    app.extensions["outreach.db"].close_all()
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
