@@ -6,20 +6,27 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test bench clean
 
-$(BIN)/activate: setup.cfg pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/activate
 
-run: $(BIN)/activate
+# Stamp files: reinstall only when the package metadata changes.
+$(VENV)/.app: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.app
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.app
 	$(BIN)/python run.py --demo
 
-test: $(BIN)/activate
+test: $(VENV)/.test
 	@test -x $(CHROMIUM) || { echo "Chromium ontbreekt: sudo apt-get install chromium"; exit 1; }
 	$(BIN)/python -m pytest
 
-bench: $(BIN)/activate
+bench: $(VENV)/.app
 	$(BIN)/python bench/overhead.py
 
 clean:
