@@ -7,6 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 ROOT = Path(__file__).resolve().parent.parent
+PDOK = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
 csrf = CSRFProtect()
 
 
@@ -37,6 +38,9 @@ def create_app(test_config=None):
         SESSION_COOKIE_NAME="straatwerk",
         HTTPS=False,  # True in production behind an HTTPS reverse proxy (see README).
         WTF_CSRF_TIME_LIMIT=12 * 3600,
+        WTF_I18N_ENABLED=False,  # Lets forms.Form use WTForms' bundled Dutch messages.
+        TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
+        TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -51,13 +55,12 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import access, admin, auth, db, demo, errors, home
+    from . import access, admin, auth, contacts, db, demo, errors, home, maps, spots, visits, youths
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    home.init_app(app)
+    for module in (auth, errors, home, maps, spots, visits, contacts, youths):
+        module.init_app(app)
     app.register_blueprint(admin.bp)
     app.cli.add_command(demo.seed_demo_command)
     return app

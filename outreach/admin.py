@@ -3,7 +3,6 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -12,6 +11,7 @@ from . import audit
 from .access import ROLES, allow
 from .auth import create_user, set_password, username_problem
 from .db import get_db
+from .forms import Form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,7 +21,7 @@ def temporary_password():
     return "-".join(secrets.token_hex(2) for _ in range(4))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """A new account: name and role; the password is generated."""
     username = StringField("Gebruikersnaam", validators=[DataRequired("Vul een gebruikersnaam in.")])
     role = SelectField("Rol", choices=[SelectChoice("", "Kies een rol")] + [SelectChoice(k, v) for k, v in ROLES.items()],
@@ -48,7 +48,7 @@ def list_users():
     """All accounts with role, state and last login."""
     users = get_db()["users"].rows_where(order_by="active desc, role, username",
                                          select="id, username, role, active, last_login_at, must_change_password")
-    return render_template("admin/users.html", users=list(users), roles=ROLES, form=FlaskForm())
+    return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -10,13 +10,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from . import audit
 from .access import ROLES, allow, public, safe_next
 from .db import get_db
+from .forms import Form
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -106,7 +106,7 @@ def start_session(row):
     session["login_at"] = session["seen"] = time.time()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username and password."""
     username = StringField("Gebruikersnaam", validators=[DataRequired("Vul je gebruikersnaam in.")])
     password = PasswordField("Wachtwoord", validators=[DataRequired("Vul je wachtwoord in.")])
@@ -150,7 +150,7 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change one's own password."""
     current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul je huidige wachtwoord in.")])
     new = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een nieuw wachtwoord.")])

@@ -115,3 +115,11 @@ def initial(db):
         ("handoff_events", ["handoff_id", "at"]), ("audit_log", ["at"]),
     ]:
         db[table].create_index(columns)
+
+
+@migrations(name="0002_contact_corrections")
+def contact_corrections(db):
+    """After 24 hours a contact is corrected by a new row; the original stays, pointing to its replacement."""
+    db["contacts"].add_column("corrects_id", int)
+    db["contacts"].add_column("replaced_by", int)
+    db["contacts"].create_index(["worker_id", "contacted_at"])

@@ -22,8 +22,21 @@ def test_init_db_is_idempotent(runner, app):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0 and "Database klaar" in result.output
     with app.app_context():
-        assert [m.name for m in migrations.applied(get_db())] == ["0001_initial"]
+        assert [m.name for m in migrations.applied(get_db())] == ["0001_initial", "0002_contact_corrections"]
         assert migrations.pending(get_db()) == []
+
+
+def test_older_database_is_migrated_at_start(tmp_path):
+    """A database made by an older version gets the newer migrations when the app starts."""
+    from conftest import make_app
+    old = connect(tmp_path / "old.sqlite")
+    migrations.apply(old, stop_before="0002_contact_corrections")
+    assert "replaced_by" not in old["contacts"].columns_dict
+    old.close()
+    app = make_app(tmp_path / "old.sqlite")
+    with app.app_context():
+        assert "replaced_by" in get_db()["contacts"].columns_dict
+    app.extensions["outreach.db"].close_all()
 
 
 def test_foreign_keys_enforced(app):

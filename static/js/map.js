@@ -1,0 +1,58 @@
+/* Straatwerk map layers: spots and contacts from compact arrays; popups are text nodes, never HTML. */
+"use strict";
+var STRAATWERK_COLOURS = {recent: "#0b7a55", maand: "#b26b00", oud: "#5f6b68"};
+
+function straatwerkPopup(lines, link) {
+  var box = document.createElement("div");
+  lines.forEach(function (text, i) {
+    var line = document.createElement(i === 0 ? "strong" : "div");
+    line.textContent = text;
+    box.appendChild(line);
+  });
+  if (link) {
+    var a = document.createElement("a");
+    a.href = link[0];
+    a.textContent = link[1];
+    box.appendChild(a);
+  }
+  return box;
+}
+
+/* data: [lat, lon, id, name, recency, last visit (yyyy-mm-dd or ""), visits, contacts] */
+function straatwerkSpots(map, data, options) {
+  var group = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true});
+  var markers = data.map(function (s) {
+    var marker = L.circleMarker([s[0], s[1]], {
+      radius: 9, weight: 2, color: "#fff", fillColor: STRAATWERK_COLOURS[s[4]], fillOpacity: 0.95
+    });
+    marker.bindPopup(function () {
+      return straatwerkPopup([s[3], "Laatste bezoek: " + (s[5] || "nog niet"),
+                              "Bezoeken: " + s[6] + " · contacten: " + s[7]],
+                             [options.url + s[2], "Open hangplek"]);
+    });
+    return marker;
+  });
+  group.addLayers(markers);
+  if (markers.length) {
+    map.fitBounds(L.latLngBounds(data.map(function (s) { return [s[0], s[1]]; })), {maxZoom: 15, padding: [20, 20]});
+  }
+  return group;
+}
+
+/* data: [lat, lon, contacts]: circle area proportional to the count. */
+function straatwerkContacts(data) {
+  return L.layerGroup(data.map(function (c) {
+    return L.circleMarker([c[0], c[1]], {
+      radius: 6 + 4 * Math.sqrt(c[2]), weight: 1, color: "#6a1b9a", fillColor: "#8e24aa", fillOpacity: 0.35
+    }).bindTooltip(c[2] + " contacten");
+  }));
+}
+
+function straatwerkTapToAdd(map, url) {
+  map.on("click", function (e) {
+    var lat = e.latlng.lat.toFixed(6), lon = e.latlng.lng.toFixed(6);
+    L.popup().setLatLng(e.latlng)
+      .setContent(straatwerkPopup([], [url + "?lat=" + lat + "&lon=" + lon, "Nieuwe hangplek hier"]))
+      .openOn(map);
+  });
+}
