@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from . import audit
 from .access import allow
@@ -36,7 +36,7 @@ class ContactForm(GuardedForm):
     youths = MultiCheckboxField("Bekende jongeren", coerce=int, validate_choice=True)
     other_codes = StringField("Andere jongere (code)", validators=[Optional(), Length(max=200)])
     new_alias = StringField("Nieuwe jongere: bijnaam", validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
-    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validators=[Optional()])
+    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
     new_gender = SelectField("Gender", choices=choices(GENDERS), default="onbekend")
     topics = MultiCheckboxField("Onderwerpen", choices=choices(TOPICS))
     substances = MultiCheckboxField("Genoemde middelen", choices=choices(SUBSTANCES))
@@ -46,9 +46,9 @@ class ContactForm(GuardedForm):
     guarded = ("note", "new_alias")
 
     def validate_new_age_band(self, field):
-        """A quick-added youth needs an age band."""
-        if (self.new_alias.data or "").strip() and not field.data:
-            raise ValueError("Kies de leeftijd van de nieuwe jongere.")
+        """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
+        if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
+            raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
 
     def validate_other_codes(self, field):
         """Every typed code must be an existing, active youth."""
@@ -56,7 +56,7 @@ class ContactForm(GuardedForm):
         for code in filter(None, (c.strip().upper() for c in (field.data or "").replace(";", ",").split(","))):
             row = get_db().execute("select id from youths where code = ? and merged_into is null", [code]).fetchone()
             if not row:
-                raise ValueError(f"Onbekende code: {code}.")
+                raise ValidationError(f"Onbekende code: {code}.")
             self.other_ids.append(row[0])
 
 

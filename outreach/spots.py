@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from . import audit, maps
 from .access import allow
@@ -38,8 +38,8 @@ class SpotForm(GuardedForm):
                                            Length(max=80, message="Maximaal 80 tekens.")])
     kind = SelectField("Soort plek", choices=choices(KINDS, "Kies een soort"),
                        validators=[DataRequired("Kies een soort plek.")])
-    lat = CoordinateField("Breedtegraad", validators=[DataRequired("Vul de breedtegraad in."), in_netherlands])
-    lon = CoordinateField("Lengtegraad", validators=[DataRequired("Vul de lengtegraad in."), in_netherlands])
+    lat = CoordinateField("Breedtegraad", validators=[InputRequired("Vul de breedtegraad in."), in_netherlands])
+    lon = CoordinateField("Lengtegraad", validators=[InputRequired("Vul de lengtegraad in."), in_netherlands])
     description = TextAreaField("Beschrijving", validators=note_length(1000))
     first_identified = DayField("Voor het eerst gezien", validators=[not_future])
     guarded = ("name", "description")

@@ -117,3 +117,41 @@ def query(app):
         finally:
             db.close()
     return run
+
+
+@pytest.fixture
+def seed_rows(app):
+    """Insert rows straight into the database (for known starting data); returns the new id."""
+    def insert(table, **values):
+        """One row in table."""
+        db = connect(app.config["DATABASE"])
+        try:
+            return db[table].insert(values).last_pk
+        finally:
+            db.close()
+    return insert
+
+
+@pytest.fixture
+def worker_id(query):
+    """The id of the test worker account."""
+    return query("select id from users where username = 'werker'")[0]["id"]
+
+
+@pytest.fixture
+def spot(seed_rows, worker_id):
+    """One active spot at the Heerde skatepark."""
+    return seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.3905, lon=6.0330,
+                     created_by=worker_id, created_at="2026-01-01T10:00:00Z")
+
+
+@pytest.fixture
+def youth(seed_rows, worker_id):
+    """One youth, J-0001."""
+    return seed_rows("youths", code="J-0001", alias="Rode pet", age_band="16–17", gender="m", stage=2,
+                     created_by=worker_id, created_at="2026-01-01T10:00:00Z")
+
+
+def form_errors(html):
+    """The Dutch error messages shown next to fields, in page order."""
+    return re.findall(r'class="field-error"[^>]*>([^<]+)<', html)

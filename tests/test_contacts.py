@@ -1,0 +1,200 @@
+"""Contactmomenten: the two-tap minimal contact, details, quick-add, bad input, 24-hour edits and corrections."""
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import form_errors
+from outreach.forms import now_local
+
+
+class FormDefaults(HTMLParser):
+    """Collects what a browser would submit untouched: input values, checked boxes, selected options."""
+
+    def __init__(self):
+        """Start empty."""
+        super().__init__()
+        self.data, self.select = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        """Record one form control."""
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                self.data[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self.select = a["name"]
+            self.data.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in a:
+            self.data[self.select] = a.get("value", "")
+
+
+def form_defaults(html):
+    """The form data of a page as a browser would send it without any change."""
+    parser = FormDefaults()
+    parser.feed(html)
+    return parser.data
+
+
+def test_minimal_contact_is_form_defaults(auth, client, query, spot, seed_rows, worker_id):
+    """Opening the form and pressing Opslaan stores a valid contact at the last spot used."""
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=3)
+    auth.login_role("worker")
+    page = client.get("/contacts/new").text
+    response = client.post("/contacts/new", data=form_defaults(page))
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Contact opgeslagen" in client.get("/").text
+    rows = query("select spot_id, kind, youths_present, topics, ed_present, note, worker_id from contacts")
+    assert rows == [{"spot_id": spot, "kind": "straatcontact", "youths_present": 1, "topics": "[]",
+                     "ed_present": 0, "note": None, "worker_id": worker_id}]
+
+
+def full(spot_id, **change):
+    """A complete contact form."""
+    return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": str(spot_id), "kind": "groepsgesprek",
+            "youths_present": "5", "topics": ["middelengebruik", "hulpvraag"], "substances": ["lachgas"],
+            "ed_present": "y", "duration_min": "20", "note": "Vroegen naar werk", "lat": "52.3906",
+            "lon": "6.0331", "new_gender": "onbekend", **change}
+
+
+def test_full_contact_with_known_code_and_quick_added_youth(auth, client, query, spot, youth):
+    auth.login_role("worker")
+    data = full(spot, other_codes="j-0001", new_alias="Skater B", new_age_band="12–15", new_gender="v")
+    response = auth.post("/contacts/new", data, page="/contacts/new")
+    assert response.status_code == 302, form_errors(response.text)
+    contact = query("select * from contacts")[0]
+    assert contact["topics"] == '["middelengebruik", "hulpvraag"]' and contact["substances"] == '["lachgas"]'
+    assert contact["ed_present"] == 1 and contact["duration_min"] == 20 and contact["lat"] == 52.3906
+    youths = query("select y.code, y.alias, y.age_band, y.gender from contact_youths cy "
+                   "join youths y on y.id = cy.youth_id order by y.code")
+    assert youths == [{"code": "J-0001", "alias": "Rode pet", "age_band": "16–17", "gender": "m"},
+                      {"code": "J-0002", "alias": "Skater B", "age_band": "12–15", "gender": "v"}]
+    assert {r["object_type"] for r in query("select object_type from audit_log where action='create'")} == {
+        "contact", "youth"}
+
+
+def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, seed_rows, worker_id):
+    other = seed_rows("youths", code="J-0002", alias="Elders", age_band="18–23", gender="v",
+                      created_by=worker_id)
+    when = now_local().strftime("%Y-%m-%d %H:%M")
+    c1 = seed_rows("contacts", worker_id=worker_id, spot_id=None, contacted_at=when, kind="straatcontact",
+                   youths_present=1)
+    seed_rows("contact_youths", contact_id=c1, youth_id=other)
+    c2 = seed_rows("contacts", worker_id=worker_id, spot_id=spot,
+                   contacted_at=(now_local().replace(hour=0)).strftime("%Y-%m-%d %H:%M"),
+                   kind="straatcontact", youths_present=1)
+    seed_rows("contact_youths", contact_id=c2, youth_id=youth)
+    auth.login_role("worker")
+    page = client.get(f"/contacts/new?spot={spot}").text
+    assert page.index("J-0001 · Rode pet") < page.index("J-0002 · Elders")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"contacted_at": "2099-01-01T20:00"}, "Dit moment ligt in de toekomst."),
+    ({"contacted_at": ""}, "Vul in wanneer."),
+    ({"youths_present": "0"}, "Kies een aantal van 1 tot 100."),
+    ({"youths_present": "veel"}, "Vul een heel getal in."),
+    ({"kind": "feestje"}, "Ongeldige keuze."),
+    ({"other_codes": "J-9999"}, "Onbekende code: J-9999."),
+    ({"new_alias": "Nieuwe", "new_age_band": ""}, "Kies de leeftijd van de nieuwe jongere."),
+    ({"lat": "40.1"}, "Deze coördinaat ligt niet in Nederland."),
+    ({"duration_min": "600"}, "Kies 1 tot 480 minuten."),
+    ({"note": "x" * 10240}, "Maximaal 2000 tekens"),
+    ({"spot": "12345"}, "Ongeldige keuze."),
+])
+def test_contact_bad_input_saves_nothing(auth, query, spot, change, message):
+    auth.login_role("worker")
+    response = auth.post("/contacts/new", full(spot, **change), page="/contacts/new")
+    assert response.status_code == 200
+    errors = form_errors(response.text)
+    assert any(message in e for e in errors), errors
+    assert "Vroegen naar werk" in response.text or "note" in change  # What was typed stays.
+    assert query("select (select count(*) from contacts) c, (select count(*) from youths) y") == [{"c": 0, "y": 0}]
+
+
+def test_nothing_half_saved_when_the_transaction_fails(app, auth, query, spot, monkeypatch):
+    """A failure after the quick-added youth was inserted leaves neither the youth nor the contact."""
+    from outreach import contacts
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.login_role("worker")
+
+    def broken(*args, **kwargs):
+        """Fail in the middle of the transaction."""
+        raise RuntimeError("schijf vol")
+    monkeypatch.setattr(contacts.audit, "record", broken)
+    response = auth.post("/contacts/new", full(spot, new_alias="Nieuw", new_age_band="16–17"), page="/contacts/new")
+    assert response.status_code == 500 and "Er is niets half opgeslagen" in response.text
+    assert query("select (select count(*) from contacts) c, (select count(*) from youths) y, "
+                 "(select count(*) from contact_youths) l") == [{"c": 0, "y": 0, "l": 0}]
+
+
+def saved_contact(auth, spot, **change):
+    """Log one contact through the form; return nothing."""
+    response = auth.post("/contacts/new", full(spot, **change), page="/contacts/new")
+    assert response.status_code == 302, form_errors(response.text)
+
+
+def test_edit_within_24_hours_changes_in_place(auth, query, spot, youth):
+    auth.login_role("worker")
+    saved_contact(auth, spot, other_codes="J-0001")
+    contact_id = query("select id from contacts")[0]["id"]
+    response = auth.post(f"/contacts/{contact_id}/edit", full(spot, youths_present="7", note="Aangepast"),
+                         page=f"/contacts/{contact_id}/edit")
+    assert response.status_code == 302
+    assert query("select id, youths_present, note, corrects_id from contacts") == [
+        {"id": contact_id, "youths_present": 7, "note": "Aangepast", "corrects_id": None}]
+    assert query("select count(*) n from contact_youths") == [{"n": 0}]  # J-0001 no longer ticked or typed.
+
+
+def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query, spot):
+    auth.login_role("worker")
+    saved_contact(auth, spot, note="Eerste versie")
+    original = query("select id from contacts")[0]["id"]
+    with app.app_context():
+        from outreach.db import get_db
+        get_db()["contacts"].update(original, {"created_at": "2020-01-01T00:00:00Z"})
+    page = client.get(f"/contacts/{original}/edit").text
+    assert "wordt opgeslagen als correctie" in page
+    response = auth.post(f"/contacts/{original}/edit", full(spot, note="Gecorrigeerd"),
+                         page=f"/contacts/{original}/edit")
+    assert response.status_code == 302
+    rows = query("select id, note, corrects_id, replaced_by from contacts order by id")
+    assert rows[0] == {"id": original, "note": "Eerste versie", "corrects_id": None, "replaced_by": rows[1]["id"]}
+    assert rows[1]["note"] == "Gecorrigeerd" and rows[1]["corrects_id"] == original
+    listing = client.get("/contacts/").text
+    assert "Gecorrigeerd" in listing and "Eerste versie" not in listing
+    assert auth.post(f"/contacts/{original}/delete").status_code == 404  # The original is no longer current.
+    assert auth.post(f"/contacts/{rows[1]['id']}/delete").status_code == 302
+
+
+def test_delete_only_within_24_hours(app, auth, query, spot):
+    auth.login_role("worker")
+    saved_contact(auth, spot)
+    saved_contact(auth, spot)
+    first, second = [r["id"] for r in query("select id from contacts order by id")]
+    with app.app_context():
+        from outreach.db import get_db
+        get_db()["contacts"].update(first, {"created_at": "2020-01-01T00:00:00Z"})
+    auth.post(f"/contacts/{first}/delete")
+    auth.post(f"/contacts/{second}/delete")
+    assert query("select id from contacts") == [{"id": first}]
+
+
+def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_rows):
+    from outreach.auth import create_user
+    with app.app_context():
+        other = create_user("collega", "worker", "een ander wachtwoord")
+    theirs = seed_rows("contacts", worker_id=other, spot_id=spot, contacted_at="2026-11-27 10:00",
+                       kind="straatcontact", youths_present=1, created_at="2099-01-01T00:00:00Z")
+    auth.login_role("worker")
+    assert auth.post(f"/contacts/{theirs}/delete").status_code == 404
+    assert auth.post(f"/contacts/{theirs}/edit", full(spot)).status_code == 404
+    assert query("select count(*) n from contacts") == [{"n": 1}]
+
+
+def test_quick_added_alias_that_looks_like_a_name_warns(auth, query, spot):
+    auth.login_role("worker")
+    data = full(spot, new_alias="Daan de Vries", new_age_band="16–17")
+    response = auth.post("/contacts/new", data, page="/contacts/new")
+    assert "Weet je zeker dat je dit wilt opslaan?" in response.text
+    assert 'value="Daan de Vries"' in response.text
+    assert query("select count(*) n from youths") == [{"n": 0}]

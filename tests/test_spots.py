@@ -1,0 +1,171 @@
+"""Hangplekken: create, edit, archive, the map (own Leaflet, tiles only outside), distance order, busy grid."""
+import json
+import re
+
+import folium
+import pytest
+
+from conftest import form_errors
+
+GOOD = {"name": "JOP Zwolseweg", "kind": "anders", "lat": "52,3945", "lon": "6.0470",
+        "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}
+
+
+def post_spot(auth, data, url="/spots/new"):
+    """Submit the spot form."""
+    return auth.post(url, data, page=url)
+
+
+def test_create_spot_typed_coordinates(auth, query):
+    auth.login_role("worker")
+    response = post_spot(auth, GOOD)
+    assert response.status_code == 302
+    rows = query("select name, kind, lat, lon, description, first_identified from spots")
+    assert rows == [{"name": "JOP Zwolseweg", "kind": "anders", "lat": 52.3945, "lon": 6.047,
+                     "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}]
+    assert query("select action, object_type from audit_log where object_type='spot'") == [
+        {"action": "create", "object_type": "spot"}]
+
+
+def test_tapping_the_map_prefills_the_position(auth, client):
+    auth.login_role("worker")
+    page = client.get("/spots/new?lat=52.391234&lon=6.041234").text
+    assert 'value="52.391234"' in page and 'value="6.041234"' in page
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"name": ""}, "Geef de hangplek een naam."),
+    ({"kind": ""}, "Kies een soort plek."),
+    ({"kind": "kroeg"}, "Ongeldige keuze."),
+    ({"lat": ""}, "Vul de breedtegraad in."),
+    ({"lat": "48.85"}, "Deze coördinaat ligt niet in Nederland."),
+    ({"lon": "13.4"}, "Deze coördinaat ligt niet in Nederland."),
+    ({"lon": "oost"}, "Vul een getal in"),
+    ({"first_identified": "2099-01-01"}, "Dit moment ligt in de toekomst."),
+    ({"first_identified": "gisteren"}, "Vul een datum in"),
+    ({"description": "x" * 10240}, "Maximaal 1000 tekens"),
+    ({"name": "n" * 81}, "Maximaal 80 tekens."),
+])
+def test_spot_bad_input(auth, query, change, message):
+    """Invariant 6: a Dutch message at the field, what was typed kept, nothing saved."""
+    auth.login_role("worker")
+    data = {**GOOD, **change}
+    response = post_spot(auth, data)
+    assert response.status_code == 200
+    assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
+    kept = next(v for k, v in data.items() if k in change)
+    if kept and len(kept) < 100 and "kind" not in change:
+        assert kept in response.text
+    assert query("select count(*) n from spots") == [{"n": 0}]
+
+
+def test_personal_data_warning_then_confirm(auth, query):
+    auth.login_role("worker")
+    data = {**GOOD, "description": "Hier woont Daan de Vries, 06-12345678"}
+    response = post_spot(auth, data)
+    assert "Dit lijkt op een naam of telefoonnummer. Weet je zeker dat je dit wilt opslaan?" in response.text
+    assert "een telefoonnummer" in response.text and "een naam" in response.text
+    assert query("select count(*) n from spots") == [{"n": 0}]
+    response = post_spot(auth, {**data, "confirm_personal": "y"})
+    assert response.status_code == 302
+    assert query("select count(*) n from spots") == [{"n": 1}]
+
+
+def test_edit_and_archive(auth, client, query, spot):
+    auth.login_role("worker")
+    response = post_spot(auth, {**GOOD, "name": "Skatebaan achter de sporthal"}, url=f"/spots/{spot}/edit")
+    assert response.status_code == 302
+    assert query("select name from spots") == [{"name": "Skatebaan achter de sporthal"}]
+    auth.post(f"/spots/{spot}/archive")
+    assert query("select archived_at is not null as a from spots") == [{"a": 1}]
+    page = client.get("/spots/").text
+    assert "Gearchiveerd (1)" in page
+    assert json.loads(spot_data(page)) == []
+    auth.post(f"/spots/{spot}/archive")
+    assert query("select archived_at from spots") == [{"archived_at": None}]
+
+
+def spot_data(page):
+    """The JSON array of spots handed to the map script."""
+    return re.search(r"straatwerkSpots\([^,]+, (\[.*?\]), \{", page, re.S).group(1)
+
+
+def test_map_uses_own_leaflet_and_tile_url_only(app, auth, client, spot):
+    auth.login_role("worker")
+    page = client.get("/spots/").text
+    refs = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert "/static/vendor/leaflet-1.9.3/leaflet.js" in refs
+    assert "/static/vendor/leaflet.markercluster-1.4.1/leaflet.markercluster.js" in refs
+    assert all(not re.match(r"^(https?:)?//", ref) for ref in refs), refs
+    # The only absolute URL anywhere in the page is the configured tile URL.
+    hosts = set(re.findall(r"https?://([^/\"'\\]+)", page))
+    assert hosts == {"service.pdok.nl"}
+    assert app.config["TILE_URL"] in page.replace("\\/", "/")
+    for cdn in ("jquery", "bootstrap", "font-awesome", "fontawesome", "cdn.jsdelivr"):
+        assert cdn not in page.lower()
+    # Folium's own class-level defaults were left alone: Leaflet was set on our map only.
+    assert "cdn.jsdelivr.net" in dict(folium.Map.default_js)["leaflet"]
+
+
+def test_tile_url_is_configurable(template_db, tmp_path):
+    import shutil
+    from conftest import AuthActions, make_app
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", TILE_URL="https://tegels.heerde.example/{z}/{x}/{y}.png")
+    client = app.test_client()
+    AuthActions(client).login_role("worker")
+    page = client.get("/spots/").text
+    assert "tegels.heerde.example" in page and "service.pdok.nl" not in page
+    app.extensions["outreach.db"].close_all()
+
+
+def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
+    seed_rows("spots", name='<img src=x onerror="alert(1)"></script>', kind="park", lat=52.39, lon=6.04,
+              created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/spots/").text
+    assert "<img src=x" not in page and "</script>\"" not in page
+    assert "\\u003cimg src=x" in spot_data(page)
+    assert "&lt;img src=x" in page  # In the list below the map.
+
+
+def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worker_id):
+    far = seed_rows("spots", name="Veessen dijk", kind="anders", lat=52.37, lon=6.087, created_by=worker_id)
+    near = seed_rows("spots", name="Station", kind="station", lat=52.3862, lon=6.0445, created_by=worker_id)
+    seed_rows("visits", spot_id=far, worker_id=worker_id, visited_at="2026-11-01 20:00", youths_present=3)
+    auth.login_role("worker")
+    by_activity = client.get("/spots/").text
+    assert by_activity.index("Veessen dijk") < by_activity.index("Station")
+    by_distance = client.get("/spots/?lat=52.3870&lon=6.0440").text
+    assert by_distance.index("Station") < by_distance.index("Veessen dijk")
+    assert "Dichtstbij" in by_distance
+
+
+def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_id):
+    for when in ("2026-10-01 20:00", "2026-10-02 20:00", "2026-06-01 20:00"):
+        seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=when, kind="straatcontact",
+                  youths_present=1)
+    seed_rows("contacts", worker_id=worker_id, lat=52.40, lon=6.05, contacted_at="2026-10-03 21:00",
+              kind="straatcontact", youths_present=1)
+    auth.login_role("worker")
+    page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
+    data = json.loads(re.search(r"straatwerkContacts\((\[.*?\])\)", page, re.S).group(1))
+    assert sorted(data) == [[52.3905, 6.033, 2], [52.4, 6.05, 1]]
+
+
+def test_busy_grid(auth, client, spot, seed_rows, worker_id):
+    # 2026-11-23 is a Monday; 20:00 is evening, 15:00 afternoon.
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-23 20:00", youths_present=6)
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-16 20:30", youths_present=2)
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-27 15:00", youths_present=0)
+    seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-23 20:10",
+              kind="groepsgesprek", youths_present=4)
+    auth.login_role("worker")
+    page = client.get(f"/spots/{spot}").text
+    rows = re.findall(r'<tr><th scope="row">(\w+)</th>(.*?)</tr>', page, re.S)
+    cells = {day: [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)]
+             for day, rest in rows}
+    assert cells["ma"] == ["–", "–", "4 (1)", "–"]  # Average of 6 and 2 youths, one contact.
+    assert cells["vr"] == ["–", "0", "–", "–"]
+    assert cells["zo"] == ["–", "–", "–", "–"]
+    assert "niemand" in page

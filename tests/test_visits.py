@@ -1,0 +1,78 @@
+"""Bezoeken: log a visit at a spot, 0 allowed, bad input refused in Dutch."""
+import re
+
+import pytest
+
+from conftest import form_errors
+from outreach.forms import now_local
+
+
+def good(spot):
+    """A valid visit form."""
+    return {"spot": str(spot), "visited_at": now_local().strftime("%Y-%m-%dT%H:%M"), "youths_present": "0",
+            "atmosphere": "rustig", "note": ""}
+
+
+def test_log_visit_with_nobody_there(auth, client, query, spot):
+    auth.login_role("worker")
+    response = auth.post("/visits/new", {**good(spot), "use_seen": "y", "ed_present": "y"}, page="/visits/new")
+    assert response.status_code == 302 and response.headers["Location"] == f"/spots/{spot}"
+    assert query("select youths_present, use_seen, dealing_seen, ed_present, atmosphere from visits") == [
+        {"youths_present": 0, "use_seen": 1, "dealing_seen": 0, "ed_present": 1, "atmosphere": "rustig"}]
+    assert "niemand" in client.get(f"/spots/{spot}").text
+    assert "niemand" in client.get("/visits/").text
+
+
+def test_spot_preselected_from_link(auth, client, spot):
+    auth.login_role("worker")
+    page = client.get(f"/visits/new?spot={spot}").text
+    option = re.search(r"<option[^>]*>Skatebaan</option>", page).group(0)
+    assert "selected" in option and 'data-lat="52.3905"' in option
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"spot": ""}, "Kies de hangplek."),
+    ({"spot": "999"}, "Ongeldige keuze."),
+    ({"youths_present": ""}, "Vul een aantal in; 0 als er niemand was."),
+    ({"youths_present": "-1"}, "Kies een aantal van 0 tot 200."),
+    ({"youths_present": "veel"}, "Vul een heel getal in."),
+    ({"visited_at": "2099-01-01T20:00"}, "Dit moment ligt in de toekomst."),
+    ({"visited_at": "2020-01-01T20:00"}, "Kies een moment in de afgelopen 90 dagen."),
+    ({"atmosphere": "feest"}, "Ongeldige keuze."),
+    ({"note": "<b>" + "x" * 10240}, "Maximaal 2000 tekens"),
+])
+def test_visit_bad_input(auth, query, spot, change, message):
+    auth.login_role("worker")
+    response = auth.post("/visits/new", {**good(spot), **change}, page="/visits/new")
+    assert response.status_code == 200
+    assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
+    if "youths_present" in change and change["youths_present"]:
+        assert f'value="{change["youths_present"]}"' in response.text
+    assert query("select count(*) n from visits") == [{"n": 0}]
+
+
+def test_archived_spot_cannot_be_chosen(auth, query, spot, seed_rows):
+    auth.login_role("worker")
+    auth.post(f"/spots/{spot}/archive")
+    response = auth.post("/visits/new", good(spot), page="/visits/new")
+    assert "Ongeldige keuze." in form_errors(response.text)
+    assert query("select count(*) n from visits") == [{"n": 0}]
+
+
+def test_note_with_phone_number_warns(auth, query, spot):
+    auth.login_role("worker")
+    data = {**good(spot), "note": "Zijn moeder belt terug op 0578-123456"}
+    response = auth.post("/visits/new", data, page="/visits/new")
+    assert "Weet je zeker dat je dit wilt opslaan?" in response.text
+    assert "Zijn moeder belt terug op 0578-123456" in response.text
+    assert query("select count(*) n from visits") == [{"n": 0}]
+    auth.post("/visits/new", {**data, "confirm_personal": "y"}, page="/visits/new")
+    assert query("select note from visits") == [{"note": "Zijn moeder belt terug op 0578-123456"}]
+
+
+def test_markup_in_note_is_escaped(auth, client, spot):
+    auth.login_role("worker")
+    auth.post("/visits/new", {**good(spot), "note": "<script>alert(1)</script>"}, page="/visits/new")
+    for url in ("/visits/", f"/spots/{spot}"):
+        page = client.get(url).text
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

@@ -1,0 +1,110 @@
+"""Jongeren: generated codes, aliases, stage history, audited reads, timeline and merging."""
+import pytest
+
+from conftest import form_errors
+
+GOOD = {"alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": "2",
+        "risk_signals": ["ADHD", "schooluitval"]}
+
+
+def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
+    auth.login_role("worker")
+    for _ in range(2):
+        assert auth.post("/youths/new", GOOD, page="/youths/new").status_code == 302
+    assert query("select code, alias, age_band, gender, stage, risk_signals from youths order by code") == [
+        {"code": "J-0001", "alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": 2,
+         "risk_signals": '["ADHD", "schooluitval"]'},
+        {"code": "J-0002", "alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": 2,
+         "risk_signals": '["ADHD", "schooluitval"]'}]
+    assert [r["set_by"] for r in query("select set_by from youth_stages")] == [worker_id, worker_id]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"alias": ""}, "Kies een bijnaam"),
+    ({"alias": "x" * 41}, "Maximaal 40 tekens."),
+    ({"age_band": ""}, "Kies een leeftijdsgroep."),
+    ({"age_band": "30"}, "Ongeldige keuze."),
+    ({"gender": "z"}, "Ongeldige keuze."),
+    ({"stage": "9"}, "Ongeldige keuze."),
+    ({"risk_signals": ["verzonnen"]}, "ongeldige keuze"),
+])
+def test_youth_bad_input(auth, query, change, message):
+    auth.login_role("worker")
+    response = auth.post("/youths/new", {**GOOD, **change}, page="/youths/new")
+    assert response.status_code == 200
+    assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
+    assert query("select count(*) n from youths") == [{"n": 0}]
+
+
+def test_alias_that_looks_like_a_name_warns_first(auth, query):
+    auth.login_role("worker")
+    response = auth.post("/youths/new", {**GOOD, "alias": "Emma Jansen"}, page="/youths/new")
+    assert "Dit lijkt op een naam" in response.text and 'value="Emma Jansen"' in response.text
+    assert query("select count(*) n from youths") == [{"n": 0}]
+
+
+def test_invariant_4_reading_a_youth_is_audited(auth, client, query, youth):
+    auth.login_role("worker")
+    assert client.get(f"/youths/{youth}").status_code == 200
+    assert query("select action, object_type, object_id, actor_role from audit_log where object_type='youth'") == [
+        {"action": "view", "object_type": "youth", "object_id": str(youth), "actor_role": "worker"}]
+
+
+def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth):
+    auth.login_role("worker")
+    response = auth.post(f"/youths/{youth}/edit", {**GOOD, "stage": "4"}, page=f"/youths/{youth}/edit")
+    assert response.status_code == 302
+    assert query("select stage from youths") == [{"stage": 4}]
+    history = query("select stage, set_by, set_at from youth_stages")
+    assert [h["stage"] for h in history] == [4] and history[0]["set_at"]
+    assert "fase 4 (problematisch gebruik), door werker" in client.get(f"/youths/{youth}").text
+
+
+def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id):
+    contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:15",
+                        kind="groepsgesprek", youths_present=4, topics='["dealen"]', substances='["lachgas"]')
+    seed_rows("contact_youths", contact_id=contact, youth_id=youth)
+    auth.login_role("worker")
+    page = client.get(f"/youths/{youth}").text
+    assert "2026-11-20 20:15" in page and "groepsgesprek" in page and "dealen · lachgas" in page
+
+
+def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows, worker_id):
+    twin = seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
+    shared = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:00",
+                       kind="groepsgesprek", youths_present=3)
+    own = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-21 20:00",
+                    kind="straatcontact", youths_present=1)
+    for contact_id, youth_id in ((shared, youth), (shared, twin), (own, twin)):
+        seed_rows("contact_youths", contact_id=contact_id, youth_id=youth_id)
+    seed_rows("youth_stages", youth_id=twin, stage=3, set_by=worker_id, set_at="2026-11-21 20:00")
+    auth.login_role("worker")
+    response = auth.post(f"/youths/{youth}/merge", {"other": "j-0002", "sure": "y"}, page=f"/youths/{youth}/merge")
+    assert response.status_code == 302
+    assert query("select contact_id, youth_id from contact_youths order by contact_id") == [
+        {"contact_id": shared, "youth_id": youth}, {"contact_id": own, "youth_id": youth}]
+    assert query("select youth_id from youth_stages") == [{"youth_id": youth}]
+    assert query("select merged_into from youths where id = ?", [twin]) == [{"merged_into": youth}]
+    assert client.get(f"/youths/{twin}").status_code == 404
+    assert "J-0002" not in client.get("/youths/").text
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"other": "J-0001", "sure": "y"}, "Geen ander actief profiel met deze code."),
+    ({"other": "J-0404", "sure": "y"}, "Geen ander actief profiel met deze code."),
+    ({"other": "J-0002"}, "Vink aan dat je het zeker weet."),
+])
+def test_merge_refuses_bad_input(auth, query, youth, seed_rows, worker_id, data, message):
+    seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
+    auth.login_role("worker")
+    response = auth.post(f"/youths/{youth}/merge", data, page=f"/youths/{youth}/merge")
+    assert message in form_errors(response.text)
+    assert query("select count(*) n from youths where merged_into is not null") == [{"n": 0}]
+
+
+def test_search_and_escaping(auth, client, seed_rows, worker_id):
+    seed_rows("youths", code="J-0007", alias="<i>Scooter</i>", age_band="16–17", gender="m", created_by=worker_id)
+    seed_rows("youths", code="J-0008", alias="Krullen", age_band="16–17", gender="v", created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/youths/?q=scoot").text
+    assert "&lt;i&gt;Scooter&lt;/i&gt;" in page and "<i>Scooter" not in page and "Krullen" not in page
