@@ -28,6 +28,7 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.app
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/field.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -12,7 +12,7 @@ from .access import allow
 from .db import get_db
 from .forms import (CoordinateField, CountField, GuardedForm, MomentField, choices, in_netherlands, not_future,
                     note_length, now_local, stamp)
-from .spots import last_spot, spot_choices
+from .spots import active_spot, last_spot, spot_choices
 from .youths import AGE_BANDS, GENDERS, MultiCheckboxField, create_youth
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -26,14 +26,14 @@ EDIT_WINDOW = timedelta(hours=24)
 class ContactForm(GuardedForm):
     """A contact: everything has a default, so 'Opslaan' alone is a valid minimal contact."""
     contacted_at = MomentField("Wanneer", validators=[InputRequired("Vul in wanneer."), not_future])
-    spot = SelectField("Hangplek", validators=[Optional()])
+    spot = SelectField("Hangplek", validate_choice=False, validators=[Optional(), active_spot])
     lat = CoordinateField("Breedtegraad", validators=[Optional(), in_netherlands])
     lon = CoordinateField("Lengtegraad", validators=[Optional(), in_netherlands])
     kind = RadioField("Soort contact", choices=choices(KINDS), default="straatcontact",
                       validators=[InputRequired("Kies het soort contact.")])
     youths_present = CountField("Aantal jongeren", default=1, validators=[
         InputRequired("Vul het aantal jongeren in."), NumberRange(1, 100, "Kies een aantal van 1 tot 100.")])
-    youths = MultiCheckboxField("Bekende jongeren", coerce=int, validate_choice=True)
+    youths = MultiCheckboxField("Bekende jongeren", coerce=int, validate_choice=False)
     other_codes = StringField("Andere jongere (code)", validators=[Optional(), Length(max=200)])
     new_alias = StringField("Nieuwe jongere: bijnaam", validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
     new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
@@ -49,6 +49,16 @@ class ContactForm(GuardedForm):
         """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
         if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
             raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
+
+    def validate_youths(self, field):
+        """Ticked youths must exist and not have been merged away."""
+        ids = field.data or []
+        if not ids:
+            return
+        found = get_db().execute("select count(*) from youths where merged_into is null and id in "
+                                 "(select value from json_each(?))", [json.dumps(ids)]).fetchone()[0]
+        if found != len(set(ids)):
+            raise ValidationError("Een van de gekozen jongeren bestaat niet (meer).")
 
     def validate_other_codes(self, field):
         """Every typed code must be an existing, active youth."""
@@ -76,10 +86,9 @@ def youth_choices(spot_id, extra=()):
 
 
 def fill_choices(form, extra=()):
-    """Set the spot and youth options, which depend on the data; ticked youths always stay choosable."""
-    posted = [int(v) for v in request.form.getlist("youths") if v.isdigit()]
+    """Set the spot and youth options for rendering (validation asks the database, not these lists)."""
     form.spot.choices = spot_choices()
-    form.youths.choices = youth_choices(form.spot.data, list(extra) + posted)
+    form.youths.choices = youth_choices(form.spot.data, list(extra) + list(form.youths.data or []))
 
 
 def save(form, replace=None, correct=None):
@@ -122,9 +131,9 @@ def save(form, replace=None, correct=None):
 def new_contact():
     """The contact form: defaults everywhere, nearest spot preselected, so two taps log a contact."""
     youth = request.args.get("youth", type=int)
-    form = ContactForm(data={"contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
-                             "youths": [youth] if youth else []})
-    fill_choices(form, [youth] if youth else [])
+    form = ContactForm() if request.method == "POST" else ContactForm(data={
+        "contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
+        "youths": [youth] if youth else []})
     warning = None
     if form.validate_on_submit():
         warning = form.personal_data_warning()
@@ -132,6 +141,7 @@ def new_contact():
             save(form)
             flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")
             return redirect(url_for("home.index"))
+    fill_choices(form, [youth] if youth else [])
     return render_template("contacts/form.html", form=form, warning=warning, contact=None)
 
 
@@ -160,7 +170,6 @@ def edit_contact(contact_id):
                              "contacted_at": datetime.strptime(contact["contacted_at"], "%Y-%m-%d %H:%M"),
                              "topics": json.loads(contact["topics"]), "substances": json.loads(contact["substances"])})
     form.allow_old = not editable(contact)
-    fill_choices(form, links)
     warning = None
     if form.validate_on_submit():
         warning = form.personal_data_warning()
@@ -171,6 +180,7 @@ def edit_contact(contact_id):
                 save(form, correct=contact)
             flash("Contact bijgewerkt.", "success")
             return redirect(url_for("contacts.list_contacts"))
+    fill_choices(form, links)
     return render_template("contacts/form.html", form=form, warning=warning, contact=contact,
                            correction=not editable(contact))
 

@@ -36,6 +36,9 @@ def vendor_url(lib, filename):
     return url_for("maps.vendor_file", lib=lib, filename=filename)
 
 
+RECENCY = ["recent", "maand", "oud"]
+
+
 def recency(last_active, today=None):
     """Colour class of a spot: 'recent' (≤ 7 days), 'maand' (≤ 30 days) or 'oud'."""
     if not last_active:
@@ -56,9 +59,10 @@ var {{ this.get_name() }} = straatwerkSpots({{ this._parent.get_name() }}, {{ th
     def __init__(self, rows, name="Hangplekken"):
         """rows: dicts with id, name, lat, lon, last_active, visits, contacts."""
         super().__init__(name=name, overlay=True)
+        # Five decimals is about a metre; every byte here is paid again per spot on a phone.
         self.data = htmlsafe_json_dumps([
-            [r["lat"], r["lon"], r["id"], r["name"], recency(r["last_active"]), (r["last_active"] or "")[:10],
-             r["visits"], r["contacts"]] for r in rows])
+            [round(r["lat"], 5), round(r["lon"], 5), r["id"], r["name"], RECENCY.index(recency(r["last_active"])),
+             (r["last_active"] or "")[:10], r["visits"], r["contacts"]] for r in rows], separators=(",", ":"))
         self.options = htmlsafe_json_dumps({"url": url_for("spots.show_spot", spot_id=0)[:-1]})
         self.default_js = [("markercluster", vendor_url(CLUSTER, "leaflet.markercluster.js")),
                            ("straatwerk_map", url_for("static", filename="js/map.js"))]

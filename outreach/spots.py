@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from . import audit, maps
 from .access import allow
@@ -20,6 +20,7 @@ bp = Blueprint("spots", __name__, url_prefix="/spots")
 KINDS = ["skatebaan", "park", "schoolplein", "station", "winkelcentrum", "anders"]
 WEEKDAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 PARTS = ["ochtend", "middag", "avond", "nacht"]  # 6–12, 12–18, 18–24, 0–6
+LIST_LENGTH = 30
 
 SPOT_STATS = """
 select s.id, s.name, s.kind, s.lat, s.lon, s.archived_at,
@@ -94,7 +95,10 @@ def list_spots():
     maps.SpotLayer(active).add_to(m)
     maps.TapToAdd(url_for("spots.new_spot")).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    return render_template("spots/list.html", spots=active, archived=[s for s in spots if s["archived_at"]],
+    # The map carries every spot; the list under it the nearest (or latest) 30, the rest on request.
+    listed = active if request.args.get("alle") else active[:LIST_LENGTH]
+    return render_template("spots/list.html", spots=listed, total=len(active),
+                           archived=[s for s in spots if s["archived_at"]],
                            map=maps.render(m), here=here, start=start, end=end, kinds=KINDS)
 
 
@@ -198,6 +202,13 @@ def show_spot(spot_id):
 def init_app(app):
     """Register the blueprint."""
     app.register_blueprint(bp)
+
+
+def active_spot(form, field):
+    """Validator: the chosen spot exists and is not archived (one query, not the whole list)."""
+    if field.data and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
+                                           [field.data if str(field.data).isdigit() else -1]).fetchone():
+        raise ValidationError("Kies een hangplek uit de lijst.")
 
 
 def spot_choices(empty="Geen vaste plek"):

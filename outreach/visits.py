@@ -8,7 +8,7 @@ from . import audit
 from .access import allow
 from .db import get_db
 from .forms import CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp
-from .spots import last_spot, spot_choices
+from .spots import active_spot, last_spot, spot_choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 ATMOSPHERES = ["rustig", "ontspannen", "gespannen", "onrustig"]
@@ -16,7 +16,7 @@ ATMOSPHERES = ["rustig", "ontspannen", "gespannen", "onrustig"]
 
 class VisitForm(GuardedForm):
     """A visit: spot, when, how many youths, use or dealing seen, atmosphere, ED, a short note."""
-    spot = SelectField("Hangplek", validators=[DataRequired("Kies de hangplek.")])
+    spot = SelectField("Hangplek", validate_choice=False, validators=[DataRequired("Kies de hangplek."), active_spot])
     visited_at = MomentField("Wanneer", validators=[InputRequired("Vul in wanneer."), not_future])
     youths_present = CountField("Aantal jongeren (schatting, 0 = niemand)", validators=[
         InputRequired("Vul een aantal in; 0 als er niemand was."),
@@ -44,9 +44,8 @@ def list_visits():
 @allow("worker")
 def new_visit():
     """Log a visit; the spot comes from the link, the phone's position or the last one used."""
-    form = VisitForm(data={"spot": request.args.get("spot") or last_spot(current_user.id),
-                           "visited_at": now_local()})
-    form.spot.choices = spot_choices(empty="Kies een hangplek")
+    form = VisitForm() if request.method == "POST" else VisitForm(data={
+        "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local()})
     warning = None
     if form.validate_on_submit():
         warning = form.personal_data_warning()
@@ -63,6 +62,7 @@ def new_visit():
                 audit.record("create", "visit", visit_id)
             flash("Bezoek opgeslagen.", "success")
             return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
+    form.spot.choices = spot_choices(empty="Kies een hangplek")  # Only to render: validation asks the database.
     return render_template("visits/form.html", form=form, warning=warning)
 
 

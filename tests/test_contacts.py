@@ -99,7 +99,7 @@ def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, s
     ({"lat": "40.1"}, "Deze coördinaat ligt niet in Nederland."),
     ({"duration_min": "600"}, "Kies 1 tot 480 minuten."),
     ({"note": "x" * 10240}, "Maximaal 2000 tekens"),
-    ({"spot": "12345"}, "Ongeldige keuze."),
+    ({"spot": "12345"}, "Kies een hangplek uit de lijst."),
 ])
 def test_contact_bad_input_saves_nothing(auth, query, spot, change, message):
     auth.login_role("worker")

@@ -169,3 +169,13 @@ def test_busy_grid(auth, client, spot, seed_rows, worker_id):
     assert cells["vr"] == ["–", "0", "–", "–"]
     assert cells["zo"] == ["–", "–", "–", "–"]
     assert "niemand" in page
+
+
+def test_list_shows_thirty_then_all_on_request(auth, client, seed_rows, worker_id):
+    for i in range(35):
+        seed_rows("spots", name=f"Plek {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/spots/").text
+    assert page.count('class="row"') == 30 and "Toon alle 35 hangplekken" in page
+    assert len(json.loads(spot_data(page))) == 35  # The map always has them all.
+    assert client.get("/spots/?alle=1").text.count('class="row"') == 35

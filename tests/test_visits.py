@@ -32,7 +32,7 @@ def test_spot_preselected_from_link(auth, client, spot):
 
 @pytest.mark.parametrize("change, message", [
     ({"spot": ""}, "Kies de hangplek."),
-    ({"spot": "999"}, "Ongeldige keuze."),
+    ({"spot": "999"}, "Kies een hangplek uit de lijst."),
     ({"youths_present": ""}, "Vul een aantal in; 0 als er niemand was."),
     ({"youths_present": "-1"}, "Kies een aantal van 0 tot 200."),
     ({"youths_present": "veel"}, "Vul een heel getal in."),
@@ -55,7 +55,7 @@ def test_archived_spot_cannot_be_chosen(auth, query, spot, seed_rows):
     auth.login_role("worker")
     auth.post(f"/spots/{spot}/archive")
     response = auth.post("/visits/new", good(spot), page="/visits/new")
-    assert "Ongeldige keuze." in form_errors(response.text)
+    assert "Kies een hangplek uit de lijst." in form_errors(response.text)
     assert query("select count(*) n from visits") == [{"n": 0}]
 
 

@@ -1,6 +1,6 @@
 /* Straatwerk map layers: spots and contacts from compact arrays; popups are text nodes, never HTML. */
 "use strict";
-var STRAATWERK_COLOURS = {recent: "#0b7a55", maand: "#b26b00", oud: "#5f6b68"};
+var STRAATWERK_COLOURS = ["#0b7a55", "#b26b00", "#5f6b68"];  /* recent, maand, oud */
 
 function straatwerkPopup(lines, link) {
   var box = document.createElement("div");
@@ -18,7 +18,7 @@ function straatwerkPopup(lines, link) {
   return box;
 }
 
-/* data: [lat, lon, id, name, recency, last visit (yyyy-mm-dd or ""), visits, contacts] */
+/* data: [lat, lon, id, name, recency (0 recent, 1 month, 2 older), last activity (yyyy-mm-dd or ""), visits, contacts] */
 function straatwerkSpots(map, data, options) {
   var group = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true});
   var markers = data.map(function (s) {

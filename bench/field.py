@@ -1,0 +1,110 @@
+"""Field-logging benchmarks, as ratios and sizes measured side by side in one run.
+
+1. Save a contact: POST /contacts/new (session, CSRF, form validation, one IMMEDIATE transaction with the
+   contact and its audit row) ÷ a bare Flask route doing one raw sqlite3 INSERT on a persistent connection
+   with the same PRAGMAs; same process, interleaved, through WSGI.
+2. Map page bytes (gzip, same-origin assets, tiles excluded) with 0 and with 1,000 spots: bytes per extra spot.
+3. Contact form bytes on a cold cache: the HTML and every same-origin asset it loads.
+"""
+import argparse
+import gzip
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.overhead import PASSWORD, timed  # noqa: E402  (run from the project folder)
+from outreach import create_app  # noqa: E402
+from outreach.auth import create_user  # noqa: E402
+from outreach.db import PRAGMAS, connect  # noqa: E402
+from outreach.demo_data import SPOTS  # noqa: E402
+from outreach.forms import now_local  # noqa: E402
+
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+
+
+def page_bytes(client, url):
+    """(raw, gzip) bytes of a page plus every same-origin asset it references."""
+    html = client.get(url).data
+    bodies = [html] + [client.get(a).data for a in ASSET.findall(html.decode())]
+    return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
+
+
+def logged_in_app(path):
+    """An app on a fresh database with a logged-in worker client and its CSRF token."""
+    app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
+    with app.app_context():
+        create_user("werker", "worker", PASSWORD)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": "werker", "password": PASSWORD, "csrf_token": token})
+    # Logging in starts a clean session, so the form token comes from a page seen after login.
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/contacts/new").text).group(1)
+    return app, client, token
+
+
+def add_spots(path, n, rng):
+    """n spots spread over the municipality, each with a visit in the last 60 days."""
+    db = connect(path)
+    with db.atomic():
+        for i in range(n):
+            name, kind, lat, lon, _, _ = SPOTS[i % len(SPOTS)]
+            spot = db["spots"].insert({"name": f"{name} · wijk {i // len(SPOTS) + 1}", "kind": kind,
+                                       "lat": round(lat + rng.uniform(-0.05, 0.05), 6),
+                                       "lon": round(lon + rng.uniform(-0.08, 0.08), 6)}).last_pk
+            db["visits"].insert({"spot_id": spot, "worker_id": 1, "youths_present": rng.randint(0, 9),
+                                 "visited_at": f"2026-{rng.randint(9, 11):02d}-{rng.randint(1, 27):02d} 20:00"})
+    db.close()
+
+
+def main():
+    """Run the measurements and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=1000, help="saves per side (default 1000)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp())
+    app, client, token = logged_in_app(work / "field.sqlite")
+
+    raw, gz = page_bytes(client, "/contacts/new")
+    print(f"contact form, cold cache: {raw / 1024:.1f} KiB raw, {gz / 1024:.1f} KiB gzip")
+    _, empty = page_bytes(client, "/spots/")
+    add_spots(work / "field.sqlite", 1000, random.Random(1))
+    _, full = page_bytes(client, "/spots/")
+    print(f"map page gzip: {empty} bytes at 0 spots, {full} at 1000 → {(full - empty) / 1000:.1f} bytes per extra spot")
+
+    form = {"csrf_token": token, "contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": "1", "kind": "straatcontact",
+            "youths_present": "1", "new_gender": "onbekend"}
+    raw_conn = sqlite3.connect(work / "field.sqlite", isolation_level=None, check_same_thread=False)
+    for pragma in PRAGMAS:
+        raw_conn.execute(pragma)
+    bare = Flask("bare")
+
+    @bare.post("/")
+    def insert():
+        """One raw INSERT, autocommitted (one fsync, like our one transaction)."""
+        raw_conn.execute("insert into contacts (worker_id, contacted_at, kind, youths_present) values (1, ?, ?, 1)",
+                         ["2026-11-27 20:00", "straatcontact"])
+        return "", 303
+    bare_client = bare.test_client()
+
+    ours, plain = [], []
+    for _ in range(args.n):
+        ours.append(timed(lambda: client.post("/contacts/new", data=form)))
+        with client.session_transaction() as session:
+            # A phone follows the redirect and sees the message; here it is dropped, untimed.
+            assert session.pop("_flashes") == [("success", f"Contact opgeslagen ({form['contacted_at'][11:]}).")]
+        plain.append(timed(lambda: bare_client.post("/")))
+    ours, plain = statistics.median(ours), statistics.median(plain)
+    print(f"save contact {ours * 1e6:.0f} µs ÷ bare sqlite3 insert route {plain * 1e6:.0f} µs = {ours / plain:.2f}×")
+    raw_conn.close()
+    app.extensions["outreach.db"].close_all()
+
+
+if __name__ == "__main__":
+    main()

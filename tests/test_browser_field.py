@@ -1,0 +1,122 @@
+"""Field logging on a phone at the Heerde skatepark (mocked GPS): two taps to a contact, spots, visits, youths."""
+import pytest
+
+from conftest import HEERDE_SKATEPARK, check_page, log_in
+from outreach.db import connect
+
+pytestmark = pytest.mark.browser
+
+
+def one(live, sql, params=()):
+    """First row of a query on the live database."""
+    db = connect(live.path)
+    try:
+        return dict(next(iter(db.query(sql, params)), {}) or {})
+    finally:
+        db.close()
+
+
+def selected_spot(page):
+    """The name of the spot the form has selected."""
+    return page.eval_on_selector("#spot", "s => s.options[s.selectedIndex].text")
+
+
+def test_minimal_contact_in_two_actions_from_home(phone, live):
+    log_in(phone, "worker")
+    check_page(phone, "field-home")
+    before = one(live, "select count(*) n from contacts")["n"]
+    actions = 0
+    phone.get_by_role("link", name="Contact Contactmoment vastleggen").click()
+    actions += 1
+    phone.get_by_text("Dichtstbijzijnde hangplek gekozen.").wait_for()  # GPS picked the nearest spot.
+    nearest = selected_spot(phone)
+    check_page(phone, "contact-form")
+    phone.get_by_role("button", name="Opslaan").first.click()
+    actions += 1
+    phone.get_by_text("Contact opgeslagen").wait_for()
+    assert actions <= 4
+    row = one(live, "select c.kind, c.youths_present, c.lat, c.lon, s.name from contacts c "
+                    "join spots s on s.id = c.spot_id order by c.id desc limit 1")
+    assert one(live, "select count(*) n from contacts")["n"] == before + 1
+    assert row == {"kind": "straatcontact", "youths_present": 1, "lat": HEERDE_SKATEPARK["latitude"],
+                   "lon": HEERDE_SKATEPARK["longitude"], "name": nearest}
+    assert nearest in ("Skatebaan Sportpark Heerde", "Bankje achter de kerk")  # Both lie at the mocked spot.
+
+
+def test_add_spot_with_my_location(phone, live):
+    log_in(phone, "worker")
+    phone.goto("/spots/")
+    phone.get_by_role("link", name="Nieuwe hangplek").click()
+    phone.get_by_label("Naam").fill("Bankje achter de kerk")
+    phone.get_by_label("Soort plek").select_option("park")
+    phone.get_by_role("button", name="Gebruik mijn locatie").click()
+    phone.get_by_text("Locatie ingevuld.").wait_for()
+    check_page(phone, "spot-form")
+    phone.get_by_role("button", name="Opslaan").click()
+    assert phone.get_by_role("heading", level=1).inner_text() == "Bankje achter de kerk"
+    check_page(phone, "spot-page")
+    assert one(live, "select lat, lon, kind from spots where name = ?", ["Bankje achter de kerk"]) == {
+        "lat": HEERDE_SKATEPARK["latitude"], "lon": HEERDE_SKATEPARK["longitude"], "kind": "park"}
+
+
+def test_log_a_visit(phone, live):
+    log_in(phone, "worker")
+    phone.get_by_role("link", name="Bezoek Hangplek bezocht").click()
+    phone.get_by_text("Dichtstbijzijnde hangplek gekozen.").wait_for()
+    nearest = selected_spot(phone)
+    phone.get_by_label("Aantal jongeren (schatting, 0 = niemand)").fill("3")
+    phone.get_by_role("button", name="Eén meer").click()
+    phone.get_by_text("Dealen gezien").click()
+    phone.get_by_text("gespannen").click()
+    check_page(phone, "visit-form")
+    phone.get_by_role("button", name="Opslaan").click()
+    phone.get_by_text("Bezoek opgeslagen.").wait_for()
+    assert phone.get_by_role("heading", level=1).inner_text() == nearest
+    visit = one(live, "select youths_present, dealing_seen, atmosphere from visits order by id desc limit 1")
+    assert visit == {"youths_present": 4, "dealing_seen": 1, "atmosphere": "gespannen"}
+
+
+def test_quick_add_a_youth_inside_a_contact(phone, live):
+    log_in(phone, "worker")
+    phone.goto("/contacts/new")
+    phone.get_by_text("Jongeren, onderwerpen en meer").click()
+    phone.get_by_label("Nieuwe jongere: bijnaam").fill("Groene pet")
+    phone.get_by_label("Leeftijd").select_option("16–17")
+    phone.get_by_text("middelengebruik").click()
+    phone.get_by_text("lachgas").click()
+    check_page(phone, "contact-form-details")
+    phone.get_by_role("button", name="Opslaan").last.click()
+    phone.get_by_text("Contact opgeslagen").wait_for()
+    linked = one(live, "select y.code, y.alias, y.age_band, c.topics, c.substances from contacts c "
+                       "join contact_youths cy on cy.contact_id = c.id join youths y on y.id = cy.youth_id "
+                       "where y.alias = ?", ["Groene pet"])
+    assert linked["age_band"] == "16–17" and linked["topics"] == '["middelengebruik"]'
+    assert linked["substances"] == '["lachgas"]' and linked["code"].startswith("J-")
+    phone.goto("/youths/?q=Groene")
+    phone.get_by_role("link", name=linked["code"]).click()
+    assert phone.get_by_role("heading", level=1).inner_text() == f"{linked['code']} · Groene pet"
+    check_page(phone, "youth-page")
+
+
+def test_map_page_loads_only_own_origin_and_tiles(phone, live):
+    log_in(phone, "worker")
+    phone.goto("/spots/")
+    phone.locator(".leaflet-interactive").first.wait_for()  # Leaflet drew the spot layer.
+    check_page(phone, "map")
+    hosts = {url.split("/")[2] for url in phone.requested}
+    assert hosts <= {live.url.split("/")[2], "service.pdok.nl"}
+    assert "service.pdok.nl" in hosts  # Tiles come from the configured TILE_URL.
+    phone.get_by_role("button", name="Sorteer op afstand").click()
+    phone.wait_for_url("**/spots/?lat=*")
+    assert phone.get_by_role("heading", name="Dichtstbij").is_visible()
+    first = phone.locator(".rows .row").first.inner_text()
+    assert first.startswith(("Skatebaan Sportpark Heerde", "Bankje achter de kerk"))
+    assert " m · " in first  # Distance shown in metres.
+
+
+@pytest.mark.parametrize("url, name", [("/contacts/", "contacts-list"), ("/visits/", "visits-list"),
+                                       ("/youths/", "youths-list"), ("/youths/new", "youth-form")])
+def test_lists_and_forms_are_accessible(phone, url, name):
+    log_in(phone, "worker")
+    phone.goto(url)
+    check_page(phone, name)
