@@ -1,7 +1,7 @@
 """The administrator's pages: accounts (list, create, deactivate, reset password)."""
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, ValidationError
 from . import audit
 from .access import ROLES, allow
 from .auth import create_user, set_password, username_problem
-from .db import get_db
+from .db import get_db, get_or_404
 from .forms import Form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,10 +36,7 @@ class UserForm(Form):
 
 def get_user(user_id):
     """The users row or a 404."""
-    rows = list(get_db()["users"].rows_where("id = ?", [user_id], limit=1))
-    if not rows:
-        abort(404)
-    return rows[0]
+    return get_or_404("users", "id = ?", [user_id])
 
 
 @bp.route("/")

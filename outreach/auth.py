@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError

@@ -2,14 +2,14 @@
 import json
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from . import audit
 from .access import allow
-from .db import get_db
+from .db import get_db, get_or_404
 from .forms import (CoordinateField, CountField, GuardedForm, MomentField, choices, in_netherlands, not_future,
                     note_length, now_local, stamp)
 from .spots import active_spot, last_spot, spot_choices
@@ -118,7 +118,8 @@ def save(form, replace=None, correct=None):
             contact_id = db["contacts"].insert({
                 **values, "worker_id": current_user.id, "created_at": audit.utcnow(),
                 "corrects_id": correct["id"] if correct else None}).last_pk
-        db["contact_youths"].insert_all([{"contact_id": contact_id, "youth_id": y} for y in youth_ids])
+        if youth_ids:
+            db["contact_youths"].insert_all([{"contact_id": contact_id, "youth_id": y} for y in youth_ids])
         if correct:
             db["contacts"].update(correct["id"], {"replaced_by": contact_id})
         audit.record("create" if not (replace or correct) else "update", "contact", contact_id,
@@ -134,24 +135,17 @@ def new_contact():
     form = ContactForm() if request.method == "POST" else ContactForm(data={
         "contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
         "youths": [youth] if youth else []})
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            save(form)
-            flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")
-            return redirect(url_for("home.index"))
+    if form.ready():
+        save(form)
+        flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")
+        return redirect(url_for("home.index"))
     fill_choices(form, [youth] if youth else [])
-    return render_template("contacts/form.html", form=form, warning=warning, contact=None)
+    return render_template("contacts/form.html", form=form, contact=None)
 
 
 def own_contact(contact_id):
     """A current contact of the logged-in worker, or 404 (someone else's is not hers to change)."""
-    rows = list(get_db()["contacts"].rows_where("id = ? and worker_id = ? and replaced_by is null",
-                                                [contact_id, current_user.id], limit=1))
-    if not rows:
-        abort(404)
-    return rows[0]
+    return get_or_404("contacts", "id = ? and worker_id = ? and replaced_by is null", [contact_id, current_user.id])
 
 
 def editable(contact):
@@ -170,18 +164,15 @@ def edit_contact(contact_id):
                              "contacted_at": datetime.strptime(contact["contacted_at"], "%Y-%m-%d %H:%M"),
                              "topics": json.loads(contact["topics"]), "substances": json.loads(contact["substances"])})
     form.allow_old = not editable(contact)
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            if editable(contact):
-                save(form, replace=contact)
-            else:
-                save(form, correct=contact)
-            flash("Contact bijgewerkt.", "success")
-            return redirect(url_for("contacts.list_contacts"))
+    if form.ready():
+        if editable(contact):
+            save(form, replace=contact)
+        else:
+            save(form, correct=contact)
+        flash("Contact bijgewerkt.", "success")
+        return redirect(url_for("contacts.list_contacts"))
     fill_choices(form, links)
-    return render_template("contacts/form.html", form=form, warning=warning, contact=contact,
+    return render_template("contacts/form.html", form=form, contact=contact,
                            correction=not editable(contact))
 
 

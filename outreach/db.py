@@ -6,7 +6,7 @@ import threading
 import click
 from flask.cli import with_appcontext
 import sqlite_utils
-from flask import current_app
+from flask import abort, current_app
 
 from .schema import migrations
 
@@ -78,6 +78,14 @@ class ConnectionPool:
 def get_db():
     """The Database for the current app and thread."""
     return current_app.extensions["outreach.db"].get()
+
+
+def get_or_404(table, where, params):
+    """The first row of table matching where, or a 404 page."""
+    rows = list(get_db()[table].rows_where(where, params, limit=1))
+    if not rows:
+        abort(404)
+    return rows[0]
 
 
 def end_request(exc=None):

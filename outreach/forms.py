@@ -96,6 +96,14 @@ class GuardedForm(Form):
 
     confirm_personal = BooleanField("Ja, ik weet het zeker: toch opslaan")
     guarded = ()  # Names of the fields to check.
+    warning = None
+
+    def ready(self):
+        """True when the form was posted, is valid and raised no personal-data warning (or it was confirmed)."""
+        if not self.validate_on_submit():
+            return False
+        self.warning = self.personal_data_warning()
+        return self.warning is None
 
     def personal_data_warning(self):
         """The warning to show before saving, or None when nothing was spotted or the worker confirmed."""

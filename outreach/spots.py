@@ -3,8 +3,7 @@ import math
 from datetime import date
 
 import folium
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from . import audit, maps
 from .access import allow
-from .db import get_db
+from .db import get_db, get_or_404
 from .forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, not_future, note_length,
                     now_local)
 
@@ -65,10 +64,7 @@ def position(args):
 
 def get_spot(spot_id):
     """One spot row or 404."""
-    rows = list(get_db()["spots"].rows_where("id = ?", [spot_id], limit=1))
-    if not rows:
-        abort(404)
-    return rows[0]
+    return get_or_404("spots", "id = ?", [spot_id])
 
 
 @bp.route("/")
@@ -108,14 +104,11 @@ def new_spot():
     """Add a spot: by tapping the map (position in the link), by 'Gebruik mijn locatie' or by typing."""
     form = SpotForm(data={"lat": request.args.get("lat", type=float), "lon": request.args.get("lon", type=float),
                           "first_identified": now_local().date()})
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            spot_id = save_spot(form)
-            flash("Hangplek opgeslagen.", "success")
-            return redirect(url_for("spots.show_spot", spot_id=spot_id))
-    return render_template("spots/form.html", form=form, warning=warning, spot=None)
+    if form.ready():
+        spot_id = save_spot(form)
+        flash("Hangplek opgeslagen.", "success")
+        return redirect(url_for("spots.show_spot", spot_id=spot_id))
+    return render_template("spots/form.html", form=form, spot=None)
 
 
 def save_spot(form, spot_id=None):
@@ -142,14 +135,11 @@ def edit_spot(spot_id):
     spot = get_spot(spot_id)
     first = spot["first_identified"]
     form = SpotForm(data={**spot, "first_identified": date.fromisoformat(first) if first else None})
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            save_spot(form, spot_id)
-            flash("Hangplek bijgewerkt.", "success")
-            return redirect(url_for("spots.show_spot", spot_id=spot_id))
-    return render_template("spots/form.html", form=form, warning=warning, spot=spot)
+    if form.ready():
+        save_spot(form, spot_id)
+        flash("Hangplek bijgewerkt.", "success")
+        return redirect(url_for("spots.show_spot", spot_id=spot_id))
+    return render_template("spots/form.html", form=form, spot=spot)
 
 
 @bp.route("/<int:spot_id>/archive", methods=["POST"])

@@ -46,24 +46,21 @@ def new_visit():
     """Log a visit; the spot comes from the link, the phone's position or the last one used."""
     form = VisitForm() if request.method == "POST" else VisitForm(data={
         "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local()})
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            db = get_db()
-            with db.atomic():
-                visit_id = db["visits"].insert({
-                    "spot_id": int(form.spot.data), "worker_id": current_user.id,
-                    "visited_at": stamp(form.visited_at.data), "youths_present": form.youths_present.data,
-                    "use_seen": int(form.use_seen.data), "dealing_seen": int(form.dealing_seen.data),
-                    "atmosphere": form.atmosphere.data, "ed_present": int(form.ed_present.data),
-                    "note": (form.note.data or "").strip() or None, "created_at": audit.utcnow(),
-                }).last_pk
-                audit.record("create", "visit", visit_id)
-            flash("Bezoek opgeslagen.", "success")
-            return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
+    if form.ready():
+        db = get_db()
+        with db.atomic():
+            visit_id = db["visits"].insert({
+                "spot_id": int(form.spot.data), "worker_id": current_user.id,
+                "visited_at": stamp(form.visited_at.data), "youths_present": form.youths_present.data,
+                "use_seen": int(form.use_seen.data), "dealing_seen": int(form.dealing_seen.data),
+                "atmosphere": form.atmosphere.data, "ed_present": int(form.ed_present.data),
+                "note": (form.note.data or "").strip() or None, "created_at": audit.utcnow(),
+            }).last_pk
+            audit.record("create", "visit", visit_id)
+        flash("Bezoek opgeslagen.", "success")
+        return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
     form.spot.choices = spot_choices(empty="Kies een hangplek")  # Only to render: validation asks the database.
-    return render_template("visits/form.html", form=form, warning=warning)
+    return render_template("visits/form.html", form=form)
 
 
 def init_app(app):

@@ -1,7 +1,7 @@
 """Jongeren: pseudonymous profiles (a code and an alias only workers see), stage history, timeline, merging."""
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import audit
 from .access import allow
-from .db import get_db
+from .db import get_db, get_or_404
 from .forms import GuardedForm, choices, now_local, stamp
 
 bp = Blueprint("youths", __name__, url_prefix="/youths")
@@ -65,10 +65,7 @@ def create_youth(db, alias, age_band, gender, stage=None, risk_signals=()):
 
 def get_youth(youth_id):
     """One youth row that has not been merged away, or 404."""
-    rows = list(get_db()["youths"].rows_where("id = ? and merged_into is null", [youth_id], limit=1))
-    if not rows:
-        abort(404)
-    return rows[0]
+    return get_or_404("youths", "id = ? and merged_into is null", [youth_id])
 
 
 @bp.route("/")
@@ -92,17 +89,14 @@ def list_youths():
 def new_youth():
     """Create a pseudonymous profile."""
     form = YouthForm()
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            db = get_db()
-            with db.atomic():
-                youth_id, code = create_youth(db, form.alias.data, form.age_band.data, form.gender.data,
-                                              form.stage.data, form.risk_signals.data)
-            flash(f"Jongere {code} aangemaakt.", "success")
-            return redirect(url_for("youths.show_youth", youth_id=youth_id))
-    return render_template("youths/form.html", form=form, warning=warning, youth=None)
+    if form.ready():
+        db = get_db()
+        with db.atomic():
+            youth_id, code = create_youth(db, form.alias.data, form.age_band.data, form.gender.data,
+                                          form.stage.data, form.risk_signals.data)
+        flash(f"Jongere {code} aangemaakt.", "success")
+        return redirect(url_for("youths.show_youth", youth_id=youth_id))
+    return render_template("youths/form.html", form=form, youth=None)
 
 
 @bp.route("/<int:youth_id>")
@@ -132,23 +126,20 @@ def edit_youth(youth_id):
     youth = get_youth(youth_id)
     form = YouthForm(data={**youth, "stage": str(youth["stage"] or ""),
                            "risk_signals": json.loads(youth["risk_signals"] or "[]")})
-    warning = None
-    if form.validate_on_submit():
-        warning = form.personal_data_warning()
-        if not warning:
-            stage = int(form.stage.data) if form.stage.data else None
-            db = get_db()
-            with db.atomic():
-                db["youths"].update(youth_id, {"alias": form.alias.data.strip(), "age_band": form.age_band.data,
-                                               "gender": form.gender.data, "stage": stage,
-                                               "risk_signals": json.dumps(sorted(form.risk_signals.data))})
-                if stage and stage != youth["stage"]:
-                    db["youth_stages"].insert({"youth_id": youth_id, "stage": stage, "set_by": current_user.id,
-                                               "set_at": stamp(now_local())})
-                audit.record("update", "youth", youth_id)
-            flash("Profiel bijgewerkt.", "success")
-            return redirect(url_for("youths.show_youth", youth_id=youth_id))
-    return render_template("youths/form.html", form=form, warning=warning, youth=youth)
+    if form.ready():
+        stage = int(form.stage.data) if form.stage.data else None
+        db = get_db()
+        with db.atomic():
+            db["youths"].update(youth_id, {"alias": form.alias.data.strip(), "age_band": form.age_band.data,
+                                           "gender": form.gender.data, "stage": stage,
+                                           "risk_signals": json.dumps(sorted(form.risk_signals.data))})
+            if stage and stage != youth["stage"]:
+                db["youth_stages"].insert({"youth_id": youth_id, "stage": stage, "set_by": current_user.id,
+                                           "set_at": stamp(now_local())})
+            audit.record("update", "youth", youth_id)
+        flash("Profiel bijgewerkt.", "success")
+        return redirect(url_for("youths.show_youth", youth_id=youth_id))
+    return render_template("youths/form.html", form=form, youth=youth)
 
 
 class MergeForm(GuardedForm):

@@ -9,7 +9,7 @@ import pytest
 
 from outreach import create_app
 from outreach.auth import create_user
-from outreach.db import connect, migrate
+from outreach.db import connect
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}

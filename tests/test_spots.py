@@ -131,7 +131,7 @@ def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
 
 def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worker_id):
     far = seed_rows("spots", name="Veessen dijk", kind="anders", lat=52.37, lon=6.087, created_by=worker_id)
-    near = seed_rows("spots", name="Station", kind="station", lat=52.3862, lon=6.0445, created_by=worker_id)
+    seed_rows("spots", name="Station", kind="station", lat=52.3862, lon=6.0445, created_by=worker_id)
     seed_rows("visits", spot_id=far, worker_id=worker_id, visited_at="2026-11-01 20:00", youths_present=3)
     auth.login_role("worker")
     by_activity = client.get("/spots/").text
