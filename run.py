@@ -9,11 +9,17 @@ def prepare_demo(app):
     """Create the database, load the demo year when it is empty, and print the demo logins."""
     from outreach.db import get_db
     from outreach.demo import seed, write_logins
+    from outreach.home import demo_loaded
 
     with app.app_context():
-        if not get_db()["spots"].count:
+        db = get_db()
+        if not db["users"].count:
             print("Demodata wordt geladen (een jaar rond Heerde)…")
             write_logins(seed())
+        elif not demo_loaded():
+            # Never mix demo accounts into a database with real users.
+            print("Deze database bevat echte gegevens; er worden geen demogegevens geladen.")
+            return
         logins = Path(app.instance_path) / "demo-logins.txt"
         print("\nDemo-inloggegevens (ook in instance/demo-logins.txt):")
         print(logins.read_text() if logins.exists() else "  (geen: maak accounts met flask --app outreach create-user)")

@@ -5,20 +5,43 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SqliteInt(IntegerConverter):
+    """<int:…> URL parts that fit SQLite's INTEGER; a larger number is simply a page that does not exist."""
+
+    def __init__(self, map, *args, **kwargs):
+        """Cap the value at SQLite's largest integer."""
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 PDOK = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
 csrf = CSRFProtect()
 
 
-def secret_key(instance_path):
-    """Read the secret key from instance/, generating it (readable by the owner only) on first run."""
-    path = Path(instance_path) / "secret_key"
+CONFIG_TEMPLATE = """# Straatwerk settings for this installation; never commit this file.
+# Generated on first run. Changing SECRET_KEY logs everyone out.
+SECRET_KEY = {key!r}
+
+# Production behind an HTTPS reverse proxy: Secure __Host- cookie, real client IPs in the audit log.
+# HTTPS = True
+# Map tiles (the only outside requests a page makes):
+# TILE_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{{z}}/{{x}}/{{y}}.png"
+# Idle timeout per role in seconds:
+# IDLE_TIMEOUT = {{"worker": 7200, "cjg": 1800, "manager": 1800, "admin": 1800}}
+"""
+
+
+def ensure_config(instance_path):
+    """Write instance/config.py with a generated secret key on first run (readable by the owner only)."""
+    path = Path(instance_path) / "config.py"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+            f.write(CONFIG_TEMPLATE.format(key=secrets.token_hex(32)))
+    return path
 
 
 def create_app(test_config=None):
@@ -43,11 +66,12 @@ def create_app(test_config=None):
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
     )
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_pyfile(ensure_config(app.instance_path))
     else:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+        raise RuntimeError(f"SECRET_KEY ontbreekt in {app.instance_path}/config.py")
+    app.url_map.converters["int"] = SqliteInt
     if app.config["HTTPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         # Behind one reverse proxy: trust its X-Forwarded-For/-Proto so the audit log has real IPs.

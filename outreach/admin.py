@@ -65,13 +65,15 @@ def create_account():
 @allow("admin")
 def toggle_active(user_id):
     """Deactivate an account (its sessions end at once) or activate it again."""
-    user = get_user(user_id)
-    if user["id"] == current_user.id:
+    if user_id == current_user.id:
         flash("Je kunt je eigen account niet uitschakelen.", "error")
         return redirect(url_for("admin.list_users"))
-    active = 0 if user["active"] else 1
-    get_db()["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
-    audit.record("update", "user", user_id, result="activated" if active else "deactivated")
+    db = get_db()
+    with db.atomic():
+        user = get_user(user_id)
+        active = 0 if user["active"] else 1
+        db["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
+        audit.record("update", "user", user_id, result="activated" if active else "deactivated")
     flash(f"{user['username']} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
     return redirect(url_for("admin.list_users"))
 
@@ -80,8 +82,12 @@ def toggle_active(user_id):
 @allow("admin")
 def reset_password(user_id):
     """Give an account a new one-time password; its open sessions end."""
-    user = get_user(user_id)
+    if user_id == current_user.id:
+        flash("Je eigen wachtwoord wijzig je onder Account.", "error")
+        return redirect(url_for("admin.list_users"))
     password = temporary_password()
-    set_password(user_id, password, must_change=True)
-    audit.record("update", "user", user_id, result="password reset")
+    with get_db().atomic():
+        user = get_user(user_id)
+        set_password(user_id, password, must_change=True)
+        audit.record("update", "user", user_id, result="password reset")
     return render_template("admin/password_once.html", user=user, password=password)

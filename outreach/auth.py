@@ -129,9 +129,10 @@ def login():
         row = find_user(form.username.data)
         ok = check_password(row, form.password.data) and bool(row["active"])
         if ok:
-            get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
+            with get_db().atomic():
+                get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
+                audit.record("login ok", "user", row["id"], actor=User(row))
             start_session(row)
-            audit.record("login ok", "user", row["id"])
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         audit.record("login failed", "user", row["id"] if row else None, result="refused")
         form.password.errors.append("Gebruikersnaam of wachtwoord klopt niet.")
@@ -142,8 +143,9 @@ def login():
 @allow(*ROLES)
 def logout():
     """End the session everywhere: the token rotates, so a copied cookie stops working."""
-    get_db()["users"].update(current_user.id, {"session_token": new_token()})
-    audit.record("logout", "user", current_user.id)
+    with get_db().atomic():
+        get_db()["users"].update(current_user.id, {"session_token": new_token()})
+        audit.record("logout", "user", current_user.id)
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.", "info")
@@ -176,8 +178,9 @@ def change_password():
         if not check_password(row, form.current.data):
             form.current.errors.append("Dit is niet je huidige wachtwoord.")
         else:
-            set_password(row["id"], form.new.data, must_change=False)
-            audit.record("update", "user", row["id"], result="password changed")
+            with get_db().atomic():
+                set_password(row["id"], form.new.data, must_change=False)
+                audit.record("update", "user", row["id"], result="password changed")
             start_session(get_db()["users"].get(row["id"]))
             flash("Je wachtwoord is gewijzigd.", "success")
             return redirect(url_for("home.index"))

@@ -1,17 +1,17 @@
 """Contactmomenten: one tap from home to a saved contact, all details optional; corrections keep the original."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from . import audit
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import (CoordinateField, CountField, GuardedForm, MomentField, choices, in_netherlands, not_future,
-                    note_length, now_local, stamp)
+from .forms import (NL_LAT, NL_LON, CountField, GuardedForm, MomentField, choices, not_future, note_length,
+                    now_local, stamp, within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
 from .youths import AGE_BANDS, GENDERS, MultiCheckboxField, create_youth
 
@@ -20,15 +20,15 @@ KINDS = ["straatcontact", "groepsgesprek", "individueel gesprek", "telefonisch/o
 TOPICS = ["school/werk/toekomstperspectief", "middelengebruik", "dealen", "thuissituatie", "vrienden",
           "veiligheid", "meiden/relaties", "vrije tijd", "hulpvraag"]
 SUBSTANCES = ["cannabis/softdrugs", "lachgas", "xtc", "cocaïne", "amfetamine", "GHB", "alcohol", "anders"]
-EDIT_WINDOW = timedelta(hours=24)
 
 
 class ContactForm(GuardedForm):
     """A contact: everything has a default, so 'Opslaan' alone is a valid minimal contact."""
     contacted_at = MomentField("Wanneer", validators=[InputRequired("Vul in wanneer."), not_future])
     spot = SelectField("Hangplek", validate_choice=False, validators=[Optional(), active_spot])
-    lat = CoordinateField("Breedtegraad", validators=[Optional(), in_netherlands])
-    lon = CoordinateField("Lengtegraad", validators=[Optional(), in_netherlands])
+    # Filled by the phone's GPS, never typed: a bad or half fix is dropped in gps_position(), not refused.
+    lat = HiddenField()
+    lon = HiddenField()
     kind = RadioField("Soort contact", choices=choices(KINDS), default="straatcontact",
                       validators=[InputRequired("Kies het soort contact.")])
     youths_present = CountField("Aantal jongeren", default=1, validators=[
@@ -70,6 +70,17 @@ class ContactForm(GuardedForm):
             self.other_ids.append(row[0])
 
 
+def gps_position(form):
+    """(lat, lon) when the phone sent a usable position in the Netherlands, else (None, None)."""
+    try:
+        lat, lon = float(form.lat.data), float(form.lon.data)
+    except (TypeError, ValueError):
+        return None, None
+    if NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]:
+        return round(lat, 6), round(lon, 6)
+    return None, None
+
+
 def youth_choices(spot_id, extra=()):
     """Youths to tick: the ones seen at this spot in the last 60 days first, then recent ones elsewhere."""
     since = stamp(now_local() - timedelta(days=60))
@@ -85,10 +96,12 @@ def youth_choices(spot_id, extra=()):
     return list(found.items())
 
 
-def fill_choices(form, extra=()):
+def fill_choices(form, extra=(), keep_spot=None):
     """Set the spot and youth options for rendering (validation asks the database, not these lists)."""
-    form.spot.choices = spot_choices()
+    form.spot.choices = spot_choices(keep=keep_spot)
     form.youths.choices = youth_choices(form.spot.data, list(extra) + list(form.youths.data or []))
+    if form.youths.choices:  # Aliases are youth data on screen: the read is audited (invariant 4).
+        audit.record("view", "youth", None, result=f"list of {len(form.youths.choices)} on contact form")
 
 
 def save(form, replace=None, correct=None):
@@ -102,9 +115,10 @@ def save(form, replace=None, correct=None):
         youth_ids = list(dict.fromkeys((form.youths.data or []) + getattr(form, "other_ids", [])))
         if (form.new_alias.data or "").strip():
             youth_ids.append(create_youth(db, form.new_alias.data, form.new_age_band.data, form.new_gender.data)[0])
+        lat, lon = gps_position(form)
         values = {
             "spot_id": int(form.spot.data) if form.spot.data else None,
-            "lat": form.lat.data, "lon": form.lon.data, "contacted_at": stamp(form.contacted_at.data),
+            "lat": lat, "lon": lon, "contacted_at": stamp(form.contacted_at.data),
             "kind": form.kind.data, "youths_present": max(form.youths_present.data, len(youth_ids)),
             "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
@@ -132,6 +146,8 @@ def save(form, replace=None, correct=None):
 def new_contact():
     """The contact form: defaults everywhere, nearest spot preselected, so two taps log a contact."""
     youth = request.args.get("youth", type=int)
+    # The phone may pick the nearest spot only on a fresh form where nobody chose one yet.
+    nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
         "contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
         "youths": [youth] if youth else []})
@@ -140,7 +156,7 @@ def new_contact():
         flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")
         return redirect(url_for("home.index"))
     fill_choices(form, [youth] if youth else [])
-    return render_template("contacts/form.html", form=form, contact=None)
+    return render_template("contacts/form.html", form=form, contact=None, nearest=nearest)
 
 
 def own_contact(contact_id):
@@ -150,8 +166,7 @@ def own_contact(contact_id):
 
 def editable(contact):
     """True during the first 24 hours after saving, when a contact may still be changed or deleted."""
-    saved = datetime.fromisoformat(contact["created_at"].replace("Z", "+00:00"))
-    return datetime.now(timezone.utc) - saved < EDIT_WINDOW
+    return within_edit_window(contact["created_at"])
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -164,6 +179,7 @@ def edit_contact(contact_id):
                              "contacted_at": datetime.strptime(contact["contacted_at"], "%Y-%m-%d %H:%M"),
                              "topics": json.loads(contact["topics"]), "substances": json.loads(contact["substances"])})
     form.allow_old = not editable(contact)
+    form.keep_spot = contact["spot_id"]  # Its spot may have been archived since; it stays valid here.
     if form.ready():
         if editable(contact):
             save(form, replace=contact)
@@ -171,8 +187,8 @@ def edit_contact(contact_id):
             save(form, correct=contact)
         flash("Contact bijgewerkt.", "success")
         return redirect(url_for("contacts.list_contacts"))
-    fill_choices(form, links)
-    return render_template("contacts/form.html", form=form, contact=contact,
+    fill_choices(form, links, keep_spot=contact["spot_id"])
+    return render_template("contacts/form.html", form=form, contact=contact, nearest=False,
                            correction=not editable(contact))
 
 
@@ -187,6 +203,8 @@ def delete_contact(contact_id):
     db = get_db()
     with db.atomic():
         db.execute("delete from contact_youths where contact_id = ?", [contact_id])
+        # Deleting a correction brings back the contact it corrected.
+        db.execute("update contacts set replaced_by = null where replaced_by = ?", [contact_id])
         db["contacts"].delete(contact_id)
         audit.record("delete", "contact", contact_id)
     flash("Contact verwijderd.", "success")

@@ -1,6 +1,6 @@
 """Form pieces shared by the field-logging pages: Dutch validators, choice lists, the personal-data guard."""
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -12,6 +12,12 @@ LOCAL = ZoneInfo("Europe/Amsterdam")
 NOTE_MAX = 2000
 # The Netherlands, generously boxed (mainland and Wadden islands).
 NL_LAT, NL_LON = (50.75, 53.56), (3.35, 7.23)
+
+
+def within_edit_window(created_at, hours=24):
+    """True during the first hours after a row was saved (its UTC created_at), when its author may still change it."""
+    saved = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    return datetime.now(timezone.utc) - saved < timedelta(hours=hours)
 
 
 def choices(values, empty=None):
@@ -55,16 +61,27 @@ def note_length(maximum=NOTE_MAX):
     return [Optional(), Length(max=maximum, message=f"Maximaal {maximum} tekens (nu %(length)d).")]
 
 
-PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:6[\s-]?\d{8}|\d{2,3}[\s-]?\d{6,7})(?!\d)")
+# Phone numbers are matched after dropping spaces, dashes, dots and brackets between digits.
+PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)\d{9}(?!\d)")
+PHONE_SEPARATORS = re.compile(r"(?<=[\d)])[\s().-]+(?=[\d(])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-POSTCODE = re.compile(r"\b[1-9]\d{3}\s?[A-Z]{2}\b")
-STREET = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:straat|weg|laan|plein|singel|dijk|pad|hof|kade|gracht|steeg|dreef|park)\s+\d+[a-z]?\b")
-NAME_PARTICLE = re.compile(r"\b[A-Z][a-zà-ÿ]+\s+(?:van der|van den|van de|van|de|den|der|ter|ten|te)\s+[A-Z][a-zà-ÿ]+")
-FIRST_NAMES = set("""Daan Sem Milan Noah Lucas Jesse Liam Finn Levi Luuk Bram Thijs Ruben Stijn Lars Tim Sven Max Tom Mees
-Jayden Julian Sam Thomas Niels Kevin Mohammed Mohamed Ahmed Youssef Omar Ayoub Rayan Dylan Justin Damian Gijs Jens Tygo
-Emma Tess Sophie Julia Zoë Sara Anna Eva Lotte Fenna Isa Nina Yara Lisa Sanne Femke Noor Evi Lieke Maud Roos Iris Fleur
-Lina Amira Fatima Aya Nora Jasmijn Esmee Demi Kim Britt Romy Naomi Chantal Priscilla Shanna Kelly Melissa""".split())
-FULL_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+)\s+([A-Z][a-zà-ÿ]{2,})\b")
+# "8181 AB", "8181AB" or "8181ab"; a lower-case pair only when attached ("2026 en" is not a postcode).
+POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2})\b")
+STREET = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:straat|weg|laan|plein|singel|dijk|pad|hof|kade|gracht|steeg|dreef|park)"
+                    r"\s+\d+[a-z]?\b")
+NAME_PARTICLE = re.compile(r"\b[A-Z][a-zà-ÿ]+\s+(?:van der|van den|van de|van|de|den|der|ter|ten|te|el|al)\s+"
+                           r"[A-Z][a-zà-ÿ]+")
+FIRST_NAMES = set("""Daan Sem Milan Noah Lucas Jesse Liam Finn Levi Luuk Bram Thijs Ruben Stijn Lars Tim Sven Max Tom
+Mees Jayden Julian Sam Thomas Niels Kevin Mohammed Mohamed Ahmed Youssef Omar Ayoub Rayan Dylan Justin Damian Gijs Jens
+Tygo Jan Kees Piet Bart Joost Koen Wouter Jeroen Mark Rick Dennis Stefan Robin Jordy Bilal Hamza Mehmet Emre Yusuf
+Emma Tess Sophie Julia Zoë Sara Anna Eva Lotte Fenna Isa Nina Yara Lisa Sanne Femke Noor Evi Lieke Maud Roos Iris
+Fleur Lina Amira Fatima Aya Nora Jasmijn Esmee Demi Kim Britt Romy Naomi Chantal Priscilla Shanna Kelly Melissa Anouk
+Laura Lisanne Marloes Manon Ilse Kimberley Samira Soufiane Anouar Mila Saar Sofie Liv""".split())
+SURNAMES = set("""Jansen Janssen Vries Jong Bakker Visser Smit Meijer Meyer Boer Mulder Groot Bos Vos Peters Hendriks
+Leeuwen Dekker Brouwer Wit Dijkstra Smits Graaf Meer Linden Kok Jacobs Haan Vermeulen Heuvel Veen Broek Bruijn Bruin
+Heijden Schouten Beek Willems Vliet Ven Hoekstra Maas Verhoeven Koster Dam Wal Prins Blom Huisman Peeters Postma
+Kuipers Veenstra Kramer Berg Dijk Wijk Bosch Vink Boom Kaya Yilmaz Amrani Haddou Bouzid""".split())
+FULL_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+)\s+(?:(?:van|de|der|den|el)\s+)*([A-Z][a-zà-ÿ]{2,})\b")
 
 
 def personal_data_in(text):
@@ -72,13 +89,14 @@ def personal_data_in(text):
     found = []
     if not text:
         return found
-    if PHONE.search(text):
+    if PHONE.search(PHONE_SEPARATORS.sub("", text)):
         found.append("een telefoonnummer")
     if EMAIL.search(text):
         found.append("een e-mailadres")
     if POSTCODE.search(text) or STREET.search(text):
         found.append("een adres")
-    if NAME_PARTICLE.search(text) or any(m.group(1) in FIRST_NAMES for m in FULL_NAME.finditer(text)):
+    names = FULL_NAME.findall(text)
+    if NAME_PARTICLE.search(text) or any(first in FIRST_NAMES or last in SURNAMES for first, last in names):
         found.append("een naam")
     return found
 
@@ -119,11 +137,17 @@ class GuardedForm(Form):
                 f"Gevonden: {', '.join(spotted)}.")
 
 
-def dutch_field(base, message, clean=lambda v: v.strip()):
+def dutch_field(base, message, clean=lambda v: v.strip(), formats=None):
     """A WTForms field class that accepts Dutch input, leaves empty input to the required check, and says what is wrong in Dutch."""
 
     class Field(base):
         """base with a Dutch parse error."""
+
+        def __init__(self, *args, **kwargs):
+            """Accept the given formats (the first one is what the browser's own picker sends)."""
+            if formats:
+                kwargs.setdefault("format", formats)
+            super().__init__(*args, **kwargs)
 
         def process_formdata(self, valuelist):
             """Parse the submitted value; an empty value is None, a wrong one a Dutch error."""
@@ -143,5 +167,6 @@ def dutch_field(base, message, clean=lambda v: v.strip()):
 CoordinateField = dutch_field(FloatField, "Vul een getal in, bijvoorbeeld 52,3878.",
                               lambda v: v.strip().replace(",", "."))
 CountField = dutch_field(IntegerField, "Vul een heel getal in.")
-MomentField = dutch_field(DateTimeLocalField, "Vul een datum en tijd in, bijvoorbeeld 27-11-2026 20:30.")
-DayField = dutch_field(DateField, "Vul een datum in, bijvoorbeeld 27-11-2026.")
+MomentField = dutch_field(DateTimeLocalField, "Vul een datum en tijd in, bijvoorbeeld 27-11-2026 20:30.",
+                          formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"])
+DayField = dutch_field(DateField, "Vul een datum in, bijvoorbeeld 27-11-2026.", formats=["%Y-%m-%d", "%d-%m-%Y"])

@@ -1,4 +1,5 @@
 """Each role's home page, the navigation per role and the DEMO marker."""
+import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,8 +40,11 @@ def nav_items():
 
 
 def demo_loaded():
-    """True while the database holds the synthetic demo year."""
-    row = get_db().execute("select value from meta where key = ?", ["demo"]).fetchone()
+    """True while the database holds the synthetic demo year (False when the database cannot answer)."""
+    try:
+        row = get_db().execute("select value from meta where key = ?", ["demo"]).fetchone()
+    except sqlite3.Error:
+        return False  # Keep the error page itself working when the database is the problem.
     return bool(row and row[0] == "1")
 
 

@@ -126,13 +126,17 @@ def render(m):
     }
 
 
+EARLIEST = date(2000, 1, 1)
+
+
 def period(args, default_days=30):
     """The (from, to) dates asked for in the query string, or the last default_days; never reversed."""
     today = date.today()
     try:
         end = date.fromisoformat(args.get("tot", "")) if args.get("tot") else today
         start = date.fromisoformat(args.get("van", "")) if args.get("van") else end - timedelta(days=default_days)
-    except ValueError:
+        start, end = max(start, EARLIEST), min(end, today)
+    except (ValueError, OverflowError):
         end, start = today, today - timedelta(days=default_days)
     return (start, end) if start <= end else (end, start)
 

@@ -146,10 +146,12 @@ def edit_spot(spot_id):
 @allow("worker")
 def archive_spot(spot_id):
     """Archive a spot that is no longer used (it leaves the map, its history stays), or bring it back."""
-    spot = get_spot(spot_id)
-    archived = None if spot["archived_at"] else audit.utcnow()
-    get_db()["spots"].update(spot_id, {"archived_at": archived})
-    audit.record("update", "spot", spot_id, result="archived" if archived else "reactivated")
+    db = get_db()
+    with db.atomic():  # Read, toggle and log as one: two quick taps cannot toggle twice unseen.
+        spot = get_spot(spot_id)
+        archived = None if spot["archived_at"] else audit.utcnow()
+        db["spots"].update(spot_id, {"archived_at": archived})
+        audit.record("update", "spot", spot_id, result="archived" if archived else "reactivated")
     flash("Hangplek gearchiveerd." if archived else "Hangplek is weer actief.", "success")
     return redirect(url_for("spots.show_spot", spot_id=spot_id))
 
@@ -196,15 +198,18 @@ def init_app(app):
 
 def active_spot(form, field):
     """Validator: the chosen spot exists and is not archived (one query, not the whole list)."""
+    if field.data and str(field.data) == str(getattr(form, "keep_spot", None)):
+        return  # An entry's own spot stays valid when it was archived after the entry was made.
     if field.data and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
                                            [field.data if str(field.data).isdigit() else -1]).fetchone():
         raise ValidationError("Kies een hangplek uit de lijst.")
 
 
-def spot_choices(empty="Geen vaste plek"):
-    """Active spots as select options carrying their position, so the phone can pick the nearest."""
+def spot_choices(empty="Geen vaste plek", keep=None):
+    """Active spots (and keep, an entry's own spot, even if archived) as options carrying their position."""
     options = [SelectChoice("", empty)] if empty else []
-    for row in get_db().query("select id, name, lat, lon from spots where archived_at is null order by name"):
+    for row in get_db().query("select id, name, lat, lon from spots where archived_at is null or id = ? "
+                              "order by name", [keep]):
         options.append(SelectChoice(str(row["id"]), row["name"],
                                     render_kw={"data-lat": row["lat"], "data-lon": row["lon"]}))
     return options

@@ -1,13 +1,16 @@
 """Bezoeken: the worker passed a spot; who and what was there, in counts, never names."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from . import audit
 from .access import allow
-from .db import get_db
-from .forms import CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp
+from .db import get_db, get_or_404
+from .forms import (CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp,
+                    within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
@@ -33,11 +36,35 @@ class VisitForm(GuardedForm):
 @bp.route("/")
 @allow("worker")
 def list_visits():
-    """The most recent visits of the team."""
+    """The most recent visits of the team; own ones can be fixed for 24 hours."""
     visits = get_db().query(
         "select v.*, s.name as spot_name from visits v join spots s on s.id = v.spot_id "
         "order by v.visited_at desc limit 50")
-    return render_template("visits/list.html", visits=list(visits))
+    return render_template("visits/list.html", visits=list(visits), editable=within_edit_window)
+
+
+def save_visit(form, visit_id=None):
+    """Insert a visit, or update an own one within its 24 hours; with its audit row in one transaction."""
+    values = {"spot_id": int(form.spot.data), "visited_at": stamp(form.visited_at.data),
+              "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
+              "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
+              "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
+    db = get_db()
+    action = "update" if visit_id else "create"
+    with db.atomic():
+        if visit_id:
+            db["visits"].update(visit_id, values)
+        else:
+            visit_id = db["visits"].insert({**values, "worker_id": current_user.id,
+                                            "created_at": audit.utcnow()}).last_pk
+        audit.record(action, "visit", visit_id)
+    return visit_id
+
+
+def render_form(form, visit=None, nearest=False):
+    """The visit form; the spot list is built only to render, validation asks the database."""
+    form.spot.choices = spot_choices(empty="Kies een hangplek", keep=visit["spot_id"] if visit else None)
+    return render_template("visits/form.html", form=form, visit=visit, nearest=nearest)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -47,20 +74,46 @@ def new_visit():
     form = VisitForm() if request.method == "POST" else VisitForm(data={
         "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local()})
     if form.ready():
-        db = get_db()
-        with db.atomic():
-            visit_id = db["visits"].insert({
-                "spot_id": int(form.spot.data), "worker_id": current_user.id,
-                "visited_at": stamp(form.visited_at.data), "youths_present": form.youths_present.data,
-                "use_seen": int(form.use_seen.data), "dealing_seen": int(form.dealing_seen.data),
-                "atmosphere": form.atmosphere.data, "ed_present": int(form.ed_present.data),
-                "note": (form.note.data or "").strip() or None, "created_at": audit.utcnow(),
-            }).last_pk
-            audit.record("create", "visit", visit_id)
+        save_visit(form)
         flash("Bezoek opgeslagen.", "success")
         return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
-    form.spot.choices = spot_choices(empty="Kies een hangplek")  # Only to render: validation asks the database.
-    return render_template("visits/form.html", form=form)
+    return render_form(form, nearest=request.method == "GET" and not request.args.get("spot"))
+
+
+def own_recent_visit(visit_id):
+    """An own visit still inside its 24 hours, or 404: later it is part of the record."""
+    visit = get_or_404("visits", "id = ? and worker_id = ?", [visit_id, current_user.id])
+    if not within_edit_window(visit["created_at"] or "2000-01-01T00:00:00Z"):
+        abort(404)
+    return visit
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@allow("worker")
+def edit_visit(visit_id):
+    """Fix a visit logged by mistake (wrong spot, wrong count) within 24 hours."""
+    visit = own_recent_visit(visit_id)
+    form = VisitForm(data={**visit, "spot": str(visit["spot_id"]),
+                           "visited_at": datetime.strptime(visit["visited_at"], "%Y-%m-%d %H:%M")})
+    form.keep_spot = visit["spot_id"]
+    if form.ready():
+        save_visit(form, visit_id)
+        flash("Bezoek bijgewerkt.", "success")
+        return redirect(url_for("visits.list_visits"))
+    return render_form(form, visit)
+
+
+@bp.route("/<int:visit_id>/delete", methods=["POST"])
+@allow("worker")
+def delete_visit(visit_id):
+    """Delete an own visit within 24 hours of logging it."""
+    own_recent_visit(visit_id)
+    db = get_db()
+    with db.atomic():
+        db["visits"].delete(visit_id)
+        audit.record("delete", "visit", visit_id)
+    flash("Bezoek verwijderd.", "success")
+    return redirect(url_for("visits.list_visits"))
 
 
 def init_app(app):

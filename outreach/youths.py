@@ -102,7 +102,10 @@ def new_youth():
 @bp.route("/<int:youth_id>")
 @allow("worker")
 def show_youth(youth_id):
-    """The profile with its stage history and a timeline of contacts, concerns and handoffs."""
+    """The profile with its stage history and a timeline; an old link to a merged profile leads to the kept one."""
+    merged = get_or_404("youths", "id = ?", [youth_id])["merged_into"]
+    if merged:
+        return redirect(url_for("youths.show_youth", youth_id=merged))
     youth = get_youth(youth_id)
     db = get_db()
     stages = db.query("select s.stage, s.set_at, u.username from youth_stages s left join users u on u.id = s.set_by "
@@ -126,6 +129,8 @@ def edit_youth(youth_id):
     youth = get_youth(youth_id)
     form = YouthForm(data={**youth, "stage": str(youth["stage"] or ""),
                            "risk_signals": json.loads(youth["risk_signals"] or "[]")})
+    if request.method == "GET":
+        audit.record("view", "youth", youth_id, result="edit form")
     if form.ready():
         stage = int(form.stage.data) if form.stage.data else None
         db = get_db()
@@ -171,12 +176,19 @@ def merge_youth(youth_id):
 def merge(db, source, target):
     """Move everything of youth source to youth target in one transaction; nothing is lost or doubled."""
     with db.atomic():
+        both = list(db.query("select id, stage, risk_signals from youths where id in (?, ?)", [source, target]))
+        signals = sorted({s for row in both for s in json.loads(row["risk_signals"] or "[]")})
         db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
                    "select contact_id, ? from contact_youths where youth_id = ?", [target, source])
         db.execute("delete from contact_youths where youth_id = ?", [source])
         db.execute("update youth_stages set youth_id = ? where youth_id = ?", [target, source])
         db.execute("update concerns set youth_id = ? where youth_id = ?", [target, source])
         db.execute("update handoffs set youth_id = ? where youth_id = ?", [target, source])
+        # The current stage is the latest one in the joined history (else whichever profile had one).
+        latest = db.execute("select stage from youth_stages where youth_id = ? order by set_at desc, id desc limit 1",
+                            [target]).fetchone()
+        stage = latest[0] if latest else next((r["stage"] for r in both if r["stage"]), None)
+        db["youths"].update(target, {"risk_signals": json.dumps(signals), "stage": stage})
         db["youths"].update(source, {"merged_into": target})
         audit.record("update", "youth", target, result=f"merged from {source}")
         audit.record("update", "youth", source, result=f"merged into {target}")

@@ -155,6 +155,18 @@ def youth(seed_rows, worker_id):
                      created_by=worker_id, created_at="2026-01-01T10:00:00Z")
 
 
+@pytest.fixture
+def one_of_each(seed_rows, worker_id):
+    """Row 1 in every table a URL can point at, owned by the test worker and saved just now."""
+    from outreach.audit import utcnow
+    seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, created_by=worker_id)
+    seed_rows("youths", code="J-0001", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
+    seed_rows("contacts", worker_id=worker_id, spot_id=1, contacted_at="2026-11-27 12:00", kind="straatcontact",
+              youths_present=1, created_at=utcnow())
+    seed_rows("visits", spot_id=1, worker_id=worker_id, visited_at="2026-11-27 12:00", youths_present=0,
+              created_at=utcnow())
+
+
 def form_errors(html):
     """The Dutch error messages shown next to fields, in page order."""
     return re.findall(r'class="field-error"[^>]*>([^<]+)<', html)

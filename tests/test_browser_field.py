@@ -21,20 +21,29 @@ def selected_spot(page):
     return page.eval_on_selector("#spot", "s => s.options[s.selectedIndex].text")
 
 
+# Counts what the worker does in the page itself: every tap (click) and key press, kept across pages.
+COUNT_ACTIONS = """
+for (const type of ["click", "keydown"]) {
+  document.addEventListener(type, () => {
+    sessionStorage.actions = String(Number(sessionStorage.actions || 0) + 1);
+  }, true);
+}
+"""
+
+
 def test_minimal_contact_in_two_actions_from_home(phone, live):
+    phone.context.add_init_script(COUNT_ACTIONS)
     log_in(phone, "worker")
     check_page(phone, "field-home")
     before = one(live, "select count(*) n from contacts")["n"]
-    actions = 0
+    phone.evaluate("sessionStorage.actions = '0'")  # Counting starts on the home page.
     phone.get_by_role("link", name="Contact Contactmoment vastleggen").click()
-    actions += 1
     phone.get_by_text("Dichtstbijzijnde hangplek gekozen.").wait_for()  # GPS picked the nearest spot.
     nearest = selected_spot(phone)
-    check_page(phone, "contact-form")
     phone.get_by_role("button", name="Opslaan").first.click()
-    actions += 1
     phone.get_by_text("Contact opgeslagen").wait_for()
-    assert actions <= 4
+    actions = int(phone.evaluate("sessionStorage.actions"))
+    assert actions <= 4 and actions == 2
     row = one(live, "select c.kind, c.youths_present, c.lat, c.lon, s.name from contacts c "
                     "join spots s on s.id = c.spot_id order by c.id desc limit 1")
     assert one(live, "select count(*) n from contacts")["n"] == before + 1
@@ -114,8 +123,29 @@ def test_map_page_loads_only_own_origin_and_tiles(phone, live):
     assert " m · " in first  # Distance shown in metres.
 
 
+def test_contact_and_visit_forms_work_without_javascript(browser, live):
+    """No GPS, no stepper: the plain forms still save, with the last spot preselected by the server."""
+    from conftest import PHONE
+    context = browser.new_context(base_url=live.url, **{**PHONE, "java_script_enabled": False})
+    page = context.new_page()
+    log_in(page, "worker")
+    before = one(live, "select (select count(*) from contacts) c, (select count(*) from visits) v")
+    page.get_by_role("link", name="Contact Contactmoment vastleggen").click()
+    page.get_by_role("button", name="Opslaan").first.click()
+    assert page.get_by_text("Contact opgeslagen").is_visible()
+    page.get_by_role("link", name="Bezoek Hangplek bezocht").click()
+    page.get_by_label("Aantal jongeren (schatting, 0 = niemand)").fill("0")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Bezoek opgeslagen.").is_visible()
+    after = one(live, "select (select count(*) from contacts) c, (select count(*) from visits) v")
+    assert after == {"c": before["c"] + 1, "v": before["v"] + 1}
+    context.close()
+
+
 @pytest.mark.parametrize("url, name", [("/contacts/", "contacts-list"), ("/visits/", "visits-list"),
-                                       ("/youths/", "youths-list"), ("/youths/new", "youth-form")])
+                                       ("/youths/", "youths-list"), ("/youths/new", "youth-form"),
+                                       ("/youths/1/edit", "youth-edit"), ("/youths/1/merge", "youth-merge"),
+                                       ("/spots/1/edit", "spot-edit")])
 def test_lists_and_forms_are_accessible(phone, url, name):
     log_in(phone, "worker")
     phone.goto(url)

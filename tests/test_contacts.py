@@ -1,4 +1,5 @@
 """Contactmomenten: the two-tap minimal contact, details, quick-add, bad input, 24-hour edits and corrections."""
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -96,7 +97,6 @@ def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, s
     ({"kind": "feestje"}, "Ongeldige keuze."),
     ({"other_codes": "J-9999"}, "Onbekende code: J-9999."),
     ({"new_alias": "Nieuwe", "new_age_band": ""}, "Kies de leeftijd van de nieuwe jongere."),
-    ({"lat": "40.1"}, "Deze coördinaat ligt niet in Nederland."),
     ({"duration_min": "600"}, "Kies 1 tot 480 minuten."),
     ({"note": "x" * 10240}, "Maximaal 2000 tekens"),
     ({"spot": "12345"}, "Kies een hangplek uit de lijst."),
@@ -109,6 +109,15 @@ def test_contact_bad_input_saves_nothing(auth, query, spot, change, message):
     assert any(message in e for e in errors), errors
     assert "Vroegen naar werk" in response.text or "note" in change  # What was typed stays.
     assert query("select (select count(*) from contacts) c, (select count(*) from youths) y") == [{"c": 0, "y": 0}]
+
+
+@pytest.mark.parametrize("lat, lon", [("40.1", "6.03"), ("52.39", ""), ("", "6.03"), ("noord", "oost")])
+def test_a_bad_or_half_gps_fix_is_dropped_not_refused(auth, query, spot, lat, lon):
+    """The worker cannot edit the hidden GPS fields, so a bad fix must never block saving."""
+    auth.login_role("worker")
+    response = auth.post("/contacts/new", full(spot, lat=lat, lon=lon), page="/contacts/new")
+    assert response.status_code == 302
+    assert query("select lat, lon from contacts") == [{"lat": None, "lon": None}]
 
 
 def test_nothing_half_saved_when_the_transaction_fails(app, auth, query, spot, monkeypatch):
@@ -164,6 +173,9 @@ def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query
     assert "Gecorrigeerd" in listing and "Eerste versie" not in listing
     assert auth.post(f"/contacts/{original}/delete").status_code == 404  # The original is no longer current.
     assert auth.post(f"/contacts/{rows[1]['id']}/delete").status_code == 302
+    # Deleting the correction (within its 24 hours) brings the original back; nothing is lost.
+    assert query("select id, replaced_by from contacts") == [{"id": original, "replaced_by": None}]
+    assert "Eerste versie" in client.get("/contacts/").text
 
 
 def test_delete_only_within_24_hours(app, auth, query, spot):
@@ -198,3 +210,56 @@ def test_quick_added_alias_that_looks_like_a_name_warns(auth, query, spot):
     assert "Weet je zeker dat je dit wilt opslaan?" in response.text
     assert 'value="Daan de Vries"' in response.text
     assert query("select count(*) n from youths") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"youths_present": "0"}, "Kies een aantal van 1 tot 100."),
+    ({"contacted_at": "morgen"}, "Vul een datum en tijd in"),
+    ({"youths": "abc"}, "Ongeldige"),
+])
+def test_edit_with_bad_input_changes_nothing(auth, query, spot, change, message):
+    auth.login_role("worker")
+    saved_contact(auth, spot, note="Zoals het was")
+    contact_id = query("select id from contacts")[0]["id"]
+    before = query("select * from contacts")
+    response = auth.post(f"/contacts/{contact_id}/edit", full(spot, note="Nieuw", **change),
+                         page=f"/contacts/{contact_id}/edit")
+    assert response.status_code == 200
+    assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
+    assert query("select * from contacts") == before
+
+
+def test_dutch_date_format_is_accepted(auth, query, spot):
+    auth.login_role("worker")
+    when = now_local().strftime("%d-%m-%Y %H:%M")
+    saved_contact(auth, spot, contacted_at=when)
+    assert query("select contacted_at from contacts") == [{"contacted_at": now_local().strftime("%Y-%m-%d %H:%M")}]
+
+
+def test_markup_in_note_is_escaped_in_the_list(auth, client, spot):
+    auth.login_role("worker")
+    saved_contact(auth, spot, note="<img src=x onerror=alert(1)>", confirm_personal="y")
+    page = client.get("/contacts/").text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_editing_keeps_an_archived_spot(app, auth, query, spot):
+    auth.login_role("worker")
+    saved_contact(auth, spot)
+    contact_id = query("select id from contacts")[0]["id"]
+    auth.post(f"/spots/{spot}/archive")
+    page = auth.client.get(f"/contacts/{contact_id}/edit").text
+    assert re.search(r"<option[^>]*selected[^>]*>Skatebaan</option>", page)
+    response = auth.post(f"/contacts/{contact_id}/edit", full(spot, note="Later aangevuld"),
+                         page=f"/contacts/{contact_id}/edit")
+    assert response.status_code == 302
+    assert query("select spot_id, note from contacts") == [{"spot_id": spot, "note": "Later aangevuld"}]
+
+
+def test_edit_page_never_lets_gps_move_the_contact(auth, client, query, spot):
+    auth.login_role("worker")
+    saved_contact(auth, spot)
+    contact_id = query("select id from contacts")[0]["id"]
+    assert "data-nearest" not in client.get(f"/contacts/{contact_id}/edit").text
+    assert "data-nearest" not in client.get(f"/contacts/new?spot={spot}").text
+    assert "data-nearest" in client.get("/contacts/new").text

@@ -104,7 +104,8 @@ def test_invariant_4_audit_log_is_append_only(app):
         assert db["audit_log"].count == 1
 
 
-IDENTIFYING = ("name", "naam", "phone", "telefoon", "address", "adres", "birth", "geboorte", "email", "bsn")
+IDENTIFYING = ("name", "naam", "phone", "tel", "mobiel", "address", "adres", "straat", "postcode", "woonplaats",
+               "birth", "geboor", "dob", "email", "mail", "bsn")
 # Columns that may hold identifying details: the handoff (CJG needs them), the protected reporter,
 # a spot's own name and an account's username.
 ALLOWED_IDENTIFYING = {("handoffs", "full_name"), ("handoffs", "phone"), ("handoffs", "address"),

@@ -76,3 +76,20 @@ def test_markup_in_note_is_escaped(auth, client, spot):
     for url in ("/visits/", f"/spots/{spot}"):
         page = client.get(url).text
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_own_visit_can_be_fixed_or_deleted_for_24_hours(app, auth, client, query, spot):
+    auth.login_role("worker")
+    auth.post("/visits/new", {**good(spot), "youths_present": "30"}, page="/visits/new")
+    auth.post("/visits/new", good(spot), page="/visits/new")
+    first, second = [r["id"] for r in query("select id from visits order by id")]
+    response = auth.post(f"/visits/{first}/edit", {**good(spot), "youths_present": "3"}, page=f"/visits/{first}/edit")
+    assert response.status_code == 302
+    auth.post(f"/visits/{second}/delete")
+    assert query("select id, youths_present from visits") == [{"id": first, "youths_present": 3}]
+    with app.app_context():
+        from outreach.db import get_db
+        get_db()["visits"].update(first, {"created_at": "2020-01-01T00:00:00Z"})
+    assert client.get(f"/visits/{first}/edit").status_code == 404
+    assert auth.post(f"/visits/{first}/delete").status_code == 404
+    assert query("select count(*) n from visits") == [{"n": 1}]

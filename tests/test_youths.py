@@ -78,14 +78,28 @@ def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows
     for contact_id, youth_id in ((shared, youth), (shared, twin), (own, twin)):
         seed_rows("contact_youths", contact_id=contact_id, youth_id=youth_id)
     seed_rows("youth_stages", youth_id=twin, stage=3, set_by=worker_id, set_at="2026-11-21 20:00")
+    seed_rows("youth_stages", youth_id=youth, stage=2, set_by=worker_id, set_at="2026-10-01 20:00")
+    from outreach.db import connect
+    db = connect(client.application.config["DATABASE"])
+    db["youths"].update(twin, {"risk_signals": '["ADHD"]'})
+    db["youths"].update(youth, {"risk_signals": '["LVB"]'})
+    concern = db["concerns"].insert({"youth_id": twin, "recorded_by": worker_id, "received_at": "2026-11-01 10:00",
+                                     "source": "vriend/vriendin", "level": "hoog", "status": "nieuw"}).last_pk
+    db.close()
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/merge", {"other": "j-0002", "sure": "y"}, page=f"/youths/{youth}/merge")
     assert response.status_code == 302
     assert query("select contact_id, youth_id from contact_youths order by contact_id") == [
         {"contact_id": shared, "youth_id": youth}, {"contact_id": own, "youth_id": youth}]
-    assert query("select youth_id from youth_stages") == [{"youth_id": youth}]
+    assert query("select youth_id from youth_stages") == [{"youth_id": youth}, {"youth_id": youth}]
     assert query("select merged_into from youths where id = ?", [twin]) == [{"merged_into": youth}]
-    assert client.get(f"/youths/{twin}").status_code == 404
+    # Signals of both, the latest stage of the joined history, and the concern moved along.
+    assert query("select stage, risk_signals from youths where id = ?", [youth]) == [
+        {"stage": 3, "risk_signals": '["ADHD", "LVB"]'}]
+    assert query("select youth_id from concerns where id = ?", [concern]) == [{"youth_id": youth}]
+    # An old link to the merged profile leads to the one that was kept.
+    assert client.get(f"/youths/{twin}").headers["Location"] == f"/youths/{youth}"
+    assert client.get(f"/youths/{twin}/edit").status_code == 404
     assert "J-0002" not in client.get("/youths/").text
 
 
@@ -108,3 +122,13 @@ def test_search_and_escaping(auth, client, seed_rows, worker_id):
     auth.login_role("worker")
     page = client.get("/youths/?q=scoot").text
     assert "&lt;i&gt;Scooter&lt;/i&gt;" in page and "<i>Scooter" not in page and "Krullen" not in page
+
+
+def test_edit_with_bad_input_changes_nothing(auth, query, youth):
+    auth.login_role("worker")
+    before = query("select * from youths")
+    response = auth.post(f"/youths/{youth}/edit", {**GOOD, "alias": "y" * 10240}, page=f"/youths/{youth}/edit")
+    assert "Maximaal 40 tekens." in form_errors(response.text)
+    assert "y" * 10240 in response.text  # What was typed is kept, even when far too long.
+    assert query("select * from youths") == before
+    assert query("select count(*) n from youth_stages") == [{"n": 0}]

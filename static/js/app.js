@@ -49,7 +49,7 @@
     nearest.addEventListener("change", function () { touched = true; });
     locate(function (lat, lon) {
       var lat0 = document.getElementById("lat"), lon0 = document.getElementById("lon");
-      if (lat0 && lon0) { lat0.value = lat.toFixed(6); lon0.value = lon.toFixed(6); }
+      if (lat0 && lon0 && !lat0.value && !lon0.value) { lat0.value = lat.toFixed(6); lon0.value = lon.toFixed(6); }
       if (touched) return;
       var best = null, bestD = Infinity;
       Array.prototype.forEach.call(nearest.options, function (o) {

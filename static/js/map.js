@@ -26,7 +26,7 @@ function straatwerkSpots(map, data, options) {
       radius: 9, weight: 2, color: "#fff", fillColor: STRAATWERK_COLOURS[s[4]], fillOpacity: 0.95
     });
     marker.bindPopup(function () {
-      return straatwerkPopup([s[3], "Laatste bezoek: " + (s[5] || "nog niet"),
+      return straatwerkPopup([s[3], "Laatst actief: " + (s[5] || "nog niet"),
                               "Bezoeken: " + s[6] + " · contacten: " + s[7]],
                              [options.url + s[2], "Open hangplek"]);
     });
