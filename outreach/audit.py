@@ -12,6 +12,19 @@ def utcnow():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def save(table, object_type, values, row_id=None, **on_create):
+    """Insert a row (with on_create and created_at) or update row_id, and audit it, in one transaction."""
+    db = get_db()
+    with db.atomic():
+        if row_id:
+            db[table].update(row_id, values)
+            record("update", object_type, row_id, db=db)
+        else:
+            row_id = db[table].insert({**values, **on_create, "created_at": utcnow()}).last_pk
+            record("create", object_type, row_id, db=db)
+    return row_id
+
+
 def record(action, object_type=None, object_id=None, result="ok", actor=None, db=None):
     """Append one audit row; the actor defaults to the logged-in user, the origin to the client IP."""
     if actor is None and has_request_context() and current_user.is_authenticated:

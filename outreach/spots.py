@@ -116,16 +116,7 @@ def save_spot(form, spot_id=None):
     values = {"name": form.name.data.strip(), "kind": form.kind.data, "lat": round(form.lat.data, 6),
               "lon": round(form.lon.data, 6), "description": (form.description.data or "").strip() or None,
               "first_identified": form.first_identified.data.isoformat() if form.first_identified.data else None}
-    db = get_db()
-    action = "update" if spot_id else "create"
-    with db.atomic():
-        if spot_id:
-            db["spots"].update(spot_id, values)
-        else:
-            spot_id = db["spots"].insert({**values, "created_by": current_user.id,
-                                          "created_at": audit.utcnow()}).last_pk
-        audit.record(action, "spot", spot_id)
-    return spot_id
+    return audit.save("spots", "spot", values, spot_id, created_by=current_user.id)
 
 
 @bp.route("/<int:spot_id>/edit", methods=["GET", "POST"])

@@ -49,16 +49,7 @@ def save_visit(form, visit_id=None):
               "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
               "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
-    db = get_db()
-    action = "update" if visit_id else "create"
-    with db.atomic():
-        if visit_id:
-            db["visits"].update(visit_id, values)
-        else:
-            visit_id = db["visits"].insert({**values, "worker_id": current_user.id,
-                                            "created_at": audit.utcnow()}).last_pk
-        audit.record(action, "visit", visit_id)
-    return visit_id
+    return audit.save("visits", "visit", values, visit_id, worker_id=current_user.id)
 
 
 def render_form(form, visit=None, nearest=False):
