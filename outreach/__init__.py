@@ -61,7 +61,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_NAME="straatwerk",
         HTTPS=False,  # True in production behind an HTTPS reverse proxy (see README).
         WTF_CSRF_TIME_LIMIT=12 * 3600,
-        WTF_I18N_ENABLED=False,  # Lets forms.Form use WTForms' bundled Dutch messages.
+        WTF_I18N_ENABLED=False,
+        HANDOFF_OVERDUE_WORKDAYS=2,  # A handoff not opened after this many working days is flagged on both sides.  # Lets forms.Form use WTForms' bundled Dutch messages.
         TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
     )
@@ -79,11 +80,12 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import access, admin, auth, contacts, db, demo, errors, home, maps, spots, visits, youths
+    from . import (access, admin, auth, cjg, concerns, contacts, db, demo, errors, handoffs, home, maps, spots,
+                   visits, youths)
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
-    for module in (auth, errors, home, maps, spots, visits, contacts, youths):
+    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg):
         module.init_app(app)
     app.register_blueprint(admin.bp)
     app.cli.add_command(demo.seed_demo_command)

@@ -10,10 +10,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from . import audit
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import (NL_LAT, NL_LON, CountField, GuardedForm, MomentField, choices, not_future, note_length,
+from .forms import (NL_LAT, NL_LON, CountField, MomentField, choices, not_future, note_length,
                     now_local, stamp, within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
-from .youths import AGE_BANDS, GENDERS, MultiCheckboxField, create_youth
+from .youths import MultiCheckboxField, NewYouthFields
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 KINDS = ["straatcontact", "groepsgesprek", "individueel gesprek", "telefonisch/online"]
@@ -22,7 +22,7 @@ TOPICS = ["school/werk/toekomstperspectief", "middelengebruik", "dealen", "thuis
 SUBSTANCES = ["cannabis/softdrugs", "lachgas", "xtc", "cocaïne", "amfetamine", "GHB", "alcohol", "anders"]
 
 
-class ContactForm(GuardedForm):
+class ContactForm(NewYouthFields):
     """A contact: everything has a default, so 'Opslaan' alone is a valid minimal contact."""
     contacted_at = MomentField("Wanneer", validators=[InputRequired("Vul in wanneer."), not_future])
     spot = SelectField("Hangplek", validate_choice=False, validators=[Optional(), active_spot])
@@ -35,20 +35,12 @@ class ContactForm(GuardedForm):
         InputRequired("Vul het aantal jongeren in."), NumberRange(1, 100, "Kies een aantal van 1 tot 100.")])
     youths = MultiCheckboxField("Bekende jongeren", coerce=int, validate_choice=False)
     other_codes = StringField("Andere jongere (code)", validators=[Optional(), Length(max=200)])
-    new_alias = StringField("Nieuwe jongere: bijnaam", validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
-    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
-    new_gender = SelectField("Gender", choices=choices(GENDERS), default="onbekend")
     topics = MultiCheckboxField("Onderwerpen", choices=choices(TOPICS))
     substances = MultiCheckboxField("Genoemde middelen", choices=choices(SUBSTANCES))
     ed_present = BooleanField("Ervaringsdeskundige (ED) erbij")
     duration_min = CountField("Duur in minuten", validators=[Optional(), NumberRange(1, 480, "Kies 1 tot 480 minuten.")])
     note = TextAreaField("Notitie", validators=note_length())
     guarded = ("note", "new_alias")
-
-    def validate_new_age_band(self, field):
-        """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
-        if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
-            raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
 
     def validate_youths(self, field):
         """Ticked youths must exist and not have been merged away."""
@@ -113,8 +105,9 @@ def save(form, replace=None, correct=None):
     db = get_db()
     with db.atomic():
         youth_ids = list(dict.fromkeys((form.youths.data or []) + getattr(form, "other_ids", [])))
-        if (form.new_alias.data or "").strip():
-            youth_ids.append(create_youth(db, form.new_alias.data, form.new_age_band.data, form.new_gender.data)[0])
+        new_youth = form.create_new_youth(db)
+        if new_youth:
+            youth_ids.append(new_youth)
         lat, lon = gps_position(form)
         values = {
             "spot_id": int(form.spot.data) if form.spot.data else None,

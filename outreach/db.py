@@ -16,6 +16,8 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # Deleted content (a reporter's name, purged free text) is overwritten, not left in free pages.
+    "PRAGMA secure_delete=ON",
 )
 
 

@@ -58,6 +58,9 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
     for youth in serious:
         handoff_youths.append((youth, None, max(youth["_first_seen"], start) + timedelta(days=rng.randint(30, 90))))
     _seed_handoffs(db, rng, end, handoff_youths, workers, cjg)
+    unseen = db.execute("select max(id) from handoffs where status = 'geaccepteerd'").fetchone()[0]
+    if unseen:
+        db["handoffs"].update(unseen, {"worker_seen_at": None})
 
 
 def _summary(db, youth_id, stage):
@@ -112,6 +115,8 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
             trail.append(("afgesloten", sent + timedelta(days=35), staff, row["outcome"]))
         if rng.random() < 0.2:
             row["warm_handoff_at"] = _at(sent + timedelta(days=7), 15)
+        # The worker has seen everything but the CJG's latest word on the newest accepted handoff.
+        row["worker_seen_at"] = _at(max(day for _, day, _, _ in trail), 23)
         handoffs.append(row)
         if concern_id:
             links.append({"handoff_id": n, "concern_id": concern_id})

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .access import ROLES, allow
 from .admin import list_users
+from .cjg import inbox
 from .db import get_db
 
 bp = Blueprint("home", __name__)
@@ -16,8 +17,8 @@ LOCAL = ZoneInfo("Europe/Amsterdam")
 # Navigation per role; an entry shows only once its capability exists in this build.
 NAV = {
     "worker": [("home.index", "Start"), ("spots.list_spots", "Kaart"), ("contacts.new_contact", "Contact"),
-               ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdrachten")],
-    "cjg": [("home.index", "Inbox"), ("report.show_report", "Rapport")],
+               ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdracht")],
+    "cjg": [("cjg.inbox", "Inbox"), ("report.show_report", "Rapport")],
     "manager": [("home.index", "Start"), ("report.show_report", "Rapport")],
     "admin": [("home.index", "Gebruikers")],
 }
@@ -31,12 +32,23 @@ WORKER_ACTIONS = [
 ]
 
 
+# What is new for a role, counted on its navigation: handoffs not yet opened by the CJG; for the worker,
+# handoffs with CJG feedback or a status change she has not seen yet.
+BADGES = {
+    "cjg.inbox": "select count(*) from handoffs where status = 'verzonden'",
+    "handoffs.list_handoffs": "select count(*) from handoffs h where exists (select 1 from handoff_events e "
+                              "where e.handoff_id = h.id and e.actor_id != h.worker_id "
+                              "and e.at > coalesce(h.worker_seen_at, ''))",
+}
+
+
 def nav_items():
-    """The navigation entries for the current user that exist in this build."""
+    """The navigation entries (endpoint, label, count of new items) for the current user in this build."""
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label in NAV[current_user.role]
-            if endpoint in current_app.view_functions]
+    db = get_db()
+    return [(endpoint, label, db.execute(BADGES[endpoint]).fetchone()[0] if endpoint in BADGES else 0)
+            for endpoint, label in NAV[current_user.role] if endpoint in current_app.view_functions]
 
 
 def demo_loaded():
@@ -54,6 +66,8 @@ def index():
     """The home page of the logged-in role."""
     if current_user.role == "admin":
         return list_users()  # The admin's home is the user list itself.
+    if current_user.role == "cjg":
+        return inbox()  # So is the CJG's: the inbox.
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
     return render_template(f"home/{current_user.role}.html", actions=actions)

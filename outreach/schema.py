@@ -123,3 +123,9 @@ def contact_corrections(db):
     db["contacts"].add_column("corrects_id", int)
     db["contacts"].add_column("replaced_by", int)
     db["contacts"].create_index(["worker_id", "contacted_at"])
+
+
+@migrations(name="0003_handoff_seen")
+def handoff_seen(db):
+    """When the worker last looked at a handoff, so new CJG feedback can be counted on her navigation."""
+    db["handoffs"].add_column("worker_seen_at", str)

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import audit
@@ -40,6 +40,25 @@ class YouthForm(GuardedForm):
     stage = SelectField("Fase (Jellinek)", choices=STAGE_CHOICES)
     risk_signals = MultiCheckboxField("Risicosignalen", choices=choices(RISK_SIGNALS))
     guarded = ("alias",)
+
+
+class NewYouthFields(GuardedForm):
+    """Quick-add of a new youth inside another form (contact, concern): alias, age band, gender."""
+    new_alias = StringField("Nieuwe jongere: bijnaam",
+                            validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
+    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
+    new_gender = SelectField("Gender", choices=choices(GENDERS), default="onbekend")
+
+    def validate_new_age_band(self, field):
+        """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
+        if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
+            raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
+
+    def create_new_youth(self, db):
+        """Insert the quick-added youth (inside the caller's transaction); its id, or None when none was asked."""
+        if not (self.new_alias.data or "").strip():
+            return None
+        return create_youth(db, self.new_alias.data, self.new_age_band.data, self.new_gender.data)[0]
 
 
 def next_code(db):

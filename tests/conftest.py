@@ -165,6 +165,11 @@ def one_of_each(seed_rows, worker_id):
               youths_present=1, created_at=utcnow())
     seed_rows("visits", spot_id=1, worker_id=worker_id, visited_at="2026-11-27 12:00", youths_present=0,
               created_at=utcnow())
+    seed_rows("concerns", youth_id=1, recorded_by=worker_id, received_at="2026-11-27 12:00", source="vriend/vriendin",
+              worry="Zorgen", level="hoog", status="nieuw")
+    seed_rows("handoffs", youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", stage=3,
+              urgency="hoog", consent="ja", full_name="Test Jongere", summary="Samenvatting", status="verzonden",
+              sent_at="2026-11-27 12:00")
 
 
 def form_errors(html):

@@ -1,6 +1,6 @@
 """The permission matrix of DESIGN.md, checked on the server for every route in app.url_map."""
 import pytest
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from conftest import USERNAMES, make_app
 
@@ -11,8 +11,10 @@ ALLOWED = {
                "visits.list_visits", "visits.new_visit", "visits.edit_visit", "visits.delete_visit",
                "contacts.list_contacts", "contacts.new_contact", "contacts.edit_contact", "contacts.delete_contact",
                "youths.list_youths", "youths.new_youth", "youths.show_youth", "youths.edit_youth",
-               "youths.merge_youth"},
-    "cjg": {"home.index", "auth.logout", "auth.change_password"},
+               "youths.merge_youth", "concerns.list_concerns", "concerns.new_concern", "concerns.show_concern",
+               "handoffs.list_handoffs", "handoffs.new_handoff", "handoffs.show_handoff"},
+    "cjg": {"home.index", "auth.logout", "auth.change_password", "cjg.inbox", "cjg.open_handoff", "cjg.act",
+            "cjg.print_handoff"},
     "manager": {"home.index", "auth.logout", "auth.change_password"},
     "admin": {"home.index", "auth.logout", "auth.change_password", "admin.list_users",
               "admin.create_account", "admin.toggle_active", "admin.reset_password"},
@@ -20,12 +22,21 @@ ALLOWED = {
 PUBLIC = {"auth.login", "static", "maps.vendor_file"}
 
 
+def sample(converter):
+    """A value for a URL part: 1 for numbers, the first choice of an <any(...)>, else a word."""
+    if isinstance(converter, IntegerConverter):
+        return 1
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    return "x"
+
+
 def routes():
     """Every (endpoint, method, url) the app serves, with sample values for URL arguments."""
     app = make_app(":memory:")
     found = []
     for rule in app.url_map.iter_rules():
-        values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x" for arg in rule.arguments}
+        values = {arg: sample(rule._converters[arg]) for arg in rule.arguments}
         url = rule.build(values)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, url))

@@ -22,7 +22,8 @@ def test_init_db_is_idempotent(runner, app):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0 and "Database klaar" in result.output
     with app.app_context():
-        assert [m.name for m in migrations.applied(get_db())] == ["0001_initial", "0002_contact_corrections"]
+        assert [m.name for m in migrations.applied(get_db())] == [
+            "0001_initial", "0002_contact_corrections", "0003_handoff_seen"]
         assert migrations.pending(get_db()) == []
 
 

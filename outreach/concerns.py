@@ -1,0 +1,169 @@
+"""Zorgmeldingen: a worry about a youth, its source, and a reporter whose identity stays protected (invariant 2)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from . import audit
+from .access import allow
+from .db import get_db, get_or_404
+from .forms import Form, MomentField, choices, not_future, note_length, now_local, stamp
+from .youths import NewYouthFields
+
+bp = Blueprint("concerns", __name__, url_prefix="/concerns")
+SOURCES = ["vriend/vriendin", "ouder", "school", "politie", "huisarts", "jongere zelf", "eigen waarneming",
+           "anoniem", "andere partner"]
+LEVELS = ["laag", "midden", "hoog", "acuut"]
+CLOSE_REASONS = ["geen zorgen", "al in zorg", "niet gevonden", "anders"]
+OPEN = ("nieuw", "in onderzoek", "contact gelegd")
+# Which status may follow which; "overgedragen" is only ever set by sending a handoff.
+NEXT = {"nieuw": ["in onderzoek", "contact gelegd", "afgesloten"], "in onderzoek": ["contact gelegd", "afgesloten"],
+        "contact gelegd": ["afgesloten"]}
+
+
+class ConcernForm(NewYouthFields):
+    """A new concern; the reporter's name and how to reach them are optional and kept apart."""
+    received_at = MomentField("Ontvangen op", validators=[InputRequired("Vul in wanneer de melding binnenkwam."),
+                                                          not_future])
+    source = SelectField("Van wie komt de melding?", choices=choices(SOURCES, "Kies de bron"),
+                         validators=[DataRequired("Kies van wie de melding komt.")])
+    reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Optional(), Length(max=80)])
+    reporter_reach = StringField("Hoe bereik je de melder?", validators=[Optional(), Length(max=120)])
+    youth_code = StringField("Code van de jongere", validators=[Optional(), Length(max=12)])
+    worry = TextAreaField("Waar maakt de melder zich zorgen over?",
+                          validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
+    facts = TextAreaField("Concrete feiten", validators=note_length())
+    level = RadioField("Mate van zorg", choices=choices(LEVELS), validators=[InputRequired("Kies de mate van zorg.")])
+    guarded = ("worry", "facts", "new_alias")
+
+    def validate_youth_code(self, field):
+        """An existing code, or a new youth, is needed; not both."""
+        code = (field.data or "").strip().upper()
+        new = (self.new_alias.data or "").strip()
+        if not code and not new:
+            raise ValidationError("Vul de code van de jongere in, of voeg hieronder een nieuwe jongere toe.")
+        if code and new:
+            raise ValidationError("Kies een bestaande code óf een nieuwe jongere, niet allebei.")
+        self.youth_id = None
+        if code:
+            row = get_db().execute("select id from youths where code = ? and merged_into is null", [code]).fetchone()
+            if not row:
+                raise ValidationError(f"Onbekende code: {code}.")
+            self.youth_id = row[0]
+
+    def validate_reporter_name(self, field):
+        """An anonymous report has no reporter details."""
+        if self.source.data == "anoniem" and ((field.data or "").strip() or (self.reporter_reach.data or "").strip()):
+            raise ValidationError("Een anonieme melding heeft geen gegevens van de melder.")
+
+
+def save_concern(form):
+    """Insert the concern (and a quick-added youth) and, apart from it, the reporter; one transaction."""
+    db = get_db()
+    with db.atomic():
+        youth_id = form.youth_id or form.create_new_youth(db)
+        concern_id = db["concerns"].insert({
+            "youth_id": youth_id, "recorded_by": current_user.id, "received_at": stamp(form.received_at.data),
+            "source": form.source.data, "worry": form.worry.data.strip(), "facts": (form.facts.data or "").strip(),
+            "level": form.level.data, "status": "nieuw", "reporter_informed": 0, "created_at": audit.utcnow(),
+        }).last_pk
+        name, reach = (form.reporter_name.data or "").strip(), (form.reporter_reach.data or "").strip()
+        if name or reach:
+            db["concern_reporters"].insert({"concern_id": concern_id, "name": name or None, "reach": reach or None})
+        audit.record("create", "concern", concern_id)
+    return concern_id
+
+
+@bp.route("/")
+@allow("worker")
+def list_concerns():
+    """Open concerns first, the most worrying on top; then the latest closed ones."""
+    rows = get_db().query(
+        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias from concerns c "
+        "join youths y on y.id = c.youth_id order by c.status in ('overgedragen', 'afgesloten'), "
+        "case c.level when 'acuut' then 0 when 'hoog' then 1 when 'midden' then 2 else 3 end, "
+        "c.received_at desc limit 100")
+    audit.record("view", "concern", None, result="list")
+    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow("worker")
+def new_concern():
+    """Record a concern as it comes in."""
+    youth = get_db().execute("select code from youths where id = ?", [request.args.get("youth", type=int)]).fetchone()
+    form = ConcernForm() if request.method == "POST" else ConcernForm(data={
+        "received_at": now_local(), "youth_code": youth[0] if youth else ""})
+    if form.ready():
+        concern_id = save_concern(form)
+        flash("Zorgmelding opgeslagen.", "success")
+        return redirect(url_for("concerns.show_concern", concern_id=concern_id))
+    return render_template("concerns/form.html", form=form)
+
+
+def reporter_of(concern):
+    """The reporter row, only for the worker who recorded the concern (invariant 2); else None."""
+    if concern["recorded_by"] != current_user.id:
+        return None
+    return get_db().execute("select name, reach from concern_reporters where concern_id = ?",
+                            [concern["id"]]).fetchone()
+
+
+class StatusForm(Form):
+    """Move a concern on; closing needs a reason."""
+    status = SelectField("Nieuwe status", choices=choices(["in onderzoek", "contact gelegd", "afgesloten"],
+                                                          "Status blijft gelijk"))
+    close_reason = SelectField("Reden van afsluiten", choices=choices(CLOSE_REASONS, "Kies een reden"),
+                               validators=[Optional()])
+    reporter_informed = BooleanField("De melder weet dat er iets mee gedaan is")
+
+    def validate_close_reason(self, field):
+        """A closed concern says why."""
+        if self.status.data == "afgesloten" and not field.data:
+            raise ValidationError("Kies waarom de melding wordt afgesloten.")
+
+
+@bp.route("/<int:concern_id>", methods=["GET", "POST"])
+@allow("worker")
+def show_concern(concern_id):
+    """One concern with its status actions; the reporter's details only for the worker who recorded it."""
+    concern = get_or_404("concerns", "id = ?", [concern_id])
+    form = StatusForm(data={"reporter_informed": bool(concern["reporter_informed"])})
+    if form.validate_on_submit():
+        if form.status.data and form.status.data not in NEXT.get(concern["status"], []):
+            flash(f"Een melding met status ‘{concern['status']}’ kan niet naar ‘{form.status.data}’.", "error")
+        else:
+            change_status(concern, form)
+            flash(f"Status: {form.status.data}." if form.status.data else "Opgeslagen.", "success")
+        return redirect(url_for("concerns.show_concern", concern_id=concern_id))
+    youth = get_db()["youths"].get(concern["youth_id"])
+    audit.record("view", "concern", concern_id)
+    return render_template("concerns/show.html", concern=concern, youth=youth, reporter=reporter_of(concern),
+                           form=form, next_statuses=NEXT.get(concern["status"], []))
+
+
+def change_status(concern, form):
+    """Apply a status change; closing erases the reporter's details in the same transaction."""
+    db = get_db()
+    values = {"status": form.status.data or concern["status"], "reporter_informed": int(form.reporter_informed.data)}
+    if form.status.data == "contact gelegd" and not concern["first_contact_at"]:
+        values["first_contact_at"] = stamp(now_local())
+    if form.status.data == "afgesloten":
+        values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
+    with db.atomic():
+        db["concerns"].update(concern["id"], values)
+        if form.status.data == "afgesloten":
+            erase_reporters(db, [concern["id"]])
+        audit.record("update", "concern", concern["id"], result=values["status"])
+
+
+def erase_reporters(db, concern_ids):
+    """Delete (not hide) reporter details; secure_delete overwrites them in the file (invariant 2)."""
+    for concern_id in concern_ids:
+        if db.execute("delete from concern_reporters where concern_id = ?", [concern_id]).rowcount:
+            audit.record("erase", "reporter", concern_id, db=db)
+
+
+def init_app(app):
+    """Register the blueprint."""
+    app.register_blueprint(bp)

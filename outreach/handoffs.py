@@ -1,0 +1,210 @@
+"""Overdrachten, the worker's side: hand a youth over to the CJG with consent, facts and a drafted summary."""
+import json
+from datetime import datetime, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from . import audit
+from .access import allow
+from .concerns import OPEN, erase_reporters
+from .db import get_db, get_or_404
+from .forms import DayField, Form, MomentField, choices, now_local, stamp
+from .youths import STAGE_CHOICES, MultiCheckboxField, get_youth
+
+bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
+URGENCIES = ["normaal", "hoog", "acuut"]
+CONSENT = ["ja", "nee", "niet gevraagd"]
+UNDER_16 = ("≤11", "12–15")
+
+
+class HandoffForm(Form):
+    """What the CJG needs, and nothing more: the only form where a youth's real identity is typed (invariant 1)."""
+    concerns = MultiCheckboxField("Zorgmeldingen die hiertoe leidden", coerce=int, validate_choice=False)
+    reason = TextAreaField("Reden van overdracht", validators=[DataRequired("Beschrijf de reden."), Length(max=1000)])
+    facts = TextAreaField("Concrete feiten", validators=[DataRequired("Noem de concrete feiten."), Length(max=2000)])
+    stage = SelectField("Huidige fase (Jellinek)", choices=STAGE_CHOICES[1:],
+                        validators=[DataRequired("Kies de huidige fase.")])
+    urgency = RadioField("Urgentie", choices=choices(URGENCIES), validators=[InputRequired("Kies de urgentie.")])
+    consent = RadioField("Jongere akkoord met overdracht", choices=choices(CONSENT),
+                         validators=[InputRequired("Vul in of de jongere akkoord is.")])
+    parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(["ja", "nee"]),
+                                  validators=[Optional()])
+    sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Optional(), Length(max=300)])
+    full_name = StringField("Naam van de jongere", validators=[DataRequired("De CJG heeft de naam nodig."),
+                                                              Length(max=120)])
+    birth_date = DayField("Geboortedatum", validators=[Optional()])
+    phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
+    address = StringField("Adres", validators=[Optional(), Length(max=200)])
+    summary = TextAreaField("Samenvatting voor het CJG", validators=[DataRequired("Schrijf een samenvatting."),
+                                                                    Length(max=4000)])
+    warm_handoff_at = MomentField("Voorstel warme overdracht (gezamenlijk gesprek)", validators=[Optional()])
+
+    def validate_sharing_ground(self, field):
+        """Without the youth's consent, say on what ground the worker shares anyway."""
+        if self.consent.data in ("nee", "niet gevraagd") and not (field.data or "").strip():
+            raise ValidationError("Zonder toestemming: noem de grond om toch te delen, bijv. acute zorg over veiligheid.")
+
+    def validate_parents_informed(self, field):
+        """For a youth under 16, say whether the parents know."""
+        if self.under_16 and not field.data:
+            raise ValidationError("Vul in of de ouders zijn geïnformeerd (jongere onder 16).")
+
+    def validate_birth_date(self, field):
+        """A birth date in the past, and a way for the CJG to find the youth."""
+        if field.data and field.data >= now_local().date():
+            raise ValidationError("Een geboortedatum ligt in het verleden.")
+        if not (field.data or (self.phone.data or "").strip() or (self.address.data or "").strip()):
+            raise ValidationError("Vul een geboortedatum, telefoonnummer of adres in, zodat het CJG de jongere vindt.")
+
+    def validate_warm_handoff_at(self, field):
+        """A proposed meeting lies ahead."""
+        if field.data and field.data < now_local():
+            raise ValidationError("Een voorstel voor een gesprek ligt in de toekomst.")
+
+
+def draft_summary(youth):
+    """A first summary from the youth's timeline, which the worker edits before sending."""
+    db = get_db()
+    count, first = db.execute(
+        "select count(*), min(c.contacted_at) from contacts c join contact_youths cy on cy.contact_id = c.id "
+        "where cy.youth_id = ? and c.replaced_by is null", [youth["id"]]).fetchone()
+    stages = [f"fase {r[0]} ({r[1][:10]})" for r in db.execute(
+        "select stage, set_at from youth_stages where youth_id = ? order by set_at", [youth["id"]])]
+    mentioned = {"substances": {}, "topics": {}}
+    for topics, substances in db.execute(
+            "select c.topics, c.substances from contacts c join contact_youths cy on cy.contact_id = c.id "
+            "where cy.youth_id = ? and c.replaced_by is null", [youth["id"]]):
+        for key, raw in (("topics", topics), ("substances", substances)):
+            for item in json.loads(raw or "[]"):
+                mentioned[key][item] = mentioned[key].get(item, 0) + 1
+    top = {k: ", ".join(sorted(v, key=v.get, reverse=True)[:4]) or "geen" for k, v in mentioned.items()}
+    return (f"{count} contactmomenten{' sinds ' + first[:10] if first else ''}. "
+            f"Fase-verloop: {', '.join(stages) or 'niet vastgelegd'}. Genoemde middelen: {top['substances']}. "
+            f"Onderwerpen: {top['topics']}. Leeftijd {youth['age_band']}.")
+
+
+def overdue(handoff, now=None):
+    """True when a sent handoff was not opened within HANDOFF_OVERDUE_WORKDAYS working days."""
+    if handoff["status"] != "verzonden":
+        return False
+    day, now = datetime.strptime(handoff["sent_at"][:10], "%Y-%m-%d").date(), (now or now_local()).date()
+    workdays = 0
+    while day < now:
+        day += timedelta(days=1)
+        workdays += day.weekday() < 5
+    return workdays > current_app.config["HANDOFF_OVERDUE_WORKDAYS"]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow("worker")
+def new_handoff():
+    """Hand a youth over; the concerns that led to it are closed as 'overgedragen' and their reporters erased."""
+    if not request.args.get("youth", type=int):
+        return choose_youth()
+    youth = get_youth(request.args.get("youth", type=int))
+    open_concerns = list(get_db().query(
+        "select id, received_at, source, level from concerns where youth_id = ? and status in (?, ?, ?) "
+        "order by received_at", [youth["id"], *OPEN]))
+    form = HandoffForm() if request.method == "POST" else HandoffForm(data={
+        "stage": str(youth["stage"] or ""), "summary": draft_summary(youth),
+        "concerns": [c["id"] for c in open_concerns]})
+    form.under_16 = youth["age_band"] in UNDER_16
+    form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {c['source']} · {c['level']}") for c in open_concerns]
+    if form.validate_on_submit():
+        if not set(form.concerns.data or []) <= {c["id"] for c in open_concerns}:
+            form.concerns.errors.append("Kies alleen open meldingen van deze jongere.")
+        else:
+            handoff_id = send(youth, form)
+            flash("Overdracht verzonden naar het CJG.", "success")
+            return redirect(url_for("handoffs.show_handoff", handoff_id=handoff_id))
+    audit.record("view", "youth", youth["id"], result="handoff form")
+    return render_template("handoffs/form.html", form=form, youth=youth)
+
+
+def choose_youth():
+    """Which youth to hand over: by code, or one of those with open concerns."""
+    code = request.args.get("code", "").strip().upper()[:12]
+    if code:
+        row = get_db().execute("select id from youths where code = ? and merged_into is null", [code]).fetchone()
+        if row:
+            return redirect(url_for("handoffs.new_handoff", youth=row[0]))
+    youths = get_db().query(
+        "select distinct y.id, y.code, y.alias from youths y join concerns c on c.youth_id = y.id "
+        "where y.merged_into is null and c.status in (?, ?, ?) order by y.code", list(OPEN))
+    audit.record("view", "youth", None, result="handoff chooser")
+    return render_template("handoffs/choose.html", youths=list(youths), code=code)
+
+
+def send(youth, form):
+    """Store the handoff, link and close its concerns, erase their reporters, and log it: one transaction."""
+    db = get_db()
+    now = stamp(now_local())
+    with db.atomic():
+        handoff_id = db["handoffs"].insert({
+            "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
+            "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
+            "consent": form.consent.data, "sharing_ground": (form.sharing_ground.data or "").strip() or None,
+            "parents_informed": {"ja": 1, "nee": 0}.get(form.parents_informed.data) if form.under_16 else None,
+            "full_name": form.full_name.data.strip(),
+            "birth_date": form.birth_date.data.isoformat() if form.birth_date.data else None,
+            "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,
+            "summary": form.summary.data.strip(),
+            "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
+            "status": "verzonden", "sent_at": now, "worker_seen_at": now,
+        }).last_pk
+        concern_ids = list(form.concerns.data or [])
+        for concern_id in concern_ids:
+            db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
+            db["concerns"].update(concern_id, {"status": "overgedragen", "closed_at": now})
+            audit.record("update", "concern", concern_id, result="overgedragen", db=db)
+        erase_reporters(db, concern_ids)
+        add_event(db, handoff_id, "status", "verzonden")
+        audit.record("create", "handoff", handoff_id, db=db)
+    return handoff_id
+
+
+def add_event(db, handoff_id, kind, status=None, text=None):
+    """One timestamped line in a handoff's timeline, by the current user."""
+    db["handoff_events"].insert({"handoff_id": handoff_id, "at": stamp(now_local()), "actor_id": current_user.id,
+                                 "kind": kind, "status": status, "text": text})
+
+
+def timeline(handoff_id):
+    """The handoff's events, oldest first, with who did them."""
+    return list(get_db().query(
+        "select e.*, u.username from handoff_events e left join users u on u.id = e.actor_id "
+        "where e.handoff_id = ? order by e.at, e.id", [handoff_id]))
+
+
+@bp.route("/")
+@allow("worker")
+def list_handoffs():
+    """The team's handoffs with status, overdue flag and new feedback."""
+    rows = [dict(r) for r in get_db().query(
+        "select h.id, h.status, h.urgency, h.sent_at, h.outcome, y.code, y.alias, "
+        "(select count(*) from handoff_events e where e.handoff_id = h.id and e.at > coalesce(h.worker_seen_at, '') "
+        " and e.actor_id != h.worker_id) as new_events from handoffs h join youths y on y.id = h.youth_id "
+        "order by h.sent_at desc limit 100")]
+    audit.record("view", "handoff", None, result="list")
+    return render_template("handoffs/list.html", handoffs=rows, overdue=overdue)
+
+
+@bp.route("/<int:handoff_id>")
+@allow("worker")
+def show_handoff(handoff_id):
+    """One handoff with its timeline and the CJG's feedback; opening it marks the feedback as seen."""
+    handoff = get_or_404("handoffs", "id = ?", [handoff_id])
+    db = get_db()
+    with db.atomic():
+        db["handoffs"].update(handoff_id, {"worker_seen_at": stamp(now_local())})
+        audit.record("view", "handoff", handoff_id, db=db)
+    return render_template("handoffs/show.html", handoff=handoff, youth=db["youths"].get(handoff["youth_id"]),
+                           events=timeline(handoff_id), overdue=overdue(handoff), print_view=False)
+
+
+def init_app(app):
+    """Register the blueprint."""
+    app.register_blueprint(bp)
