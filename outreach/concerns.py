@@ -29,12 +29,13 @@ class ConcernForm(NewYouthFields):
                          validators=[DataRequired("Kies van wie de melding komt.")])
     reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Optional(), Length(max=80)])
     reporter_reach = StringField("Hoe bereik je de melder?", validators=[Optional(), Length(max=120)])
-    youth_code = StringField("Code van de jongere", validators=[Optional(), Length(max=12)])
+    youth_code = StringField("Code van de jongere", validators=[Length(max=12)])
     worry = TextAreaField("Waar maakt de melder zich zorgen over?",
                           validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
     facts = TextAreaField("Concrete feiten", validators=note_length())
     level = RadioField("Mate van zorg", choices=choices(LEVELS), validators=[InputRequired("Kies de mate van zorg.")])
     guarded = ("worry", "facts", "new_alias")
+    youth_id = None
 
     def validate_youth_code(self, field):
         """An existing code, or a new youth, is needed; not both."""
@@ -44,7 +45,6 @@ class ConcernForm(NewYouthFields):
             raise ValidationError("Vul de code van de jongere in, of voeg hieronder een nieuwe jongere toe.")
         if code and new:
             raise ValidationError("Kies een bestaande code óf een nieuwe jongere, niet allebei.")
-        self.youth_id = None
         if code:
             row = get_db().execute("select id from youths where code = ? and merged_into is null", [code]).fetchone()
             if not row:
@@ -105,8 +105,8 @@ def reporter_of(concern):
     """The reporter row, only for the worker who recorded the concern (invariant 2); else None."""
     if concern["recorded_by"] != current_user.id:
         return None
-    return get_db().execute("select name, reach from concern_reporters where concern_id = ?",
-                            [concern["id"]]).fetchone()
+    rows = list(get_db().query("select name, reach from concern_reporters where concern_id = ?", [concern["id"]]))
+    return rows[0] if rows else None
 
 
 class StatusForm(Form):
@@ -114,12 +114,12 @@ class StatusForm(Form):
     status = SelectField("Nieuwe status", choices=choices(["in onderzoek", "contact gelegd", "afgesloten"],
                                                           "Status blijft gelijk"))
     close_reason = SelectField("Reden van afsluiten", choices=choices(CLOSE_REASONS, "Kies een reden"),
-                               validators=[Optional()])
+                               validate_choice=False)
     reporter_informed = BooleanField("De melder weet dat er iets mee gedaan is")
 
     def validate_close_reason(self, field):
         """A closed concern says why."""
-        if self.status.data == "afgesloten" and not field.data:
+        if self.status.data == "afgesloten" and field.data not in CLOSE_REASONS:
             raise ValidationError("Kies waarom de melding wordt afgesloten.")
 
 

@@ -11,7 +11,7 @@ from . import audit
 from .access import allow
 from .concerns import OPEN, erase_reporters
 from .db import get_db, get_or_404
-from .forms import DayField, Form, MomentField, choices, now_local, stamp
+from .forms import LOCAL, DayField, Form, MomentField, choices, now_local, stamp
 from .youths import STAGE_CHOICES, MultiCheckboxField, get_youth
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
@@ -31,11 +31,11 @@ class HandoffForm(Form):
     consent = RadioField("Jongere akkoord met overdracht", choices=choices(CONSENT),
                          validators=[InputRequired("Vul in of de jongere akkoord is.")])
     parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(["ja", "nee"]),
-                                  validators=[Optional()])
-    sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Optional(), Length(max=300)])
+                                  validate_choice=False)
+    sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Length(max=300)])
     full_name = StringField("Naam van de jongere", validators=[DataRequired("De CJG heeft de naam nodig."),
                                                               Length(max=120)])
-    birth_date = DayField("Geboortedatum", validators=[Optional()])
+    birth_date = DayField("Geboortedatum")
     phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
     address = StringField("Adres", validators=[Optional(), Length(max=200)])
     summary = TextAreaField("Samenvatting voor het CJG", validators=[DataRequired("Schrijf een samenvatting."),
@@ -49,7 +49,7 @@ class HandoffForm(Form):
 
     def validate_parents_informed(self, field):
         """For a youth under 16, say whether the parents know."""
-        if self.under_16 and not field.data:
+        if self.under_16 and field.data not in ("ja", "nee"):
             raise ValidationError("Vul in of de ouders zijn geïnformeerd (jongere onder 16).")
 
     def validate_birth_date(self, field):
@@ -153,7 +153,7 @@ def send(youth, form):
             "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,
             "summary": form.summary.data.strip(),
             "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
-            "status": "verzonden", "sent_at": now, "worker_seen_at": now,
+            "status": "verzonden", "sent_at": now, "worker_seen_at": moment(),
         }).last_pk
         concern_ids = list(form.concerns.data or [])
         for concern_id in concern_ids:
@@ -166,9 +166,14 @@ def send(youth, form):
     return handoff_id
 
 
+def moment():
+    """Local time to the microsecond: feedback given right after the worker looked must still count as new."""
+    return datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def add_event(db, handoff_id, kind, status=None, text=None):
     """One timestamped line in a handoff's timeline, by the current user."""
-    db["handoff_events"].insert({"handoff_id": handoff_id, "at": stamp(now_local()), "actor_id": current_user.id,
+    db["handoff_events"].insert({"handoff_id": handoff_id, "at": moment(), "actor_id": current_user.id,
                                  "kind": kind, "status": status, "text": text})
 
 
@@ -199,7 +204,7 @@ def show_handoff(handoff_id):
     handoff = get_or_404("handoffs", "id = ?", [handoff_id])
     db = get_db()
     with db.atomic():
-        db["handoffs"].update(handoff_id, {"worker_seen_at": stamp(now_local())})
+        db["handoffs"].update(handoff_id, {"worker_seen_at": moment()})
         audit.record("view", "handoff", handoff_id, db=db)
     return render_template("handoffs/show.html", handoff=handoff, youth=db["youths"].get(handoff["youth_id"]),
                            events=timeline(handoff_id), overdue=overdue(handoff), print_view=False)

@@ -1,0 +1,74 @@
+"""The whole path on a phone: a friend's concern, a contact, a handoff with consent, the CJG's answer."""
+import pytest
+
+from conftest import check_page, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_concern_to_handoff_to_feedback(phone, live):
+    log_in(phone, "worker")
+    phone.get_by_role("link", name="Melding Zorgmelding ontvangen").click()
+    phone.get_by_label("Van wie komt de melding?").select_option("vriend/vriendin")
+    phone.get_by_label("Naam melder (alleen voor jou zichtbaar)").fill("Sanne")
+    phone.get_by_label("Hoe bereik je de melder?").fill("06-11122233")
+    phone.get_by_label("Nieuwe jongere: bijnaam").fill("Zwarte jas")
+    phone.get_by_label("Leeftijd").select_option("16–17")
+    phone.get_by_label("Waar maakt de melder zich zorgen over?").fill("Gebruikt elke dag, slaapt overdag")
+    phone.get_by_label("Concrete feiten").fill("Twee weken niet op school")
+    phone.get_by_text("hoog", exact=True).click()
+    check_page(phone, "concern-form")
+    phone.get_by_role("button", name="Opslaan").click()
+    phone.get_by_text("Zorgmelding opgeslagen.").wait_for()
+    assert phone.get_by_text("Sanne · 06-11122233").is_visible()
+    check_page(phone, "concern-page")
+
+    phone.get_by_role("link", name="· Zwarte jas").click()  # The youth's profile.
+    phone.get_by_role("link", name="Contact met").click()
+    phone.get_by_role("button", name="Opslaan").first.click()
+    phone.get_by_text("Contact opgeslagen").wait_for()
+
+    phone.go_back()
+    phone.go_back()
+    phone.get_by_role("link", name="Overdragen aan CJG").first.click()
+    phone.get_by_label("Reden van overdracht").fill("Gebruik loopt uit de hand")
+    phone.get_by_label("Concrete feiten").fill("Twee weken niet op school, blowt 's ochtends")
+    phone.get_by_label("Huidige fase (Jellinek)").select_option("3")
+    phone.get_by_text("hoog", exact=True).click()
+    phone.get_by_text("ja", exact=True).click()
+    phone.get_by_label("Naam van de jongere").fill("Bram Testkandidaat")
+    phone.get_by_label("Geboortedatum").fill("2009-05-01")
+    assert "1 contactmomenten" in phone.get_by_label("Samenvatting voor het CJG").input_value()
+    check_page(phone, "handoff-form")
+    phone.get_by_role("button", name="Verstuur naar CJG").click()
+    phone.get_by_text("Overdracht verzonden naar het CJG.").wait_for()
+    check_page(phone, "handoff-page")
+    phone.get_by_role("button", name="Uitloggen").click()
+
+    log_in(phone, "cjg")
+    badge = phone.get_by_role("navigation", name="Hoofdmenu").locator(".badge")
+    assert int(badge.inner_text().split()[-1]) >= 1
+    check_page(phone, "cjg-inbox")
+    phone.get_by_role("link", name="Bram Testkandidaat").click()
+    assert phone.locator(".tag", has_text="ontvangen").first.is_visible()
+    assert phone.get_by_text("Sanne").count() == 0 and phone.get_by_text("06-11122233").count() == 0
+    check_page(phone, "cjg-handoff")
+    phone.get_by_role("button", name="Accepteren").click()
+    phone.get_by_text("Overdracht geaccepteerd.").wait_for()
+    phone.get_by_label("Terugkoppeling aan de straathoekwerker").fill("Eerste gesprek gehad, hij kwam zelf.")
+    phone.get_by_role("button", name="Terugkoppeling sturen").click()
+    phone.get_by_text("Terugkoppeling verstuurd.").wait_for()
+    phone.get_by_label("Uitkomst").select_option("in zorg bij CJG")
+    phone.get_by_role("button", name="Afsluiten").click()
+    phone.get_by_text("Overdracht afgesloten.").wait_for()
+    check_page(phone, "cjg-handoff-closed")
+    phone.get_by_role("button", name="Uitloggen").click()
+
+    log_in(phone, "worker")
+    nav = phone.get_by_role("navigation", name="Hoofdmenu")
+    assert nav.get_by_role("link", name="Overdracht").locator(".badge").is_visible()
+    nav.get_by_role("link", name="Overdracht").click()
+    phone.get_by_role("link", name="Zwarte jas").first.click()
+    assert phone.get_by_text("Eerste gesprek gehad, hij kwam zelf.").is_visible()
+    assert phone.get_by_text("in zorg bij CJG").first.is_visible()
+    check_page(phone, "worker-feedback")

@@ -1,0 +1,165 @@
+"""The CJG inbox: ordering, each transition only from its states and only by CJG, print view, reporter canary."""
+import logging
+import re
+
+import pytest
+
+from conftest import AuthActions
+from outreach.db import connect
+
+CANARY_NAME, CANARY_PHONE = "Kanarie Vogelzang-7781", "06-77810042"
+
+
+@pytest.fixture
+def handoff(seed_rows, youth, worker_id):
+    """A handoff of J-0001 that the CJG has not opened yet."""
+    return seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="Zorgen", facts="Niet op school",
+                     stage=3, urgency="hoog", consent="ja", full_name="Daan de Vries", birth_date="2009-04-01",
+                     summary="Samenvatting", status="verzonden", sent_at="2026-11-27 09:00")
+
+
+def act(auth, handoff, action, **data):
+    """Post one CJG action form (the token comes from the inbox, so posting does not open the handoff)."""
+    return auth.post(f"/cjg/{handoff}/{action}", {f"{action}-{k}": v for k, v in data.items()}, page="/cjg/")
+
+
+def status(query):
+    """The handoff's status and event trail."""
+    return query("select status from handoffs")[0]["status"], [
+        (e["kind"], e["status"]) for e in query("select kind, status from handoff_events order by id")]
+
+
+def test_opening_marks_received_once(auth, client, query, handoff):
+    auth.login_role("cjg")
+    page = client.get(f"/cjg/{handoff}").text
+    assert "Daan de Vries" in page and "Samenvatting" in page and "Rode pet" not in page  # No alias for the CJG.
+    client.get(f"/cjg/{handoff}")
+    assert status(query) == ("ontvangen", [("status", "ontvangen")])
+    assert query("select received_at is not null as r from handoffs") == [{"r": 1}]
+
+
+def test_full_workflow(auth, client, query, handoff):
+    auth.login_role("cjg")
+    client.get(f"/cjg/{handoff}")
+    act(auth, handoff, "accept", assigned_to=query("select id from users where username='cjg'")[0]["id"])
+    act(auth, handoff, "feedback", text="Eerste gesprek was goed.")
+    act(auth, handoff, "close", outcome="in zorg bij CJG")
+    assert status(query) == ("afgesloten", [("status", "ontvangen"), ("status", "geaccepteerd"),
+                                            ("feedback", None), ("status", "afgesloten")])
+    row = query("select outcome, assigned_to, accepted_at is not null a, closed_at is not null c from handoffs")[0]
+    assert row["outcome"] == "in zorg bij CJG" and row["a"] == 1 and row["c"] == 1
+    assert [r["result"] for r in query("select result from audit_log where action='update'")] == [
+        "accept", "feedback", "close"]
+
+
+@pytest.mark.parametrize("steps, action, data", [
+    ([], "accept", {"assigned_to": "2"}),                                   # Not opened yet.
+    ([], "close", {"outcome": "in zorg bij CJG"}),
+    (["open"], "close", {"outcome": "in zorg bij CJG"}),                    # Not accepted yet.
+    (["open", "decline"], "accept", {"assigned_to": "2"}),                  # Declined stays declined.
+    (["open", "decline"], "feedback", {"text": "nog iets"}),
+    (["open", "accept", "close"], "accept", {"assigned_to": "2"}),          # Closed stays closed.
+    (["open", "accept", "close"], "close", {"outcome": "verhuisd"}),
+])
+def test_transitions_only_from_valid_states(auth, client, query, handoff, steps, action, data):
+    auth.login_role("cjg")
+    cjg = query("select id from users where username='cjg'")[0]["id"]
+    for step in steps:
+        if step == "open":
+            client.get(f"/cjg/{handoff}")
+        elif step == "accept":
+            act(auth, handoff, "accept", assigned_to=cjg)
+        elif step == "decline":
+            act(auth, handoff, "decline", decline_reason="Valt onder Veilig Thuis")
+        else:
+            act(auth, handoff, "close", outcome="geen hulp nodig")
+    before = status(query)
+    act(auth, handoff, action, **data)
+    assert status(query) == before
+
+
+@pytest.mark.parametrize("action, data, message", [
+    ("decline", {"decline_reason": ""}, "Geef een reden om af te wijzen."),
+    ("feedback", {"text": ""}, "Schrijf een korte terugkoppeling."),
+    ("feedback", {"text": "t" * 600}, "Maximaal 500 tekens."),
+    ("accept", {"assigned_to": "999"}, "Ongeldige keuze"),
+])
+def test_cjg_bad_input(auth, client, query, handoff, action, data, message):
+    auth.login_role("cjg")
+    client.get(f"/cjg/{handoff}")
+    response = act(auth, handoff, action, **data)
+    assert response.status_code == 200 and message in response.text
+    assert status(query) == ("ontvangen", [("status", "ontvangen")])
+
+
+@pytest.mark.parametrize("role", ["worker", "manager", "admin"])
+def test_only_cjg_can_act(auth, query, handoff, role):
+    """A worker cannot accept, a manager sees none of it (the route matrix covers every other route)."""
+    auth.login_role(role)
+    for action in ("accept", "decline", "feedback", "close"):
+        assert auth.post(f"/cjg/{handoff}/{action}").status_code == 403
+    assert auth.client.get(f"/cjg/{handoff}").status_code == 403
+    assert status(query) == ("verzonden", [])
+
+
+def test_cjg_cannot_edit_the_summary(auth, handoff):
+    auth.login_role("cjg")
+    assert auth.client.get(f"/handoffs/{handoff}").status_code == 403
+    assert auth.post(f"/handoffs/new?youth=1").status_code == 403
+
+
+def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_id):
+    def handoff_row(name, urgency, status, sent):
+        """One handoff in the inbox."""
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency=urgency,
+                  consent="ja", full_name=name, summary="s", status=status, sent_at=sent)
+    handoff_row("Geaccepteerd Acuut", "acuut", "geaccepteerd", "2026-11-26 10:00")
+    handoff_row("Nieuw Normaal", "normaal", "verzonden", "2026-11-27 10:00")
+    handoff_row("Nieuw Acuut", "acuut", "verzonden", "2026-11-27 11:00")
+    handoff_row("Te Laat", "normaal", "verzonden", "2026-10-01 10:00")
+    auth.login_role("cjg")
+    names = re.findall(r"<strong>([^<]+)</strong></a>", client.get("/cjg/").text)
+    assert names == ["Te Laat", "Nieuw Acuut", "Nieuw Normaal", "Geaccepteerd Acuut"]
+    filtered = re.findall(r"<strong>([^<]+)</strong></a>", client.get("/cjg/?status=geaccepteerd").text)
+    assert filtered == ["Geaccepteerd Acuut"]
+
+
+def test_print_view(auth, client, handoff):
+    auth.login_role("cjg")
+    page = client.get(f"/cjg/{handoff}/print").text
+    assert "Daan de Vries" in page and "2009-04-01" in page and "vertrouwelijk" in page
+    assert "@page" in client.get("/static/css/style.css").text  # A4 print styles.
+
+
+def test_invariant_2_reporter_canary(app, auth, client, query, youth, caplog):
+    """The reporter's name and phone appear on no page CJG or a manager can reach, in no log, and are erased."""
+    caplog.set_level(logging.DEBUG)
+    auth.login_role("worker")
+    auth.post("/concerns/new", {"received_at": "2026-11-27T09:00", "source": "vriend/vriendin",
+                                "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
+                                "worry": "Zorgen", "level": "hoog", "new_gender": "onbekend"}, page="/concerns/new")
+    assert CANARY_NAME in client.get("/concerns/1").text  # The recording worker does see it.
+    seen = []
+    for role in ("cjg", "manager"):
+        other = AuthActions(app.test_client())
+        other.login_role(role)
+        urls = [r.build({a: 1 for a in r.arguments})[1] for r in app.url_map.iter_rules()
+                if "GET" in r.methods and r.endpoint not in ("static", "maps.vendor_file")]
+        for url in urls:
+            seen.append(other.client.get(url).text)
+    url = "/handoffs/new?youth=1"
+    auth.post(url, {"concerns": ["1"], "reason": "r", "facts": "f", "stage": "3", "urgency": "hoog", "consent": "ja",
+                    "full_name": "Daan", "phone": "06-1", "summary": "s"}, page=url)
+    cjg = AuthActions(app.test_client())
+    cjg.login_role("cjg")
+    for url in ("/", "/cjg/", "/cjg/1", "/cjg/1/print", "/cjg/?status=ontvangen"):
+        seen.append(cjg.client.get(url).text)
+    for text in seen + [caplog.text, str(query("select * from audit_log")), str(query("select * from handoffs"))]:
+        assert CANARY_NAME not in text and CANARY_PHONE not in text
+    # Handed over, so erased: not in the database file itself once the WAL is folded in.
+    db = connect(app.config["DATABASE"])
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    raw = open(app.config["DATABASE"], "rb").read()
+    assert CANARY_NAME.encode() not in raw and CANARY_PHONE.encode() not in raw
+    assert query("select count(*) n from concern_reporters") == [{"n": 0}]

@@ -1,0 +1,113 @@
+"""Zorgmeldingen: recording, status flow, and the reporter who stays protected (invariant 2)."""
+import pytest
+
+from conftest import AuthActions, form_errors
+from outreach.auth import create_user
+from outreach.forms import now_local
+
+
+def good(**change):
+    """A valid concern form for J-0001 from a friend, with reporter details."""
+    return {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+            "reporter_name": "Sanne (vriendin)", "reporter_reach": "06-11122233", "youth_code": "J-0001",
+            "worry": "Blowt elke ochtend voor school", "facts": "Drie weken niet op school", "level": "hoog",
+            "new_gender": "onbekend", **change}
+
+
+def post_concern(auth, **change):
+    """Submit the concern form."""
+    return auth.post("/concerns/new", good(**change), page="/concerns/new")
+
+
+def test_record_concern_keeps_reporter_apart(auth, client, query, youth):
+    auth.login_role("worker")
+    response = post_concern(auth)
+    assert response.status_code == 302
+    concern = query("select * from concerns")[0]
+    assert concern["youth_id"] == youth and concern["status"] == "nieuw" and concern["source"] == "vriend/vriendin"
+    assert "Sanne" not in str(concern) and "06-11122233" not in str(concern)  # Only the source category.
+    assert query("select name, reach from concern_reporters") == [{"name": "Sanne (vriendin)", "reach": "06-11122233"}]
+    page = client.get(response.headers["Location"]).text
+    assert "Sanne (vriendin)" in page and "alleen voor jou" in page
+
+
+def test_reporter_only_visible_to_the_worker_who_recorded_it(app, auth, client, youth):
+    auth.login_role("worker")
+    location = post_concern(auth).headers["Location"]
+    with app.app_context():
+        create_user("collega", "worker", "een ander wachtwoord")
+    colleague = app.test_client()
+    AuthActions(colleague).login("collega", "een ander wachtwoord")
+    page = colleague.get(location).text
+    assert "Blowt elke ochtend" in page  # The team sees the concern itself...
+    assert "Sanne" not in page and "06-11122233" not in page  # ...never who reported it.
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"source": ""}, "Kies van wie de melding komt."),
+    ({"worry": ""}, "Beschrijf de zorg."),
+    ({"worry": "z" * 10240}, "Maximaal 2000 tekens"),
+    ({"level": "paniek"}, "Ongeldige keuze."),
+    ({"youth_code": "J-0999"}, "Onbekende code: J-0999."),
+    ({"youth_code": ""}, "Vul de code van de jongere in"),
+    ({"new_alias": "Pet", "new_age_band": "16–17"}, "niet allebei"),
+    ({"source": "anoniem"}, "Een anonieme melding heeft geen gegevens van de melder."),
+    ({"received_at": "2099-01-01T10:00"}, "Dit moment ligt in de toekomst."),
+])
+def test_concern_bad_input_saves_nothing(auth, query, youth, change, message):
+    auth.login_role("worker")
+    response = post_concern(auth, **change)
+    assert response.status_code == 200
+    assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
+    assert "Drie weken niet op school" in response.text  # What was typed stays.
+    assert query("select (select count(*) from concerns) c, (select count(*) from concern_reporters) r, "
+                 "(select count(*) from youths) y") == [{"c": 0, "r": 0, "y": 1}]
+
+
+def test_concern_for_a_new_youth(auth, query):
+    auth.login_role("worker")
+    response = post_concern(auth, youth_code="", new_alias="Blauwe pet", new_age_band="12–15")
+    assert response.status_code == 302
+    assert query("select y.code, y.alias from concerns c join youths y on y.id = c.youth_id") == [
+        {"code": "J-0001", "alias": "Blauwe pet"}]
+
+
+def set_status(auth, concern_id, **data):
+    """Post the status form of a concern."""
+    return auth.post(f"/concerns/{concern_id}", data, page=f"/concerns/{concern_id}")
+
+
+def test_status_flow_and_closing_erases_the_reporter(auth, query, youth):
+    auth.login_role("worker")
+    post_concern(auth)
+    concern = query("select id from concerns")[0]["id"]
+    set_status(auth, concern, status="in onderzoek")
+    set_status(auth, concern, status="contact gelegd")
+    row = query("select status, first_contact_at from concerns")[0]
+    assert row["status"] == "contact gelegd" and row["first_contact_at"]
+    response = set_status(auth, concern, status="afgesloten")
+    assert "Kies waarom de melding wordt afgesloten." in form_errors(response.text)
+    assert query("select count(*) n from concern_reporters") == [{"n": 1}]
+    set_status(auth, concern, status="afgesloten", close_reason="al in zorg", reporter_informed="y")
+    assert query("select status, close_reason, reporter_informed from concerns") == [
+        {"status": "afgesloten", "close_reason": "al in zorg", "reporter_informed": 1}]
+    assert query("select count(*) n from concern_reporters") == [{"n": 0}]  # Erased, not hidden.
+    assert query("select action, object_type from audit_log where action = 'erase'") == [
+        {"action": "erase", "object_type": "reporter"}]
+
+
+@pytest.mark.parametrize("path, target", [
+    (["contact gelegd"], "in onderzoek"),
+    (["afgesloten"], "in onderzoek"),
+    ([], "overgedragen"),
+    ([], "nieuw"),
+])
+def test_status_only_moves_forward(auth, query, youth, path, target):
+    auth.login_role("worker")
+    post_concern(auth)
+    concern = query("select id from concerns")[0]["id"]
+    for status in path:
+        set_status(auth, concern, status=status, close_reason="anders")
+    before = query("select status from concerns")
+    set_status(auth, concern, status=target)
+    assert query("select status from concerns") == before

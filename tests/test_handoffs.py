@@ -1,0 +1,148 @@
+"""Overdrachten, the worker's side: required facts and consent, concerns closed, nothing half saved, overdue."""
+from datetime import datetime
+
+import pytest
+
+from conftest import form_errors
+from outreach.forms import now_local
+
+
+@pytest.fixture
+def concern(seed_rows, youth, worker_id):
+    """An open concern about J-0001 with a reporter."""
+    concern_id = seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-11-20 10:00",
+                           source="vriend/vriendin", worry="Blowt elke dag", level="hoog", status="in onderzoek")
+    seed_rows("concern_reporters", concern_id=concern_id, name="Melder Canary", reach="06-99988877")
+    return concern_id
+
+
+def good(concern_id=None, **change):
+    """A complete handoff form."""
+    data = {"reason": "Gebruik loopt uit de hand", "facts": "Drie weken niet op school", "stage": "3",
+            "urgency": "hoog", "consent": "ja", "full_name": "Daan de Vries", "birth_date": "2009-04-01",
+            "phone": "06-12345678", "address": "Dorpsstraat 1, Heerde", "summary": "Samenvatting voor het CJG"}
+    if concern_id:
+        data["concerns"] = [str(concern_id)]
+    return {**data, **change}
+
+
+def post_handoff(auth, youth, data):
+    """Submit the handoff form for a youth."""
+    url = f"/handoffs/new?youth={youth}"
+    return auth.post(url, data, page=url)
+
+
+def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, worker_id):
+    for day in ("2026-09-01 20:00", "2026-10-01 20:00"):
+        contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=day, kind="straatcontact",
+                            youths_present=1, substances='["lachgas"]', topics='["school/werk/toekomstperspectief"]')
+        seed_rows("contact_youths", contact_id=contact, youth_id=youth)
+    seed_rows("youth_stages", youth_id=youth, stage=2, set_by=worker_id, set_at="2026-09-01 20:00")
+    auth.login_role("worker")
+    page = client.get(f"/handoffs/new?youth={youth}").text
+    assert "2 contactmomenten sinds 2026-09-01" in page and "fase 2 (2026-09-01)" in page
+    assert "Genoemde middelen: lachgas" in page
+
+
+def test_send_closes_concerns_and_erases_reporters(auth, client, query, youth, concern):
+    auth.login_role("worker")
+    response = post_handoff(auth, youth, good(concern))
+    assert response.status_code == 302
+    handoff = query("select * from handoffs")[0]
+    assert handoff["status"] == "verzonden" and handoff["full_name"] == "Daan de Vries" and handoff["stage"] == 3
+    assert query("select status, closed_at is not null as closed from concerns") == [
+        {"status": "overgedragen", "closed": 1}]
+    assert query("select count(*) n from concern_reporters") == [{"n": 0}]
+    assert query("select handoff_id, concern_id from handoff_concerns") == [{"handoff_id": 1, "concern_id": concern}]
+    assert query("select kind, status from handoff_events") == [{"kind": "status", "status": "verzonden"}]
+    assert "Melder Canary" not in str(handoff)
+    assert "verzonden" in client.get(response.headers["Location"]).text
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"reason": ""}, "Beschrijf de reden."),
+    ({"facts": ""}, "Noem de concrete feiten."),
+    ({"full_name": ""}, "De CJG heeft de naam nodig."),
+    ({"stage": ""}, "Kies de huidige fase."),
+    ({"urgency": ""}, "Kies de urgentie."),
+    ({"consent": "nee"}, "noem de grond om toch te delen"),
+    ({"consent": "niet gevraagd"}, "noem de grond om toch te delen"),
+    ({"birth_date": "", "phone": "", "address": ""}, "zodat het CJG de jongere vindt"),
+    ({"birth_date": "2099-01-01"}, "Een geboortedatum ligt in het verleden."),
+    ({"warm_handoff_at": "2020-01-01T10:00"}, "ligt in de toekomst"),
+    ({"summary": "s" * 5000}, "Veld mag niet langer zijn dan 4000 karakters."),
+    ({"concerns": ["999"]}, "Kies alleen open meldingen van deze jongere."),
+])
+def test_handoff_bad_input_saves_nothing(auth, query, youth, concern, change, message):
+    auth.login_role("worker")
+    response = post_handoff(auth, youth, good(concern, **change))
+    assert response.status_code == 200
+    errors = form_errors(response.text) + [e for e in [response.text] if message in e]
+    assert any(message in e for e in errors), form_errors(response.text)
+    assert "Drie weken niet op school" in response.text or "facts" in change
+    assert query("select (select count(*) from handoffs) h, (select count(*) from handoff_events) e, "
+                 "(select count(*) from concern_reporters) r, (select status from concerns) s") == [
+        {"h": 0, "e": 0, "r": 1, "s": "in onderzoek"}]
+
+
+def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
+    young = seed_rows("youths", code="J-0005", alias="Klein", age_band="12–15", gender="v", created_by=worker_id)
+    auth.login_role("worker")
+    response = post_handoff(auth, young, good())
+    assert "Vul in of de ouders zijn geïnformeerd" in " ".join(form_errors(response.text))
+    assert post_handoff(auth, young, good(parents_informed="ja")).status_code == 302
+    assert query("select parents_informed from handoffs") == [{"parents_informed": 1}]
+
+
+def test_no_orphan_rows_when_sending_fails(app, auth, query, youth, concern, monkeypatch):
+    from outreach import handoffs
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(*args, **kwargs):
+        """Fail after the handoff row and its links were written."""
+        raise RuntimeError("schijf vol")
+    monkeypatch.setattr(handoffs, "add_event", broken)
+    auth.login_role("worker")
+    assert post_handoff(auth, youth, good(concern)).status_code == 500
+    assert query("select (select count(*) from handoffs) h, (select count(*) from handoff_concerns) l, "
+                 "(select count(*) from concern_reporters) r, (select status from concerns) s") == [
+        {"h": 0, "l": 0, "r": 1, "s": "in onderzoek"}]
+
+
+@pytest.mark.parametrize("sent, now, expected", [
+    ("2026-11-23 10:00", datetime(2026, 11, 25, 9), False),  # Monday → Wednesday: two working days.
+    ("2026-11-23 10:00", datetime(2026, 11, 26, 9), True),   # Thursday: the third.
+    ("2026-11-20 16:00", datetime(2026, 11, 24, 9), False),  # Friday → Tuesday: the weekend does not count.
+    ("2026-11-20 16:00", datetime(2026, 11, 25, 9), True),
+])
+def test_overdue_counts_working_days(app, sent, now, expected):
+    from outreach.handoffs import overdue
+    with app.app_context():
+        assert overdue({"status": "verzonden", "sent_at": sent}, now) is expected
+        assert overdue({"status": "ontvangen", "sent_at": sent}, now) is False
+
+
+def test_overdue_flag_on_both_sides(app, auth, client, query, youth, seed_rows, worker_id):
+    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
+              consent="ja", full_name="Oud Verzonden", summary="s", status="verzonden", sent_at="2026-10-01 10:00")
+    auth.login_role("worker")
+    assert "niet geopend" in client.get("/handoffs/").text
+    auth.logout()
+    auth.login_role("cjg")
+    assert "te laat" in client.get("/cjg/").text
+
+
+def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
+    from conftest import AuthActions
+    auth.login_role("worker")
+    post_handoff(auth, youth, good(concern))
+    cjg = AuthActions(app.test_client())
+    cjg.login_role("cjg")
+    cjg.client.get("/cjg/1")
+    cjg.post("/cjg/1/feedback", {"feedback-text": "Eerste gesprek gepland."}, page="/cjg/1")
+    home = client.get("/").text
+    assert 'Overdracht<span class="badge"><span class="sr-only">, nieuw: </span>1</span>' in home
+    page = client.get("/handoffs/1").text
+    assert "Eerste gesprek gepland." in page
+    assert 'class="badge"' not in client.get("/").text  # Seen.
+    assert now_local()  # (time moves on; the badge is about events after the last look)
