@@ -62,7 +62,10 @@ def create_app(test_config=None):
         HTTPS=False,  # True in production behind an HTTPS reverse proxy (see README).
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         WTF_I18N_ENABLED=False,
-        HANDOFF_OVERDUE_WORKDAYS=2,  # A handoff not opened after this many working days is flagged on both sides.  # Lets forms.Form use WTForms' bundled Dutch messages.
+        HANDOFF_OVERDUE_WORKDAYS=2,  # A handoff not opened after this many working days is flagged on both sides.
+        # Optional e-mail nudge to the CJG team on a new handoff (no personal data); off while SMTP_HOST is empty.
+        SMTP_HOST="", SMTP_PORT=25, SMTP_STARTTLS=False, SMTP_USER="", SMTP_PASSWORD="",
+        SMTP_FROM="straatwerk@localhost", CJG_TEAM_EMAIL="",  # Lets forms.Form use WTForms' bundled Dutch messages.
         TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
     )

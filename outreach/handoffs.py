@@ -1,6 +1,8 @@
 """Overdrachten, the worker's side: hand a youth over to the CJG with consent, facts and a drafted summary."""
 import json
+import smtplib
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -118,6 +120,7 @@ def new_handoff():
             form.concerns.errors.append("Kies alleen open meldingen van deze jongere.")
         else:
             handoff_id = send(youth, form)
+            notify_cjg()
             flash("Overdracht verzonden naar het CJG.", "success")
             return redirect(url_for("handoffs.show_handoff", handoff_id=handoff_id))
     audit.record("view", "youth", youth["id"], result="handoff form")
@@ -169,6 +172,27 @@ def send(youth, form):
 def moment():
     """Local time to the microsecond: feedback given right after the worker looked must still count as new."""
     return datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def notify_cjg():
+    """E-mail the CJG team that a handoff waits, with no personal data at all; off without SMTP_HOST."""
+    config = current_app.config
+    if not (config["SMTP_HOST"] and config["CJG_TEAM_EMAIL"]):
+        return
+    message = EmailMessage()
+    message["Subject"] = "Nieuwe overdracht in Straatwerk"
+    message["From"], message["To"] = config["SMTP_FROM"], config["CJG_TEAM_EMAIL"]
+    message.set_content("Er staat een nieuwe overdracht klaar in Straatwerk.\n\nLog in om hem te openen.")
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USER"]:
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        # The handoff is saved and shows in the inbox; the e-mail is only a nudge.
+        current_app.logger.warning("CJG-notificatie niet verstuurd: %s", type(error).__name__)
 
 
 def add_event(db, handoff_id, kind, status=None, text=None):

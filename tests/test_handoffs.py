@@ -146,3 +146,53 @@ def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
     assert "Eerste gesprek gepland." in page
     assert 'class="badge"' not in client.get("/").text  # Seen.
     assert now_local()  # (time moves on; the badge is about events after the last look)
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server (aiosmtpd) on a free port that keeps what it receives."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        """Collects messages."""
+
+        def __init__(self):
+            """Start empty."""
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            """Keep one message."""
+            self.messages.append(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox.messages
+    controller.stop()
+
+
+def test_cjg_team_gets_an_email_without_personal_data(app, auth, youth, concern, smtp_server):
+    port, messages = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, CJG_TEAM_EMAIL="cjg-team@heerde.example")
+    auth.login_role("worker")
+    assert post_handoff(auth, youth, good(concern)).status_code == 302
+    assert len(messages) == 1
+    mail = messages[0]
+    assert mail["To"] == "cjg-team@heerde.example" and mail["Subject"] == "Nieuwe overdracht in Straatwerk"
+    body = mail.as_string()
+    assert "Er staat een nieuwe overdracht klaar in Straatwerk." in body
+    for private in ("Daan", "Vries", "J-0001", "Rode pet", "Melder Canary", "06-"):
+        assert private not in body
+
+
+def test_no_email_without_smtp_and_a_failing_server_does_not_block(app, auth, query, youth, concern):
+    auth.login_role("worker")
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, CJG_TEAM_EMAIL="cjg-team@heerde.example")
+    assert post_handoff(auth, youth, good(concern)).status_code == 302  # Nobody listens on port 1.
+    assert query("select count(*) n from handoffs") == [{"n": 1}]
