@@ -105,7 +105,7 @@ def test_only_cjg_can_act(auth, query, handoff, role):
 def test_cjg_cannot_edit_the_summary(auth, handoff):
     auth.login_role("cjg")
     assert auth.client.get(f"/handoffs/{handoff}").status_code == 403
-    assert auth.post(f"/handoffs/new?youth=1").status_code == 403
+    assert auth.post("/handoffs/new?youth=1").status_code == 403
 
 
 def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_id):
