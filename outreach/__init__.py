@@ -29,6 +29,9 @@ SECRET_KEY = {key!r}
 # HTTPS = True
 # Map tiles (the only outside requests a page makes):
 # TILE_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{{z}}/{{x}}/{{y}}.png"
+# E-mail nudge to the CJG team on a new handoff (never any personal data in it):
+# SMTP_HOST = "smtp.heerde.nl"; SMTP_PORT = 587; SMTP_STARTTLS = True; SMTP_USER = ""; SMTP_PASSWORD = ""
+# SMTP_FROM = "straatwerk@heerde.nl"; CJG_TEAM_EMAIL = "cjg-team@heerde.nl"
 # Idle timeout per role in seconds:
 # IDLE_TIMEOUT = {{"worker": 7200, "cjg": 1800, "manager": 1800, "admin": 1800}}
 """
@@ -51,7 +54,10 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "straatwerk.sqlite"),
-        # Idle timeout per role in seconds: a worker's round should not mean logging in at every spot.
+        # E-mail nudge to the CJG team on a new handoff (never any personal data in it):
+# SMTP_HOST = "smtp.heerde.nl"; SMTP_PORT = 587; SMTP_STARTTLS = True; SMTP_USER = ""; SMTP_PASSWORD = ""
+# SMTP_FROM = "straatwerk@heerde.nl"; CJG_TEAM_EMAIL = "cjg-team@heerde.nl"
+# Idle timeout per role in seconds: a worker's round should not mean logging in at every spot.
         IDLE_TIMEOUT={"worker": 2 * 3600, "cjg": 1800, "manager": 1800, "admin": 1800},
         SESSION_ABSOLUTE_SECONDS=12 * 3600,  # One shift.
         PERMANENT_SESSION_LIFETIME=12 * 3600,

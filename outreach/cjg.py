@@ -55,12 +55,16 @@ def cjg_staff():
 def inbox():
     """New and overdue first, then by urgency; filter by status."""
     status = request.args.get("status", "")
-    rows = [dict(r) for r in get_db().query(
-        "select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, u.username as assigned "
-        "from handoffs h left join users u on u.id = h.assigned_to where (? = '' or h.status = ?) "
-        "order by h.status != 'verzonden', h.status = 'afgesloten', "
-        "case h.urgency when 'acuut' then 0 when 'hoog' then 1 else 2 end, h.sent_at limit 200",
-        [status, status])]
+    select = ("select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, u.username as assigned "
+              "from handoffs h left join users u on u.id = h.assigned_to ")
+    db = get_db()
+    # Everything still to do, all of it; of what is finished only the latest 100 (or 500 when filtered).
+    active = db.query(select + "where h.status not in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
+                      "order by h.status != 'verzonden', case h.urgency when 'acuut' then 0 when 'hoog' then 1 "
+                      "else 2 end, h.sent_at", [status, status])
+    done = db.query(select + "where h.status in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
+                    "order by h.sent_at desc limit ?", [status, status, 500 if status else 100])
+    rows = [dict(r) for r in list(active) + list(done)]
     for row in rows:
         row["overdue"] = overdue(row)
     rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
@@ -77,10 +81,8 @@ def forms_for(handoff):
     return forms
 
 
-@bp.route("/<int:handoff_id>")
-@allow("cjg")
-def open_handoff(handoff_id):
-    """One handoff; the first time a CJG user opens it, it becomes 'ontvangen'."""
+def mark_received(handoff_id, how="ok"):
+    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it 'ontvangen'."""
     db = get_db()
     with db.atomic():
         handoff = get_or_404("handoffs", "id = ?", [handoff_id])
@@ -88,7 +90,16 @@ def open_handoff(handoff_id):
             db["handoffs"].update(handoff_id, {"status": "ontvangen", "received_at": stamp(now_local())})
             add_event(db, handoff_id, "status", "ontvangen")
             handoff = db["handoffs"].get(handoff_id)
-        audit.record("view", "handoff", handoff_id, db=db)
+        audit.record("view", "handoff", handoff_id, result=how, db=db)
+    return handoff
+
+
+@bp.route("/<int:handoff_id>")
+@allow("cjg")
+def open_handoff(handoff_id):
+    """One handoff; the first time a CJG user opens it, it becomes 'ontvangen'."""
+    handoff = mark_received(handoff_id)
+    db = get_db()
     return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),
                            youth=db["youths"].get(handoff["youth_id"]))
 
@@ -105,10 +116,15 @@ def act(handoff_id, action):
     forms = forms_for(handoff)
     form = forms[action]
     if not form.validate_on_submit():
+        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig")
         return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms,
                                youth=db["youths"].get(handoff["youth_id"])), 200
     now = stamp(now_local())
     with db.atomic():
+        # Checked again inside the write lock: a colleague may have acted on it a moment ago.
+        if db["handoffs"].get(handoff_id)["status"] not in ALLOWED[action]:
+            flash("Een collega heeft deze overdracht net behandeld; bekijk de nieuwe stand.", "error")
+            return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
         if action == "accept":
             db["handoffs"].update(handoff_id, {"status": "geaccepteerd", "accepted_at": now,
                                                "assigned_to": form.assigned_to.data})
@@ -132,8 +148,7 @@ def act(handoff_id, action):
 @allow("cjg")
 def print_handoff(handoff_id):
     """An A4 print view for the CJG's own system."""
-    handoff = get_or_404("handoffs", "id = ?", [handoff_id])
-    audit.record("view", "handoff", handoff_id, result="print")
+    handoff = mark_received(handoff_id, "print")
     return render_template("handoffs/show.html", handoff=handoff, events=timeline(handoff_id), overdue=False,
                            youth=get_db()["youths"].get(handoff["youth_id"]), print_view=True)
 

@@ -1,5 +1,5 @@
 """Zorgmeldingen: a worry about a youth, its source, and a reporter whose identity stays protected (invariant 2)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -129,12 +129,12 @@ def show_concern(concern_id):
     """One concern with its status actions; the reporter's details only for the worker who recorded it."""
     concern = get_or_404("concerns", "id = ?", [concern_id])
     form = StatusForm(data={"reporter_informed": bool(concern["reporter_informed"])})
+    form.status.choices = choices(NEXT.get(concern["status"], []), "Status blijft gelijk")
     if form.validate_on_submit():
-        if form.status.data and form.status.data not in NEXT.get(concern["status"], []):
-            flash(f"Een melding met status ‘{concern['status']}’ kan niet naar ‘{form.status.data}’.", "error")
-        else:
-            change_status(concern, form)
+        if change_status(concern_id, form):
             flash(f"Status: {form.status.data}." if form.status.data else "Opgeslagen.", "success")
+        else:
+            flash("Deze melding is intussen gewijzigd; bekijk de nieuwe stand.", "error")
         return redirect(url_for("concerns.show_concern", concern_id=concern_id))
     youth = get_db()["youths"].get(concern["youth_id"])
     audit.record("view", "concern", concern_id)
@@ -142,26 +142,42 @@ def show_concern(concern_id):
                            form=form, next_statuses=NEXT.get(concern["status"], []))
 
 
-def change_status(concern, form):
-    """Apply a status change; closing erases the reporter's details in the same transaction."""
+def change_status(concern_id, form):
+    """Apply a status change if it is still allowed; closing erases the reporter in the same transaction."""
     db = get_db()
-    values = {"status": form.status.data or concern["status"], "reporter_informed": int(form.reporter_informed.data)}
-    if form.status.data == "contact gelegd" and not concern["first_contact_at"]:
-        values["first_contact_at"] = stamp(now_local())
-    if form.status.data == "afgesloten":
-        values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
     with db.atomic():
-        db["concerns"].update(concern["id"], values)
+        concern = db["concerns"].get(concern_id)  # Read again under the write lock: a colleague may have acted.
+        if form.status.data and form.status.data not in NEXT.get(concern["status"], []):
+            return False
+        values = {"status": form.status.data or concern["status"],
+                  "reporter_informed": int(form.reporter_informed.data)}
+        if form.status.data == "contact gelegd" and not concern["first_contact_at"]:
+            values["first_contact_at"] = stamp(now_local())
         if form.status.data == "afgesloten":
-            erase_reporters(db, [concern["id"]])
-        audit.record("update", "concern", concern["id"], result=values["status"])
+            values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
+        db["concerns"].update(concern_id, values)
+        erased = erase_reporters(db, [concern_id]) if form.status.data == "afgesloten" else 0
+        audit.record("update", "concern", concern_id, result=values["status"])
+    if erased:
+        fold_wal(db)
+    return True
 
 
 def erase_reporters(db, concern_ids):
-    """Delete (not hide) reporter details; secure_delete overwrites them in the file (invariant 2)."""
+    """Delete (not hide) reporter details; secure_delete overwrites them in the file (invariant 2). Returns the count."""
+    erased = 0
     for concern_id in concern_ids:
         if db.execute("delete from concern_reporters where concern_id = ?", [concern_id]).rowcount:
             audit.record("erase", "reporter", concern_id, db=db)
+            erased += 1
+    return erased
+
+
+def fold_wal(db):
+    """After an erase, fold the WAL into the database and empty it, so old pages with the reporter leave the disk."""
+    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:  # Another connection is reading; the next erase or `purge` folds it in.
+        current_app.logger.warning("WAL-checkpoint na wissen uitgesteld (database bezig)")
 
 
 def init_app(app):

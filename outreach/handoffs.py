@@ -1,17 +1,19 @@
 """Overdrachten, the worker's side: hand a youth over to the CJG with consent, facts and a drafted summary."""
 import json
 import smtplib
+import ssl
+import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import audit
 from .access import allow
-from .concerns import OPEN, erase_reporters
+from .concerns import OPEN, erase_reporters, fold_wal
 from .db import get_db, get_or_404
 from .forms import LOCAL, DayField, Form, MomentField, choices, now_local, stamp
 from .youths import STAGE_CHOICES, MultiCheckboxField, get_youth
@@ -43,6 +45,8 @@ class HandoffForm(Form):
     summary = TextAreaField("Samenvatting voor het CJG", validators=[DataRequired("Schrijf een samenvatting."),
                                                                     Length(max=4000)])
     warm_handoff_at = MomentField("Voorstel warme overdracht (gezamenlijk gesprek)", validators=[Optional()])
+    # One id per opened form: sending it twice (a double tap, a retry) makes one handoff.
+    submission = HiddenField(validators=[DataRequired("Laad het formulier opnieuw."), Length(min=16, max=64)])
 
     def validate_sharing_ground(self, field):
         """Without the youth's consent, say on what ground the worker shares anyway."""
@@ -112,17 +116,17 @@ def new_handoff():
         "order by received_at", [youth["id"], *OPEN]))
     form = HandoffForm() if request.method == "POST" else HandoffForm(data={
         "stage": str(youth["stage"] or ""), "summary": draft_summary(youth),
-        "concerns": [c["id"] for c in open_concerns]})
+        "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex})
     form.under_16 = youth["age_band"] in UNDER_16
     form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {c['source']} · {c['level']}") for c in open_concerns]
     if form.validate_on_submit():
-        if not set(form.concerns.data or []) <= {c["id"] for c in open_concerns}:
-            form.concerns.errors.append("Kies alleen open meldingen van deze jongere.")
-        else:
-            handoff_id = send(youth, form)
-            notify_cjg()
-            flash("Overdracht verzonden naar het CJG.", "success")
+        handoff_id, sent_now = send(youth, form)
+        if handoff_id:
+            if sent_now:
+                notify_cjg()
+                flash("Overdracht verzonden naar het CJG.", "success")
             return redirect(url_for("handoffs.show_handoff", handoff_id=handoff_id))
+        form.concerns.errors.append("Kies alleen open meldingen van deze jongere.")
     audit.record("view", "youth", youth["id"], result="handoff form")
     return render_template("handoffs/form.html", form=form, youth=youth)
 
@@ -142,10 +146,22 @@ def choose_youth():
 
 
 def send(youth, form):
-    """Store the handoff, link and close its concerns, erase their reporters, and log it: one transaction."""
+    """Store the handoff, link and close its concerns, erase their reporters, and log it: one transaction.
+
+    Returns (id, True) when sent now, (id, False) when this form was already sent (a double tap), and
+    (None, False) when a chosen concern is no longer an open concern of this youth.
+    """
     db = get_db()
     now = stamp(now_local())
+    concern_ids = list(form.concerns.data or [])
     with db.atomic():
+        sent = db.execute("select id from handoffs where submission = ?", [form.submission.data]).fetchone()
+        if sent:
+            return sent[0], False
+        still_open = {r[0] for r in db.execute(
+            "select id from concerns where youth_id = ? and status in (?, ?, ?)", [youth["id"], *OPEN])}
+        if not set(concern_ids) <= still_open:
+            return None, False
         handoff_id = db["handoffs"].insert({
             "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
             "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
@@ -156,17 +172,18 @@ def send(youth, form):
             "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,
             "summary": form.summary.data.strip(),
             "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
-            "status": "verzonden", "sent_at": now, "worker_seen_at": moment(),
+            "status": "verzonden", "sent_at": now, "worker_seen_at": moment(), "submission": form.submission.data,
         }).last_pk
-        concern_ids = list(form.concerns.data or [])
         for concern_id in concern_ids:
             db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
             db["concerns"].update(concern_id, {"status": "overgedragen", "closed_at": now})
             audit.record("update", "concern", concern_id, result="overgedragen", db=db)
-        erase_reporters(db, concern_ids)
+        erased = erase_reporters(db, concern_ids)
         add_event(db, handoff_id, "status", "verzonden")
         audit.record("create", "handoff", handoff_id, db=db)
-    return handoff_id
+    if erased:
+        fold_wal(db)
+    return handoff_id, True
 
 
 def moment():
@@ -186,7 +203,7 @@ def notify_cjg():
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
             if config["SMTP_STARTTLS"]:
-                smtp.starttls()
+                smtp.starttls(context=ssl.create_default_context())
             if config["SMTP_USER"]:
                 smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
             smtp.send_message(message)
@@ -214,9 +231,9 @@ def list_handoffs():
     """The team's handoffs with status, overdue flag and new feedback."""
     rows = [dict(r) for r in get_db().query(
         "select h.id, h.status, h.urgency, h.sent_at, h.outcome, y.code, y.alias, "
-        "(select count(*) from handoff_events e where e.handoff_id = h.id and e.at > coalesce(h.worker_seen_at, '') "
-        " and e.actor_id != h.worker_id) as new_events from handoffs h join youths y on y.id = h.youth_id "
-        "order by h.sent_at desc limit 100")]
+        "(select count(*) from handoff_events e where e.handoff_id = h.id and h.worker_id = ? "
+        " and e.at > coalesce(h.worker_seen_at, '') and (e.kind = 'feedback' or e.status != 'ontvangen')) as new_events "
+        "from handoffs h join youths y on y.id = h.youth_id order by h.sent_at desc limit 100", [current_user.id])]
     audit.record("view", "handoff", None, result="list")
     return render_template("handoffs/list.html", handoffs=rows, overdue=overdue)
 
@@ -228,7 +245,8 @@ def show_handoff(handoff_id):
     handoff = get_or_404("handoffs", "id = ?", [handoff_id])
     db = get_db()
     with db.atomic():
-        db["handoffs"].update(handoff_id, {"worker_seen_at": moment()})
+        if handoff["worker_id"] == current_user.id:  # News is the sender's; a colleague's look does not clear it.
+            db["handoffs"].update(handoff_id, {"worker_seen_at": moment()})
         audit.record("view", "handoff", handoff_id, db=db)
     return render_template("handoffs/show.html", handoff=handoff, youth=db["youths"].get(handoff["youth_id"]),
                            events=timeline(handoff_id), overdue=overdue(handoff), print_view=False)

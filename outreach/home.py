@@ -36,9 +36,10 @@ WORKER_ACTIONS = [
 # handoffs with CJG feedback or a status change she has not seen yet.
 BADGES = {
     "cjg.inbox": "select count(*) from handoffs where status = 'verzonden'",
-    "handoffs.list_handoffs": "select count(*) from handoffs h where exists (select 1 from handoff_events e "
-                              "where e.handoff_id = h.id and e.actor_id != h.worker_id "
-                              "and e.at > coalesce(h.worker_seen_at, ''))",
+    # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "ontvangen".
+    "handoffs.list_handoffs": "select count(*) from handoffs h where h.worker_id = ? and exists (select 1 from "
+                              "handoff_events e where e.handoff_id = h.id and e.at > coalesce(h.worker_seen_at, '') "
+                              "and (e.kind = 'feedback' or e.status in ('geaccepteerd', 'afgewezen', 'afgesloten')))",
 }
 
 
@@ -47,7 +48,8 @@ def nav_items():
     if not current_user.is_authenticated:
         return []
     db = get_db()
-    return [(endpoint, label, db.execute(BADGES[endpoint]).fetchone()[0] if endpoint in BADGES else 0)
+    return [(endpoint, label, db.execute(BADGES[endpoint], [current_user.id] * BADGES[endpoint].count("?"))
+             .fetchone()[0] if endpoint in BADGES else 0)
             for endpoint, label in NAV[current_user.role] if endpoint in current_app.view_functions]
 
 

@@ -129,3 +129,10 @@ def contact_corrections(db):
 def handoff_seen(db):
     """When the worker last looked at a handoff, so new CJG feedback can be counted on her navigation."""
     db["handoffs"].add_column("worker_seen_at", str)
+
+
+@migrations(name="0004_handoff_submission")
+def handoff_submission(db):
+    """One id per opened handoff form, so a double tap or a retried send makes exactly one handoff."""
+    db["handoffs"].add_column("submission", str)
+    db["handoffs"].create_index(["submission"], unique=True)

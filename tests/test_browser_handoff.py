@@ -2,11 +2,25 @@
 import pytest
 
 from conftest import check_page, log_in
+from outreach.db import connect
+from outreach.home import BADGES
 
 pytestmark = pytest.mark.browser
 
 
+def count(live, sql, params=()):
+    """One number from the live database."""
+    db = connect(live.path)
+    try:
+        return db.execute(sql, params).fetchone()[0]
+    finally:
+        db.close()
+
+
 def test_concern_to_handoff_to_feedback(phone, live):
+    waiting = count(live, "select count(*) from handoffs where status = 'verzonden'")
+    werker = count(live, "select id from users where username = 'werker'")
+    news_before = count(live, BADGES["handoffs.list_handoffs"], [werker])
     log_in(phone, "worker")
     phone.get_by_role("link", name="Melding Zorgmelding ontvangen").click()
     phone.get_by_label("Van wie komt de melding?").select_option("vriend/vriendin")
@@ -47,7 +61,7 @@ def test_concern_to_handoff_to_feedback(phone, live):
 
     log_in(phone, "cjg")
     badge = phone.get_by_role("navigation", name="Hoofdmenu").locator(".badge")
-    assert int(badge.inner_text().split()[-1]) >= 1
+    assert int(badge.inner_text().split()[-1]) == waiting + 1  # Ours is the new one.
     check_page(phone, "cjg-inbox")
     phone.get_by_role("link", name="Bram Testkandidaat").click()
     assert phone.locator(".tag", has_text="ontvangen").first.is_visible()
@@ -66,7 +80,8 @@ def test_concern_to_handoff_to_feedback(phone, live):
 
     log_in(phone, "worker")
     nav = phone.get_by_role("navigation", name="Hoofdmenu")
-    assert nav.get_by_role("link", name="Overdracht").locator(".badge").is_visible()
+    news = nav.get_by_role("link", name="Overdracht").locator(".badge")
+    assert int(news.inner_text().split()[-1]) == news_before + 1  # The CJG's answer on ours is new.
     nav.get_by_role("link", name="Overdracht").click()
     phone.get_by_role("link", name="Zwarte jas").first.click()
     assert phone.get_by_text("Eerste gesprek gehad, hij kwam zelf.").is_visible()

@@ -1,11 +1,13 @@
 """The CJG inbox: ordering, each transition only from its states and only by CJG, print view, reporter canary."""
 import logging
+import os
 import re
+from datetime import timedelta
 
 import pytest
 
 from conftest import AuthActions
-from outreach.db import connect
+from outreach.forms import now_local, stamp
 
 CANARY_NAME, CANARY_PHONE = "Kanarie Vogelzang-7781", "06-77810042"
 
@@ -52,13 +54,22 @@ def test_full_workflow(auth, client, query, handoff):
         "accept", "feedback", "close"]
 
 
+STEPS = {  # The state each setup step must reach, so a broken step cannot hide behind the final check.
+    "open": "ontvangen", "accept": "geaccepteerd", "decline": "afgewezen", "close": "afgesloten"}
+
+
 @pytest.mark.parametrize("steps, action, data", [
     ([], "accept", {"assigned_to": "2"}),                                   # Not opened yet.
+    ([], "decline", {"decline_reason": "te vroeg"}),
+    ([], "feedback", {"text": "te vroeg"}),
     ([], "close", {"outcome": "in zorg bij CJG"}),
     (["open"], "close", {"outcome": "in zorg bij CJG"}),                    # Not accepted yet.
+    (["open", "accept"], "accept", {"assigned_to": "2"}),                   # Accepted once.
+    (["open", "accept"], "decline", {"decline_reason": "toch niet"}),
     (["open", "decline"], "accept", {"assigned_to": "2"}),                  # Declined stays declined.
     (["open", "decline"], "feedback", {"text": "nog iets"}),
     (["open", "accept", "close"], "accept", {"assigned_to": "2"}),          # Closed stays closed.
+    (["open", "accept", "close"], "feedback", {"text": "nog iets"}),
     (["open", "accept", "close"], "close", {"outcome": "verhuisd"}),
 ])
 def test_transitions_only_from_valid_states(auth, client, query, handoff, steps, action, data):
@@ -73,9 +84,25 @@ def test_transitions_only_from_valid_states(auth, client, query, handoff, steps,
             act(auth, handoff, "decline", decline_reason="Valt onder Veilig Thuis")
         else:
             act(auth, handoff, "close", outcome="geen hulp nodig")
+        assert status(query)[0] == STEPS[step]
     before = status(query)
     act(auth, handoff, action, **data)
     assert status(query) == before
+
+
+def test_a_colleague_acting_at_the_same_moment_wins_once(auth, query, handoff, monkeypatch):
+    """Both CJG users saw 'ontvangen'; the second post, checked again under the write lock, changes nothing."""
+    from outreach import cjg
+    auth.login_role("cjg")
+    auth.client.get(f"/cjg/{handoff}")
+    stale = dict(query("select * from handoffs")[0])
+    act(auth, handoff, "decline", decline_reason="Valt onder Veilig Thuis")
+    monkeypatch.setattr(cjg, "get_or_404", lambda *args: stale)  # The second user's page was read before.
+    response = act(auth, handoff, "accept", assigned_to=stale["worker_id"] + 1)
+    assert response.status_code == 302
+    row = query("select status, assigned_to, accepted_at from handoffs")[0]
+    assert row == {"status": "afgewezen", "assigned_to": None, "accepted_at": None}
+    assert [e[1] for e in status(query)[1]] == ["ontvangen", "afgewezen"]
 
 
 @pytest.mark.parametrize("action, data, message", [
@@ -102,10 +129,23 @@ def test_only_cjg_can_act(auth, query, handoff, role):
     assert status(query) == ("verzonden", [])
 
 
-def test_cjg_cannot_edit_the_summary(auth, handoff):
+def test_cjg_cannot_edit_the_summary(auth, client, query, handoff):
+    """No CJG route takes the worker's text: extra fields posted with every action change nothing of it."""
     auth.login_role("cjg")
+    client.get(f"/cjg/{handoff}")
+    before = query("select reason, facts, summary, full_name, consent from handoffs")
+    for action, data in (("feedback", {"text": "ok"}), ("accept", {"assigned_to": "2"}),
+                         ("close", {"outcome": "anders"})):
+        act(auth, handoff, action, summary="Herschreven", reason="Anders", full_name="X", **data)
+        auth.post(f"/cjg/{handoff}/{action}", {"summary": "Herschreven", "reason": "Anders"}, page="/cjg/")
+    assert query("select reason, facts, summary, full_name, consent from handoffs") == before
     assert auth.client.get(f"/handoffs/{handoff}").status_code == 403
     assert auth.post("/handoffs/new?youth=1").status_code == 403
+
+
+def days_ago(days):
+    """A local stamp some days back from now."""
+    return stamp(now_local() - timedelta(days=days))
 
 
 def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_id):
@@ -113,10 +153,10 @@ def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_
         """One handoff in the inbox."""
         seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency=urgency,
                   consent="ja", full_name=name, summary="s", status=status, sent_at=sent)
-    handoff_row("Geaccepteerd Acuut", "acuut", "geaccepteerd", "2026-11-26 10:00")
-    handoff_row("Nieuw Normaal", "normaal", "verzonden", "2026-11-27 10:00")
-    handoff_row("Nieuw Acuut", "acuut", "verzonden", "2026-11-27 11:00")
-    handoff_row("Te Laat", "normaal", "verzonden", "2026-10-01 10:00")
+    handoff_row("Geaccepteerd Acuut", "acuut", "geaccepteerd", days_ago(1))
+    handoff_row("Nieuw Normaal", "normaal", "verzonden", days_ago(0))
+    handoff_row("Nieuw Acuut", "acuut", "verzonden", days_ago(0))
+    handoff_row("Te Laat", "normaal", "verzonden", days_ago(30))
     auth.login_role("cjg")
     names = re.findall(r"<strong>([^<]+)</strong></a>", client.get("/cjg/").text)
     assert names == ["Te Laat", "Nieuw Acuut", "Nieuw Normaal", "Geaccepteerd Acuut"]
@@ -124,10 +164,11 @@ def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_
     assert filtered == ["Geaccepteerd Acuut"]
 
 
-def test_print_view(auth, client, handoff):
+def test_print_view(auth, client, query, handoff):
     auth.login_role("cjg")
     page = client.get(f"/cjg/{handoff}/print").text
     assert "Daan de Vries" in page and "2009-04-01" in page and "vertrouwelijk" in page
+    assert status(query) == ("ontvangen", [("status", "ontvangen")])  # Read on paper is read.
     assert "@page" in client.get("/static/css/style.css").text  # A4 print styles.
 
 
@@ -135,7 +176,7 @@ def test_invariant_2_reporter_canary(app, auth, client, query, youth, caplog):
     """The reporter's name and phone appear on no page CJG or a manager can reach, in no log, and are erased."""
     caplog.set_level(logging.DEBUG)
     auth.login_role("worker")
-    auth.post("/concerns/new", {"received_at": "2026-11-27T09:00", "source": "vriend/vriendin",
+    auth.post("/concerns/new", {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
                                 "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
                                 "worry": "Zorgen", "level": "hoog", "new_gender": "onbekend"}, page="/concerns/new")
     assert CANARY_NAME in client.get("/concerns/1").text  # The recording worker does see it.
@@ -149,17 +190,46 @@ def test_invariant_2_reporter_canary(app, auth, client, query, youth, caplog):
             seen.append(other.client.get(url).text)
     url = "/handoffs/new?youth=1"
     auth.post(url, {"concerns": ["1"], "reason": "r", "facts": "f", "stage": "3", "urgency": "hoog", "consent": "ja",
-                    "full_name": "Daan", "phone": "06-1", "summary": "s"}, page=url)
+                    "full_name": "Daan", "phone": "06-1", "summary": "s", "submission": "a" * 32}, page=url)
+    assert query("select status from concerns") == [{"status": "overgedragen"}]
     cjg = AuthActions(app.test_client())
     cjg.login_role("cjg")
     for url in ("/", "/cjg/", "/cjg/1", "/cjg/1/print", "/cjg/?status=ontvangen"):
         seen.append(cjg.client.get(url).text)
     for text in seen + [caplog.text, str(query("select * from audit_log")), str(query("select * from handoffs"))]:
         assert CANARY_NAME not in text and CANARY_PHONE not in text
-    # Handed over, so erased: not in the database file itself once the WAL is folded in.
-    db = connect(app.config["DATABASE"])
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    raw = open(app.config["DATABASE"], "rb").read()
-    assert CANARY_NAME.encode() not in raw and CANARY_PHONE.encode() not in raw
+    # Handed over, so erased: in neither the database file nor its WAL, as the app itself left them.
+    assert_gone_from_disk(app.config["DATABASE"])
     assert query("select count(*) n from concern_reporters") == [{"n": 0}]
+
+
+def assert_gone_from_disk(path):
+    """The canary is in no byte of the database file or its write-ahead log."""
+    for name in (path, path + "-wal"):
+        if os.path.exists(name):
+            raw = open(name, "rb").read()
+            assert CANARY_NAME.encode() not in raw and CANARY_PHONE.encode() not in raw, name
+
+
+def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, youth):
+    auth.login_role("worker")
+    auth.post("/concerns/new", {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "ouder",
+                                "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
+                                "worry": "Zorgen", "level": "midden", "new_gender": "onbekend"}, page="/concerns/new")
+    raw = open(app.config["DATABASE"] + "-wal", "rb").read() + open(app.config["DATABASE"], "rb").read()
+    assert CANARY_NAME.encode() in raw  # Stored while the concern is open...
+    auth.post("/concerns/1", {"status": "afgesloten", "close_reason": "geen zorgen"}, page="/concerns/1")
+    assert query("select status from concerns") == [{"status": "afgesloten"}]
+    assert_gone_from_disk(app.config["DATABASE"])  # ...and gone the moment it is closed.
+
+
+def test_inbox_keeps_everything_open_and_the_latest_closed(auth, client, seed_rows, youth, worker_id):
+    for i in range(150):
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
+                  consent="ja", full_name=f"Gesloten {i:03d}", summary="s", status="afgesloten", sent_at=days_ago(i))
+    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
+              consent="ja", full_name="Lang Lopend", summary="s", status="geaccepteerd", sent_at=days_ago(400))
+    auth.login_role("cjg")
+    page = client.get("/cjg/").text
+    assert "Lang Lopend" in page and "Gesloten 000" in page and "Gesloten 149" not in page
+    assert "Gesloten 149" in client.get("/cjg/?status=afgesloten").text

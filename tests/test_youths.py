@@ -1,4 +1,6 @@
 """Jongeren: generated codes, aliases, stage history, audited reads, timeline and merging."""
+import re
+
 import pytest
 
 from conftest import form_errors
@@ -132,3 +134,15 @@ def test_edit_with_bad_input_changes_nothing(auth, query, youth):
     assert "y" * 10240 in response.text  # What was typed is kept, even when far too long.
     assert query("select * from youths") == before
     assert query("select count(*) n from youth_stages") == [{"n": 0}]
+
+
+def test_timeline_links_concerns_and_handoffs(auth, client, youth, seed_rows, worker_id):
+    seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-11-01 10:00", source="school",
+              worry="w", level="midden", status="nieuw")
+    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="hoog",
+              consent="ja", full_name="Naam", summary="s", status="geaccepteerd", sent_at="2026-11-02 10:00")
+    auth.login_role("worker")
+    page = client.get(f"/youths/{youth}").text
+    assert re.search(r'href="/concerns/1">zorgmelding</a>\s*: midden', page)
+    assert re.search(r'href="/handoffs/1">overdracht</a>\s*: geaccepteerd', page)
+    assert "Naam" not in page  # The timeline names no one.
