@@ -54,7 +54,11 @@ class HandoffForm(Form):
             raise ValidationError("Zonder toestemming: noem de grond om toch te delen, bijv. acute zorg over veiligheid.")
 
     def validate_parents_informed(self, field):
-        """For a youth under 16, say whether the parents know."""
+        """For a youth under 16 (by age band, or by the birth date typed here), say whether the parents know."""
+        born = self.birth_date.data
+        today = now_local().date()
+        if born and today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 16:
+            self.under_16 = True
         if self.under_16 and field.data not in ("ja", "nee"):
             raise ValidationError("Vul in of de ouders zijn geïnformeerd (jongere onder 16).")
 
@@ -166,7 +170,7 @@ def send(youth, form):
             "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
             "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
             "consent": form.consent.data, "sharing_ground": (form.sharing_ground.data or "").strip() or None,
-            "parents_informed": {"ja": 1, "nee": 0}.get(form.parents_informed.data) if form.under_16 else None,
+            "parents_informed": {"ja": 1, "nee": 0}.get(form.parents_informed.data),
             "full_name": form.full_name.data.strip(),
             "birth_date": form.birth_date.data.isoformat() if form.birth_date.data else None,
             "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,

@@ -1,11 +1,12 @@
 """Overdrachten, the worker's side: required facts and consent, concerns closed, nothing half saved, overdue."""
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from conftest import AuthActions, form_errors
 from outreach.auth import create_user
+from outreach.forms import now_local
 
 
 @pytest.fixture
@@ -223,3 +224,12 @@ def test_no_email_without_smtp_and_a_failing_server_does_not_block(app, auth, qu
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, CJG_TEAM_EMAIL="cjg-team@heerde.example")
     assert post_handoff(auth, youth, good(concern)).status_code == 302  # Nobody listens on port 1.
     assert query("select count(*) n from handoffs") == [{"n": 1}]
+
+
+def test_birth_date_under_16_asks_about_the_parents(auth, query, youth):
+    """J-0001 is in band 16–17, but a birth date 15 years ago makes the parents' question required."""
+    born = (now_local().date() - timedelta(days=15 * 365)).isoformat()
+    auth.login_role("worker")
+    response = post_handoff(auth, youth, good(birth_date=born))
+    assert "Vul in of de ouders zijn geïnformeerd" in " ".join(form_errors(response.text))
+    assert query("select count(*) n from handoffs") == [{"n": 0}]
