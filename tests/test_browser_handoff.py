@@ -49,7 +49,7 @@ def test_concern_to_handoff_to_feedback(phone, live):
     phone.get_by_label("Concrete feiten").fill("Twee weken niet op school, blowt 's ochtends")
     phone.get_by_label("Huidige fase (Jellinek)").select_option("3")
     phone.get_by_text("hoog", exact=True).click()
-    phone.get_by_text("ja", exact=True).click()
+    phone.get_by_role("group", name="Jongere akkoord met overdracht").get_by_text("ja", exact=True).click()
     phone.get_by_label("Naam van de jongere").fill("Bram Testkandidaat")
     phone.get_by_label("Geboortedatum").fill("2009-05-01")
     assert "1 contactmomenten" in phone.get_by_label("Samenvatting voor het CJG").input_value()
