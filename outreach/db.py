@@ -1,5 +1,6 @@
 """The SQLite connection: one persistent connection per server thread, schema applied as migrations."""
 import contextlib
+import os
 import sqlite3
 import threading
 
@@ -43,6 +44,9 @@ class Database(sqlite_utils.Database):
 
 def connect(path):
     """Open a Database on path in autocommit mode with the project's PRAGMAs."""
+    if str(path) != ":memory:" and not os.path.exists(path):
+        # Special-category data: the file (and the -wal/-shm SQLite gives the same mode) is the owner's only.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
     for pragma in PRAGMAS:
         conn.execute(pragma)

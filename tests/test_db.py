@@ -121,3 +121,12 @@ def test_invariant_1_no_identifying_columns_outside_handoffs(app):
              if any(word in column.name.lower() for word in IDENTIFYING)}
     db.close()
     assert found == ALLOWED_IDENTIFYING
+
+
+def test_database_files_are_readable_by_the_owner_only(tmp_path):
+    import stat
+    db = connect(tmp_path / "nieuw.sqlite")
+    db["t"].insert({"a": 1})
+    for name in ("nieuw.sqlite", "nieuw.sqlite-wal"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    db.close()
