@@ -1,14 +1,12 @@
 """Serve Straatwerk with waitress on 127.0.0.1 (production WSGI server); --debug for development."""
 import argparse
-from pathlib import Path
-
 from outreach import create_app
 
 
 def prepare_demo(app):
     """Create the database, load the demo year when it is empty, and print the demo logins."""
     from outreach.db import get_db
-    from outreach.demo import seed, write_logins
+    from outreach.demo import logins_path, seed, write_logins
     from outreach.home import demo_loaded
 
     with app.app_context():
@@ -20,8 +18,8 @@ def prepare_demo(app):
             # Never mix demo accounts into a database with real users.
             print("Deze database bevat echte gegevens; er worden geen demogegevens geladen.")
             return
-        logins = Path(app.instance_path) / "demo-logins.txt"
-        print("\nDemo-inloggegevens (ook in instance/demo-logins.txt):")
+        logins = logins_path()
+        print(f"\nDemo-inloggegevens (ook in {logins}):")
         print(logins.read_text() if logins.exists() else "  (geen: maak accounts met flask --app outreach create-user)")
 
 

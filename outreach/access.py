@@ -1,8 +1,9 @@
 """Roles and the server-side permission check that every request passes (deny by default)."""
+import secrets
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 ROLES = {
@@ -73,7 +74,9 @@ def enforce():
     if roles == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        # Only a page can be returned to; after a lost session a form post starts again from the start page.
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=target))
     if session_expired():
         logout_user()
         session.clear()
@@ -86,17 +89,37 @@ def enforce():
     return None
 
 
+def csp_nonce():
+    """This response's nonce for the one inline script we write (the map's), made on first use."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy():
+    """Our origin only, plus the tile host for images (invariant 7, enforced by the browser itself)."""
+    tiles = urlsplit(current_app.config["TILE_URL"])
+    return ("default-src 'self'; "
+            f"script-src 'self' 'nonce-{csp_nonce()}'; style-src 'self'; "
+            f"img-src 'self' data: {tiles.scheme}://{tiles.netloc}; connect-src 'self'; font-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
 def baseline_headers(response):
-    """Pages of a logged-in user are never cached; no page may be framed or sniffed."""
+    """Pages of a logged-in user are never cached; nothing from other hosts, no framing, no sniffing."""
     if current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
 def init_app(app):
     """Install the permission check in front of every view and the baseline headers after it."""
     app.before_request(enforce)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(baseline_headers)

@@ -1,7 +1,7 @@
 """The administrator's pages: accounts (list, create, deactivate, reset password)."""
 import secrets
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -68,12 +68,13 @@ def toggle_active(user_id):
     if user_id == current_user.id:
         flash("Je kunt je eigen account niet uitschakelen.", "error")
         return redirect(url_for("admin.list_users"))
+    active = 1 if request.form.get("active") == "1" else 0  # The button says what it wants; twice is once.
     db = get_db()
     with db.atomic():
         user = get_user(user_id)
-        active = 0 if user["active"] else 1
-        db["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
-        audit.record("update", "user", user_id, result="activated" if active else "deactivated")
+        if user["active"] != active:
+            db["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
+            audit.record("update", "user", user_id, result="activated" if active else "deactivated")
     flash(f"{user['username']} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
     return redirect(url_for("admin.list_users"))
 

@@ -166,6 +166,8 @@ class PasswordForm(Form):
         problem = password_problem(field.data, current_user.username)
         if problem:
             raise ValidationError(problem)
+        if field.data == self.current.data:
+            raise ValidationError("Kies een ander wachtwoord dan je huidige (of eenmalige) wachtwoord.")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -2,12 +2,12 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from . import audit
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import Form, MomentField, choices, not_future, note_length, now_local, stamp
+from .forms import Form, MomentField, arg_id, choices, not_future, note_length, now_local, stamp
 from .youths import NewYouthFields
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
@@ -27,8 +27,8 @@ class ConcernForm(NewYouthFields):
                                                           not_future])
     source = SelectField("Van wie komt de melding?", choices=choices(SOURCES, "Kies de bron"),
                          validators=[DataRequired("Kies van wie de melding komt.")])
-    reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Optional(), Length(max=80)])
-    reporter_reach = StringField("Hoe bereik je de melder?", validators=[Optional(), Length(max=120)])
+    reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Length(max=80)])
+    reporter_reach = StringField("Hoe bereik je de melder?", validators=[Length(max=120)])
     youth_code = StringField("Code van de jongere", validators=[Length(max=12)])
     worry = TextAreaField("Waar maakt de melder zich zorgen over?",
                           validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
@@ -91,7 +91,7 @@ def list_concerns():
 @allow("worker")
 def new_concern():
     """Record a concern as it comes in."""
-    youth = get_db().execute("select code from youths where id = ?", [request.args.get("youth", type=int)]).fetchone()
+    youth = get_db().execute("select code from youths where id = ?", [arg_id("youth")]).fetchone()
     form = ConcernForm() if request.method == "POST" else ConcernForm(data={
         "received_at": now_local(), "youth_code": youth[0] if youth else ""})
     if form.ready():

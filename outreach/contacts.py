@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from . import audit
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import (NL_LAT, NL_LON, CountField, MomentField, choices, not_future, note_length,
+from .forms import (NL_LAT, NL_LON, CountField, MomentField, arg_id, choices, not_future, note_length,
                     now_local, stamp, within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
 from .youths import MultiCheckboxField, NewYouthFields
@@ -138,7 +138,7 @@ def save(form, replace=None, correct=None):
 @allow("worker")
 def new_contact():
     """The contact form: defaults everywhere, nearest spot preselected, so two taps log a contact."""
-    youth = request.args.get("youth", type=int)
+    youth = arg_id("youth")
     # The phone may pick the nearest spot only on a fresh form where nobody chose one yet.
     nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
@@ -171,7 +171,7 @@ def edit_contact(contact_id):
     form = ContactForm(data={**contact, "spot": str(contact["spot_id"] or ""), "youths": links,
                              "contacted_at": datetime.strptime(contact["contacted_at"], "%Y-%m-%d %H:%M"),
                              "topics": json.loads(contact["topics"]), "substances": json.loads(contact["substances"])})
-    form.allow_old = not editable(contact)
+    form.allow_old = True  # An entry keeps its own moment, however long ago; only the year-2000 floor applies.
     form.keep_spot = contact["spot_id"]  # Its spot may have been archived since; it stays valid here.
     if form.ready():
         if editable(contact):

@@ -1,5 +1,6 @@
 """`seed-demo`: a realistic synthetic pilot year around Heerde, deterministic for a given seed."""
 import itertools
+import os
 import json
 import random
 import secrets
@@ -152,11 +153,16 @@ def flush(db, visits, contacts, links):
         rows.clear()
 
 
+def logins_path():
+    """Where the demo logins of this database are kept: beside the database file."""
+    return Path(current_app.config["DATABASE"]).with_name("demo-logins.txt")
+
+
 def write_logins(logins):
-    """Keep the demo logins in instance/ (owner-only) so a later `make run` can show them again."""
-    path = Path(current_app.instance_path) / "demo-logins.txt"
-    with open(path, "a") as f:
-        path.chmod(0o600)
+    """Keep the demo logins beside the database (owner-only) so a later `make run` can show them again."""
+    path = logins_path()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
         for username, role, password in logins:
             f.write(f"{role:8} {username:10} {password}\n")
     return path

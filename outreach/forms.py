@@ -3,6 +3,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +19,12 @@ def within_edit_window(created_at, hours=24):
     """True during the first hours after a row was saved (its UTC created_at), when its author may still change it."""
     saved = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     return datetime.now(timezone.utc) - saved < timedelta(hours=hours)
+
+
+def arg_id(name):
+    """A positive id from the query string that fits SQLite's INTEGER, else None."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
 
 
 def choices(values, empty=None):
@@ -153,12 +160,16 @@ def dutch_field(base, message, clean=lambda v: v.strip(), formats=None):
             """Parse the submitted value; an empty value is None, a wrong one a Dutch error."""
             if not valuelist or not clean(valuelist[0]):
                 self.data = None
+                self.raw_data = []  # Only spaces counts as not filled in, for InputRequired too.
                 return
             try:
                 super().process_formdata([clean(valuelist[0])])
             except ValueError:
                 self.data = None
                 raise ValueError(message) from None
+            if getattr(self.data, "year", 2000) < 1900:  # "0226" for "2026": a typo, not a moment in history.
+                self.data = None
+                raise ValueError(message)
 
     Field.__name__ = f"Dutch{base.__name__}"
     return Field

@@ -9,13 +9,14 @@ from email.message import EmailMessage
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import audit
 from .access import allow
 from .concerns import OPEN, erase_reporters, fold_wal
 from .db import get_db, get_or_404
-from .forms import LOCAL, DayField, Form, MomentField, choices, now_local, stamp
+from .forms import LOCAL, DayField, Form, MomentField, arg_id, choices, now_local, stamp
 from .youths import STAGE_CHOICES, MultiCheckboxField, get_youth
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
@@ -29,7 +30,7 @@ class HandoffForm(Form):
     concerns = MultiCheckboxField("Zorgmeldingen die hiertoe leidden", coerce=int, validate_choice=False)
     reason = TextAreaField("Reden van overdracht", validators=[DataRequired("Beschrijf de reden."), Length(max=1000)])
     facts = TextAreaField("Concrete feiten", validators=[DataRequired("Noem de concrete feiten."), Length(max=2000)])
-    stage = SelectField("Huidige fase (Jellinek)", choices=STAGE_CHOICES[1:],
+    stage = SelectField("Huidige fase (Jellinek)", choices=[SelectChoice("", "Kies de fase")] + STAGE_CHOICES[1:],
                         validators=[DataRequired("Kies de huidige fase.")])
     urgency = RadioField("Urgentie", choices=choices(URGENCIES), validators=[InputRequired("Kies de urgentie.")])
     consent = RadioField("Jongere akkoord met overdracht", choices=choices(CONSENT),
@@ -112,9 +113,9 @@ def overdue(handoff, now=None):
 @allow("worker")
 def new_handoff():
     """Hand a youth over; the concerns that led to it are closed as 'overgedragen' and their reporters erased."""
-    if not request.args.get("youth", type=int):
+    if not arg_id("youth"):
         return choose_youth()
-    youth = get_youth(request.args.get("youth", type=int))
+    youth = get_youth(arg_id("youth"))
     open_concerns = list(get_db().query(
         "select id, received_at, source, level from concerns where youth_id = ? and status in (?, ?, ?) "
         "order by received_at", [youth["id"], *OPEN]))
@@ -236,7 +237,8 @@ def list_handoffs():
     rows = [dict(r) for r in get_db().query(
         "select h.id, h.status, h.urgency, h.sent_at, h.outcome, y.code, y.alias, "
         "(select count(*) from handoff_events e where e.handoff_id = h.id and h.worker_id = ? "
-        " and e.at > coalesce(h.worker_seen_at, '') and (e.kind = 'feedback' or e.status != 'ontvangen')) as new_events "
+        " and e.at > coalesce(h.worker_seen_at, '') and (e.kind = 'feedback' or e.status in "
+        " ('geaccepteerd', 'afgewezen', 'afgesloten'))) as new_events "
         "from handoffs h join youths y on y.id = h.youth_id order by h.sent_at desc limit 100", [current_user.id])]
     audit.record("view", "handoff", None, result="list")
     return render_template("handoffs/list.html", handoffs=rows, overdue=overdue)

@@ -137,13 +137,14 @@ def edit_spot(spot_id):
 @allow("worker")
 def archive_spot(spot_id):
     """Archive a spot that is no longer used (it leaves the map, its history stays), or bring it back."""
+    archive = request.form.get("archive") == "1"  # The button says what it wants: a second tap changes nothing.
     db = get_db()
-    with db.atomic():  # Read, toggle and log as one: two quick taps cannot toggle twice unseen.
+    with db.atomic():
         spot = get_spot(spot_id)
-        archived = None if spot["archived_at"] else audit.utcnow()
-        db["spots"].update(spot_id, {"archived_at": archived})
-        audit.record("update", "spot", spot_id, result="archived" if archived else "reactivated")
-    flash("Hangplek gearchiveerd." if archived else "Hangplek is weer actief.", "success")
+        if bool(spot["archived_at"]) != archive:
+            db["spots"].update(spot_id, {"archived_at": audit.utcnow() if archive else None})
+            audit.record("update", "spot", spot_id, result="archived" if archive else "reactivated")
+    flash("Hangplek gearchiveerd." if archive else "Hangplek is weer actief.", "success")
     return redirect(url_for("spots.show_spot", spot_id=spot_id))
 
 
@@ -191,8 +192,9 @@ def active_spot(form, field):
     """Validator: the chosen spot exists and is not archived (one query, not the whole list)."""
     if field.data and str(field.data) == str(getattr(form, "keep_spot", None)):
         return  # An entry's own spot stays valid when it was archived after the entry was made.
-    if field.data and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
-                                           [field.data if str(field.data).isdigit() else -1]).fetchone():
+    chosen = str(field.data or "")
+    if chosen and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
+                                       [chosen if chosen.isdigit() and len(chosen) < 19 else -1]).fetchone():
         raise ValidationError("Kies een hangplek uit de lijst.")
 
 

@@ -231,8 +231,10 @@ def phone(browser, server):
     """A fresh phone-sized page at the Heerde skatepark that records every URL it requests."""
     context = browser.new_context(base_url=server, **PHONE)
     page = context.new_page()
-    page.requested = []
+    page.requested, page.csp_errors = [], []
     page.on("request", lambda request: page.requested.append(request.url))
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.csp_errors.append(message.text))
     page.route("https://service.pdok.nl/**", lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"))
     yield page
     context.close()
@@ -242,6 +244,7 @@ def check_page(page, name):
     """What every page must pass: no horizontal scroll at 360 px, axe clean, a screenshot to look at."""
     from axe_playwright_python.sync_playwright import Axe
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways"
+    assert getattr(page, "csp_errors", []) == [], f"{name}: {page.csp_errors}"  # Nothing the policy had to block.
     results = Axe().run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     SHOTS.mkdir(exist_ok=True)

@@ -1,4 +1,6 @@
 """The permission matrix of DESIGN.md, checked on the server for every route in app.url_map."""
+import re
+
 import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
@@ -75,7 +77,9 @@ def test_role_route_matrix(auth, client, one_of_each, role, endpoint, method, ur
 def test_anonymous_goes_to_login(client, endpoint, method, url):
     response = client.open(url, method=method)
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=")
+    # A page can be returned to after login; a form post cannot (it would land on a 405).
+    expected = f"/login?next={url}" if method == "GET" else "/login"
+    assert response.headers["Location"] == expected
 
 
 def test_forbidden_page_is_dutch_and_logged_in_layout(auth, client):
@@ -115,3 +119,16 @@ def test_pages_with_personal_data_are_not_cached(auth, client):
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_content_security_policy_allows_only_our_origin_and_the_tiles(auth, client, spot):
+    auth.login_role("worker")
+    response = client.get("/spots/")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "base-uri 'none'" in policy
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "img-src 'self' data: https://service.pdok.nl" in policy
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.text)
+    assert inline and all(f'nonce="{nonce}"' in attrs for attrs in inline)  # The map script carries the nonce.
+    assert nonce not in client.get("/spots/").headers["Content-Security-Policy"]  # A new one per response.

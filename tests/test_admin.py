@@ -64,11 +64,12 @@ def test_deactivate_ends_sessions_and_blocks_login(app, auth, client, query):
     worker_auth.login_role("worker")
     auth.login_role("admin")
     werker = query("select id from users where username='werker'")[0]["id"]
-    auth.post(f"/admin/users/{werker}/active")
+    auth.post(f"/admin/users/{werker}/active", {"active": "0"})
+    auth.post(f"/admin/users/{werker}/active", {"active": "0"})  # A double tap stays off.
     assert query("select active from users where id=?", [werker]) == [{"active": 0}]
     assert worker_client.get("/").status_code == 302
     assert "klopt niet" in worker_auth.login("werker").text
-    auth.post(f"/admin/users/{werker}/active")  # And back on.
+    auth.post(f"/admin/users/{werker}/active", {"active": "1"})  # And back on.
     assert worker_auth.login("werker").status_code == 302
 
 

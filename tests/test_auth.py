@@ -199,3 +199,17 @@ def test_https_mode_secure_host_cookie(template_db, tmp_path):
     assert cookie.startswith("__Host-straatwerk=") and "Secure" in cookie and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
     app.extensions["outreach.db"].close_all()
+
+
+def test_new_password_must_differ_from_the_current_one(auth, query):
+    auth.login_role("manager")
+    before = query("select password_hash from users where username='manager'")
+    response = auth.post("/account/password", {"current": PASSWORDS["manager"], "new": PASSWORDS["manager"],
+                                               "repeat": PASSWORDS["manager"]}, page="/account/password")
+    assert "Kies een ander wachtwoord" in response.text
+    assert query("select password_hash from users where username='manager'") == before
+
+
+def test_a_post_after_a_lost_session_goes_to_login_without_next(client):
+    response = client.post("/logout")
+    assert response.headers["Location"] == "/login"  # Never back to a page that only takes a POST.

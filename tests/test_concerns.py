@@ -111,3 +111,11 @@ def test_status_only_moves_forward(auth, query, youth, path, target):
     before = query("select status from concerns")
     set_status(auth, concern, status=target)
     assert query("select status from concerns") == before
+
+
+def test_anonymous_concern_keeps_no_way_to_reach_anyone(auth, query, youth):
+    auth.login_role("worker")
+    response = post_concern(auth, source="anoniem", reporter_name="", reporter_reach="06-12312312")
+    assert "Een anonieme melding heeft geen gegevens van de melder." in " ".join(form_errors(response.text))
+    assert query("select (select count(*) from concerns) c, (select count(*) from concern_reporters) r") == [
+        {"c": 0, "r": 0}]

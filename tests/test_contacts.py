@@ -247,7 +247,7 @@ def test_editing_keeps_an_archived_spot(app, auth, query, spot):
     auth.login_role("worker")
     saved_contact(auth, spot)
     contact_id = query("select id from contacts")[0]["id"]
-    auth.post(f"/spots/{spot}/archive")
+    auth.post(f"/spots/{spot}/archive", {"archive": "1"})
     page = auth.client.get(f"/contacts/{contact_id}/edit").text
     assert re.search(r"<option[^>]*selected[^>]*>Skatebaan</option>", page)
     response = auth.post(f"/contacts/{contact_id}/edit", full(spot, note="Later aangevuld"),

@@ -34,3 +34,30 @@ from outreach.forms import personal_data_in
 ])
 def test_personal_data_in(text, found):
     assert personal_data_in(text) == found
+
+
+def test_spaces_only_count_as_not_filled_in(auth, query, spot):
+    """Whitespace in a required date or number field gets the Dutch 'fill this in', never a 500."""
+    auth.login_role("worker")
+    response = auth.post("/visits/new", {"spot": str(spot), "visited_at": "   ", "youths_present": "  ",
+                                         "atmosphere": "rustig"}, page="/visits/new")
+    assert response.status_code == 200
+    assert "Vul in wanneer." in response.text and "Vul een aantal in" in response.text
+    response = auth.post("/spots/new", {"name": "x", "kind": "park", "lat": "   ", "lon": "6.04"}, page="/spots/new")
+    assert response.status_code == 200 and "Vul de breedtegraad in." in response.text
+    assert query("select (select count(*) from visits) v, (select count(*) from spots) s") == [{"v": 0, "s": 1}]
+
+
+def test_a_year_before_1900_is_a_typo(auth, query, spot):
+    auth.login_role("worker")
+    response = auth.post("/contacts/new", {"contacted_at": "27-11-0226 20:00", "kind": "straatcontact",
+                                           "youths_present": "1"}, page="/contacts/new")
+    assert response.status_code == 200 and "Vul een datum en tijd in" in response.text
+    assert query("select count(*) n from contacts") == [{"n": 0}]
+
+
+def test_oversized_ids_in_the_query_string(auth, client):
+    auth.login_role("worker")
+    for url in ("/concerns/new?youth=99999999999999999999", "/handoffs/new?youth=99999999999999999999",
+                "/contacts/new?youth=99999999999999999999&spot=99999999999999999999"):
+        assert client.get(url).status_code == 200, url

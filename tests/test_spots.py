@@ -76,12 +76,13 @@ def test_edit_and_archive(auth, client, query, spot):
     response = post_spot(auth, {**GOOD, "name": "Skatebaan achter de sporthal"}, url=f"/spots/{spot}/edit")
     assert response.status_code == 302
     assert query("select name from spots") == [{"name": "Skatebaan achter de sporthal"}]
-    auth.post(f"/spots/{spot}/archive")
+    auth.post(f"/spots/{spot}/archive", {"archive": "1"})
+    auth.post(f"/spots/{spot}/archive", {"archive": "1"})  # A double tap stays archived.
     assert query("select archived_at is not null as a from spots") == [{"a": 1}]
     page = client.get("/spots/").text
     assert "Gearchiveerd (1)" in page
     assert json.loads(spot_data(page)) == []
-    auth.post(f"/spots/{spot}/archive")
+    auth.post(f"/spots/{spot}/archive", {"archive": "0"})
     assert query("select archived_at from spots") == [{"archived_at": None}]
 
 

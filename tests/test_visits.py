@@ -53,7 +53,7 @@ def test_visit_bad_input(auth, query, spot, change, message):
 
 def test_archived_spot_cannot_be_chosen(auth, query, spot, seed_rows):
     auth.login_role("worker")
-    auth.post(f"/spots/{spot}/archive")
+    auth.post(f"/spots/{spot}/archive", {"archive": "1"})
     response = auth.post("/visits/new", good(spot), page="/visits/new")
     assert "Kies een hangplek uit de lijst." in form_errors(response.text)
     assert query("select count(*) n from visits") == [{"n": 0}]
