@@ -75,6 +75,7 @@ def test_role_route_matrix(auth, client, one_of_each, role, endpoint, method, ur
 
 @pytest.mark.parametrize("endpoint, method, url", [r for r in ROUTES if r[0] not in PUBLIC])
 def test_anonymous_goes_to_login(client, endpoint, method, url):
+    """Anonymous goes to login."""
     response = client.open(url, method=method)
     assert response.status_code == 302
     # A page can be returned to after login; a form post cannot (it would land on a 405).
@@ -83,6 +84,7 @@ def test_anonymous_goes_to_login(client, endpoint, method, url):
 
 
 def test_forbidden_page_is_dutch_and_logged_in_layout(auth, client):
+    """Forbidden page is dutch and logged in layout."""
     auth.login_role("worker")
     response = client.get("/admin/")
     assert response.status_code == 403
@@ -91,12 +93,14 @@ def test_forbidden_page_is_dutch_and_logged_in_layout(auth, client):
 
 
 def test_unknown_page_is_dutch_404(client):
+    """Unknown page is dutch 404."""
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.text
 
 
 def test_server_error_is_dutch_500(template_db, tmp_path):
+    """Server error is dutch 500."""
     import shutil
     from outreach.access import allow
     shutil.copy(template_db, tmp_path / "db.sqlite")
@@ -114,6 +118,7 @@ def test_server_error_is_dutch_500(template_db, tmp_path):
 
 
 def test_pages_with_personal_data_are_not_cached(auth, client):
+    """Pages with personal data are not cached."""
     auth.login_role("admin")
     response = client.get("/admin/")
     assert response.headers["Cache-Control"] == "no-store"
@@ -122,6 +127,7 @@ def test_pages_with_personal_data_are_not_cached(auth, client):
 
 
 def test_content_security_policy_allows_only_our_origin_and_the_tiles(auth, client, spot):
+    """Content security policy allows only our origin and the tiles."""
     auth.login_role("worker")
     response = client.get("/spots/")
     policy = response.headers["Content-Security-Policy"]

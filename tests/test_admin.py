@@ -10,6 +10,7 @@ def one_time_password(html):
 
 
 def test_user_list_shows_every_account(auth, client):
+    """User list shows every account."""
     auth.login_role("admin")
     page = client.get("/admin/")
     for name in ("werker", "cjg", "manager", "beheerder"):
@@ -18,6 +19,7 @@ def test_user_list_shows_every_account(auth, client):
 
 
 def test_create_account_with_one_time_password(app, auth, client, query):
+    """Create account with one time password."""
     auth.login_role("admin")
     response = auth.post("/admin/users/new", {"username": "Cjg.Heerde", "role": "cjg"}, page="/admin/users/new")
     assert response.status_code == 200
@@ -58,6 +60,7 @@ def test_create_account_bad_input(auth, query, form, field_message):
 
 
 def test_deactivate_ends_sessions_and_blocks_login(app, auth, client, query):
+    """Deactivate ends sessions and blocks login."""
     worker_client = app.test_client()
     from conftest import AuthActions
     worker_auth = AuthActions(worker_client)
@@ -74,6 +77,7 @@ def test_deactivate_ends_sessions_and_blocks_login(app, auth, client, query):
 
 
 def test_admin_cannot_deactivate_self(auth, client, query):
+    """Admin cannot deactivate self."""
     auth.login_role("admin")
     me = query("select id from users where username='beheerder'")[0]["id"]
     response = auth.post(f"/admin/users/{me}/active", follow_redirects=True)
@@ -82,6 +86,7 @@ def test_admin_cannot_deactivate_self(auth, client, query):
 
 
 def test_reset_password(app, auth, query):
+    """Reset password."""
     auth.login_role("admin")
     manager = query("select id from users where username='manager'")[0]["id"]
     response = auth.post(f"/admin/users/{manager}/password")
@@ -94,5 +99,6 @@ def test_reset_password(app, auth, query):
 
 
 def test_unknown_user_is_404(auth):
+    """Unknown user is 404."""
     auth.login_role("admin")
     assert auth.post("/admin/users/999/password").status_code == 404

@@ -8,6 +8,7 @@ from outreach.auth import password_problem
 
 
 def test_login_page_in_dutch(client):
+    """Login page in dutch."""
     page = client.get("/login")
     assert page.status_code == 200
     assert "Gebruikersnaam" in page.text and "Wachtwoord" in page.text
@@ -15,6 +16,7 @@ def test_login_page_in_dutch(client):
 
 
 def test_login_ok_goes_home_and_shows_user(client, auth):
+    """Login ok goes home and shows user."""
     response = auth.login("werker")
     assert response.headers["Location"] == "/"
     assert "werker" in client.get("/").text
@@ -31,6 +33,7 @@ def test_login_failure_same_message_and_username_kept(client, auth, username, pa
 
 
 def test_login_empty_fields_have_dutch_messages(client):
+    """Login empty fields have dutch messages."""
     token = csrf_token(client.get("/login").text)
     response = client.post("/login", data={"username": "", "password": "", "csrf_token": token})
     assert "Vul je gebruikersnaam in." in response.text
@@ -38,6 +41,7 @@ def test_login_empty_fields_have_dutch_messages(client):
 
 
 def test_invariant_4_every_login_attempt_is_audited(auth, query):
+    """Invariant 4 every login attempt is audited."""
     auth.login("werker", "fout-wachtwoord-123")
     auth.login("onbekend", "fout-wachtwoord-123")
     auth.login("werker")
@@ -52,6 +56,7 @@ def test_invariant_4_every_login_attempt_is_audited(auth, query):
 
 
 def test_post_without_csrf_token_is_refused(client):
+    """Post without csrf token is refused."""
     response = client.post("/login", data={"username": "werker", "password": PASSWORDS["worker"]})
     assert response.status_code == 400
     assert "formulier was verlopen" in response.text
@@ -59,6 +64,7 @@ def test_post_without_csrf_token_is_refused(client):
 
 
 def test_logout_requires_post_and_csrf(client, auth):
+    """Logout requires post and csrf."""
     auth.login_role("worker")
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
@@ -81,17 +87,20 @@ def test_copied_cookie_is_rejected_after_logout(app, client, auth):
     "http:evil.example", "%2F%2Fevil.example", "/%09/evil.example", "\t//evil.example",
 ])
 def test_next_open_redirect_refused(auth, target):
+    """Next open redirect refused."""
     response = auth.login("werker", next=target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_next_same_site_path_accepted(auth):
+    """Next same site path accepted."""
     response = auth.login("beheerder", next="/admin/users/new")
     assert response.headers["Location"] == "/admin/users/new"
 
 
 def test_anonymous_redirected_to_login_with_next(client):
+    """Anonymous redirected to login with next."""
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/admin/"
@@ -99,6 +108,7 @@ def test_anonymous_redirected_to_login_with_next(client):
 
 @pytest.mark.parametrize("role, idle", [("worker", 2 * 3600), ("cjg", 1800), ("manager", 1800), ("admin", 1800)])
 def test_idle_timeout_per_role(client, auth, role, idle):
+    """Idle timeout per role."""
     auth.login_role(role)
     with client.session_transaction() as session:
         session["seen"] = time.time() - idle + 60
@@ -111,6 +121,7 @@ def test_idle_timeout_per_role(client, auth, role, idle):
 
 
 def test_absolute_session_lifetime(client, auth):
+    """Absolute session lifetime."""
     auth.login_role("worker")
     with client.session_transaction() as session:
         session["login_at"] = time.time() - 12 * 3600 - 1
@@ -122,11 +133,13 @@ def test_absolute_session_lifetime(client, auth):
     ("aaaaaaaaaaaaaaa", "te eenvoudig"), ("een goede lange zin", None),
 ])
 def test_password_policy(password, problem):
+    """Password policy."""
     result = password_problem(password, "werker")
     assert (result is None) if problem is None else (problem in result)
 
 
 def test_change_password_ends_other_sessions(app, client, auth, query):
+    """Change password ends other sessions."""
     auth.login_role("manager")
     other = app.test_client()
     other_auth = type(auth)(other)
@@ -141,6 +154,7 @@ def test_change_password_ends_other_sessions(app, client, auth, query):
 
 
 def test_change_password_bad_input_saves_nothing(client, auth, query):
+    """Change password bad input saves nothing."""
     auth.login_role("manager")
     before = query("select password_hash from users where username='manager'")
     response = auth.post("/account/password", {"current": "fout", "new": "kort", "repeat": "anders"},
@@ -152,6 +166,7 @@ def test_change_password_bad_input_saves_nothing(client, auth, query):
 
 
 def test_deactivated_user_cannot_log_in(auth, query, app):
+    """Deactivated user cannot log in."""
     with app.app_context():
         from outreach.db import get_db
         get_db()["users"].update(query("select id from users where username='cjg'")[0]["id"], {"active": 0})
@@ -160,6 +175,7 @@ def test_deactivated_user_cannot_log_in(auth, query, app):
 
 
 def test_create_user_command_with_stdin(runner, auth, query):
+    """Create user command with stdin."""
     result = runner.invoke(args=["create-user", "Nieuwe.Werker", "--role", "worker", "--password-stdin"],
                            input="een lang wachtwoord\n")
     assert result.exit_code == 0, result.output
@@ -169,6 +185,7 @@ def test_create_user_command_with_stdin(runner, auth, query):
 
 
 def test_create_user_command_prompts(runner, query):
+    """Create user command prompts."""
     result = runner.invoke(args=["create-user", "cjg2", "--role", "cjg"],
                            input="geheim wachtwoord 1\ngeheim wachtwoord 1\n")
     assert result.exit_code == 0, result.output
@@ -182,6 +199,7 @@ def test_create_user_command_prompts(runner, query):
     (["create-user", "nieuw", "--role", "baas", "--password-stdin"], "lang genoeg wachtwoord\n", "baas"),
 ])
 def test_create_user_command_refuses_bad_input(runner, query, args, stdin, message):
+    """Create user command refuses bad input."""
     result = runner.invoke(args=args, input=stdin)
     assert result.exit_code != 0
     assert message in result.output
@@ -189,6 +207,7 @@ def test_create_user_command_refuses_bad_input(runner, query, args, stdin, messa
 
 
 def test_https_mode_secure_host_cookie(template_db, tmp_path):
+    """Https mode secure host cookie."""
     import shutil
     from conftest import make_app
     shutil.copy(template_db, tmp_path / "db.sqlite")
@@ -202,6 +221,7 @@ def test_https_mode_secure_host_cookie(template_db, tmp_path):
 
 
 def test_new_password_must_differ_from_the_current_one(auth, query):
+    """New password must differ from the current one."""
     auth.login_role("manager")
     before = query("select password_hash from users where username='manager'")
     response = auth.post("/account/password", {"current": PASSWORDS["manager"], "new": PASSWORDS["manager"],
@@ -211,5 +231,6 @@ def test_new_password_must_differ_from_the_current_one(auth, query):
 
 
 def test_a_post_after_a_lost_session_goes_to_login_without_next(client):
+    """A post after a lost session goes to login without next."""
     response = client.post("/logout")
     assert response.headers["Location"] == "/login"  # Never back to a page that only takes a POST.

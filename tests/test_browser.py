@@ -10,6 +10,7 @@ HEADINGS = {"worker": "Goedendag, werker", "cjg": "Inbox overdrachten",
 
 @pytest.mark.parametrize("role", list(USERNAMES))
 def test_role_logs_in_on_a_phone(phone, server, role):
+    """Role logs in on a phone."""
     phone.goto("/login")
     assert phone.get_by_text("DEMO", exact=True).is_visible()
     check_page(phone, "login")
@@ -32,6 +33,7 @@ def test_role_logs_in_on_a_phone(phone, server, role):
 
 
 def test_login_error_shown_at_the_field(phone):
+    """Login error shown at the field."""
     phone.goto("/login")
     phone.get_by_label("Gebruikersnaam").fill("werker")
     phone.get_by_label("Wachtwoord").fill("niet het goede wachtwoord")
@@ -44,6 +46,7 @@ def test_login_error_shown_at_the_field(phone):
 
 
 def test_admin_creates_account_with_errors_then_success(phone):
+    """Admin creates account with errors then success."""
     log_in(phone, "admin")
     phone.get_by_role("link", name="Nieuwe gebruiker").click()
     phone.get_by_label("Gebruikersnaam").fill("werker")
@@ -59,6 +62,7 @@ def test_admin_creates_account_with_errors_then_success(phone):
 
 
 def test_works_with_javascript_off(browser, server):
+    """Works with javascript off."""
     context = browser.new_context(base_url=server, java_script_enabled=False, **PHONE)
     page = context.new_page()
     log_in(page, "worker")

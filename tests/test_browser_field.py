@@ -32,6 +32,7 @@ for (const type of ["click", "keydown"]) {
 
 
 def test_minimal_contact_in_two_actions_from_home(phone, live):
+    """Minimal contact in two actions from home."""
     phone.context.add_init_script(COUNT_ACTIONS)
     log_in(phone, "worker")
     check_page(phone, "field-home")
@@ -53,6 +54,7 @@ def test_minimal_contact_in_two_actions_from_home(phone, live):
 
 
 def test_add_spot_with_my_location(phone, live):
+    """Add spot with my location."""
     log_in(phone, "worker")
     phone.goto("/spots/")
     phone.get_by_role("link", name="Nieuwe hangplek").click()
@@ -69,6 +71,7 @@ def test_add_spot_with_my_location(phone, live):
 
 
 def test_log_a_visit(phone, live):
+    """Log a visit."""
     log_in(phone, "worker")
     phone.get_by_role("link", name="Bezoek Hangplek bezocht").click()
     phone.get_by_text("Dichtstbijzijnde hangplek gekozen.").wait_for()
@@ -86,6 +89,7 @@ def test_log_a_visit(phone, live):
 
 
 def test_quick_add_a_youth_inside_a_contact(phone, live):
+    """Quick add a youth inside a contact."""
     log_in(phone, "worker")
     phone.goto("/contacts/new")
     phone.get_by_text("Jongeren, onderwerpen en meer").click()
@@ -108,6 +112,7 @@ def test_quick_add_a_youth_inside_a_contact(phone, live):
 
 
 def test_map_page_loads_only_own_origin_and_tiles(phone, live):
+    """Map page loads only own origin and tiles."""
     log_in(phone, "worker")
     phone.goto("/spots/")
     phone.locator(".leaflet-interactive").first.wait_for()  # Leaflet drew the spot layer.
@@ -147,6 +152,7 @@ def test_contact_and_visit_forms_work_without_javascript(browser, live):
                                        ("/youths/1/edit", "youth-edit"), ("/youths/1/merge", "youth-merge"),
                                        ("/spots/1/edit", "spot-edit")])
 def test_lists_and_forms_are_accessible(phone, url, name):
+    """Lists and forms are accessible."""
     log_in(phone, "worker")
     phone.goto(url)
     check_page(phone, name)

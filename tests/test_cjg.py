@@ -32,6 +32,7 @@ def status(query):
 
 
 def test_opening_marks_received_once(auth, client, query, handoff):
+    """Opening marks received once."""
     auth.login_role("cjg")
     page = client.get(f"/cjg/{handoff}").text
     assert "Daan de Vries" in page and "Samenvatting" in page and "Rode pet" not in page  # No alias for the CJG.
@@ -41,6 +42,7 @@ def test_opening_marks_received_once(auth, client, query, handoff):
 
 
 def test_full_workflow(auth, client, query, handoff):
+    """Full workflow."""
     auth.login_role("cjg")
     client.get(f"/cjg/{handoff}")
     act(auth, handoff, "accept", assigned_to=query("select id from users where username='cjg'")[0]["id"])
@@ -73,6 +75,7 @@ STEPS = {  # The state each setup step must reach, so a broken step cannot hide 
     (["open", "accept", "close"], "close", {"outcome": "verhuisd"}),
 ])
 def test_transitions_only_from_valid_states(auth, client, query, handoff, steps, action, data):
+    """Transitions only from valid states."""
     auth.login_role("cjg")
     cjg = query("select id from users where username='cjg'")[0]["id"]
     for step in steps:
@@ -112,6 +115,7 @@ def test_a_colleague_acting_at_the_same_moment_wins_once(auth, query, handoff, m
     ("accept", {"assigned_to": "999"}, "Ongeldige keuze"),
 ])
 def test_cjg_bad_input(auth, client, query, handoff, action, data, message):
+    """Cjg bad input."""
     auth.login_role("cjg")
     client.get(f"/cjg/{handoff}")
     response = act(auth, handoff, action, **data)
@@ -149,6 +153,7 @@ def days_ago(days):
 
 
 def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_id):
+    """Inbox order overdue new urgency."""
     def handoff_row(name, urgency, status, sent):
         """One handoff in the inbox."""
         seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency=urgency,
@@ -165,6 +170,7 @@ def test_inbox_order_overdue_new_urgency(auth, client, seed_rows, youth, worker_
 
 
 def test_print_view(auth, client, query, handoff):
+    """Print view."""
     auth.login_role("cjg")
     page = client.get(f"/cjg/{handoff}/print").text
     assert "Daan de Vries" in page and "2009-04-01" in page and "vertrouwelijk" in page
@@ -212,6 +218,7 @@ def assert_gone_from_disk(path):
 
 
 def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, youth):
+    """Invariant 2 closing erases the reporter from disk."""
     auth.login_role("worker")
     auth.post("/concerns/new", {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "ouder",
                                 "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
@@ -224,6 +231,7 @@ def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, you
 
 
 def test_inbox_keeps_everything_open_and_the_latest_closed(auth, client, seed_rows, youth, worker_id):
+    """Inbox keeps everything open and the latest closed."""
     for i in range(150):
         seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
                   consent="ja", full_name=f"Gesloten {i:03d}", summary="s", status="afgesloten", sent_at=days_ago(i))

@@ -20,6 +20,7 @@ def post_concern(auth, **change):
 
 
 def test_record_concern_keeps_reporter_apart(auth, client, query, youth):
+    """Record concern keeps reporter apart."""
     auth.login_role("worker")
     response = post_concern(auth)
     assert response.status_code == 302
@@ -32,6 +33,7 @@ def test_record_concern_keeps_reporter_apart(auth, client, query, youth):
 
 
 def test_reporter_only_visible_to_the_worker_who_recorded_it(app, auth, client, youth):
+    """Reporter only visible to the worker who recorded it."""
     auth.login_role("worker")
     location = post_concern(auth).headers["Location"]
     with app.app_context():
@@ -55,6 +57,7 @@ def test_reporter_only_visible_to_the_worker_who_recorded_it(app, auth, client, 
     ({"received_at": "2099-01-01T10:00"}, "Dit moment ligt in de toekomst."),
 ])
 def test_concern_bad_input_saves_nothing(auth, query, youth, change, message):
+    """Concern bad input saves nothing."""
     auth.login_role("worker")
     response = post_concern(auth, **change)
     assert response.status_code == 200
@@ -65,6 +68,7 @@ def test_concern_bad_input_saves_nothing(auth, query, youth, change, message):
 
 
 def test_concern_for_a_new_youth(auth, query):
+    """Concern for a new youth."""
     auth.login_role("worker")
     response = post_concern(auth, youth_code="", new_alias="Blauwe pet", new_age_band="12–15")
     assert response.status_code == 302
@@ -78,6 +82,7 @@ def set_status(auth, concern_id, **data):
 
 
 def test_status_flow_and_closing_erases_the_reporter(auth, query, youth):
+    """Status flow and closing erases the reporter."""
     auth.login_role("worker")
     post_concern(auth)
     concern = query("select id from concerns")[0]["id"]
@@ -103,6 +108,7 @@ def test_status_flow_and_closing_erases_the_reporter(auth, query, youth):
     ([], "nieuw"),
 ])
 def test_status_only_moves_forward(auth, query, youth, path, target):
+    """Status only moves forward."""
     auth.login_role("worker")
     post_concern(auth)
     concern = query("select id from concerns")[0]["id"]
@@ -114,6 +120,7 @@ def test_status_only_moves_forward(auth, query, youth, path, target):
 
 
 def test_anonymous_concern_keeps_no_way_to_reach_anyone(auth, query, youth):
+    """Anonymous concern keeps no way to reach anyone."""
     auth.login_role("worker")
     response = post_concern(auth, source="anoniem", reporter_name="", reporter_reach="06-12312312")
     assert "Een anonieme melding heeft geen gegevens van de melder." in " ".join(form_errors(response.text))

@@ -58,6 +58,7 @@ def full(spot_id, **change):
 
 
 def test_full_contact_with_known_code_and_quick_added_youth(auth, client, query, spot, youth):
+    """Full contact with known code and quick added youth."""
     auth.login_role("worker")
     data = full(spot, other_codes="j-0001", new_alias="Skater B", new_age_band="12–15", new_gender="v")
     response = auth.post("/contacts/new", data, page="/contacts/new")
@@ -74,6 +75,7 @@ def test_full_contact_with_known_code_and_quick_added_youth(auth, client, query,
 
 
 def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, seed_rows, worker_id):
+    """Youths seen at this spot are offered first."""
     other = seed_rows("youths", code="J-0002", alias="Elders", age_band="18–23", gender="v",
                       created_by=worker_id)
     when = now_local().strftime("%Y-%m-%d %H:%M")
@@ -102,6 +104,7 @@ def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, s
     ({"spot": "12345"}, "Kies een hangplek uit de lijst."),
 ])
 def test_contact_bad_input_saves_nothing(auth, query, spot, change, message):
+    """Contact bad input saves nothing."""
     auth.login_role("worker")
     response = auth.post("/contacts/new", full(spot, **change), page="/contacts/new")
     assert response.status_code == 200
@@ -143,6 +146,7 @@ def saved_contact(auth, spot, **change):
 
 
 def test_edit_within_24_hours_changes_in_place(auth, query, spot, youth):
+    """Edit within 24 hours changes in place."""
     auth.login_role("worker")
     saved_contact(auth, spot, other_codes="J-0001")
     contact_id = query("select id from contacts")[0]["id"]
@@ -155,6 +159,7 @@ def test_edit_within_24_hours_changes_in_place(auth, query, spot, youth):
 
 
 def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query, spot):
+    """After 24 hours a correction keeps the original."""
     auth.login_role("worker")
     saved_contact(auth, spot, note="Eerste versie")
     original = query("select id from contacts")[0]["id"]
@@ -179,6 +184,7 @@ def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query
 
 
 def test_delete_only_within_24_hours(app, auth, query, spot):
+    """Delete only within 24 hours."""
     auth.login_role("worker")
     saved_contact(auth, spot)
     saved_contact(auth, spot)
@@ -192,6 +198,7 @@ def test_delete_only_within_24_hours(app, auth, query, spot):
 
 
 def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_rows):
+    """Someone elses contact cannot be changed."""
     from outreach.auth import create_user
     with app.app_context():
         other = create_user("collega", "worker", "een ander wachtwoord")
@@ -204,6 +211,7 @@ def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_ro
 
 
 def test_quick_added_alias_that_looks_like_a_name_warns(auth, query, spot):
+    """Quick added alias that looks like a name warns."""
     auth.login_role("worker")
     data = full(spot, new_alias="Daan de Vries", new_age_band="16–17")
     response = auth.post("/contacts/new", data, page="/contacts/new")
@@ -218,6 +226,7 @@ def test_quick_added_alias_that_looks_like_a_name_warns(auth, query, spot):
     ({"youths": "abc"}, "Ongeldige"),
 ])
 def test_edit_with_bad_input_changes_nothing(auth, query, spot, change, message):
+    """Edit with bad input changes nothing."""
     auth.login_role("worker")
     saved_contact(auth, spot, note="Zoals het was")
     contact_id = query("select id from contacts")[0]["id"]
@@ -230,6 +239,7 @@ def test_edit_with_bad_input_changes_nothing(auth, query, spot, change, message)
 
 
 def test_dutch_date_format_is_accepted(auth, query, spot):
+    """Dutch date format is accepted."""
     auth.login_role("worker")
     when = now_local().strftime("%d-%m-%Y %H:%M")
     saved_contact(auth, spot, contacted_at=when)
@@ -237,6 +247,7 @@ def test_dutch_date_format_is_accepted(auth, query, spot):
 
 
 def test_markup_in_note_is_escaped_in_the_list(auth, client, spot):
+    """Markup in note is escaped in the list."""
     auth.login_role("worker")
     saved_contact(auth, spot, note="<img src=x onerror=alert(1)>", confirm_personal="y")
     page = client.get("/contacts/").text
@@ -244,6 +255,7 @@ def test_markup_in_note_is_escaped_in_the_list(auth, client, spot):
 
 
 def test_editing_keeps_an_archived_spot(app, auth, query, spot):
+    """Editing keeps an archived spot."""
     auth.login_role("worker")
     saved_contact(auth, spot)
     contact_id = query("select id from contacts")[0]["id"]
@@ -257,6 +269,7 @@ def test_editing_keeps_an_archived_spot(app, auth, query, spot):
 
 
 def test_edit_page_never_lets_gps_move_the_contact(auth, client, query, spot):
+    """Edit page never lets gps move the contact."""
     auth.login_role("worker")
     saved_contact(auth, spot)
     contact_id = query("select id from contacts")[0]["id"]

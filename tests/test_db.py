@@ -9,6 +9,7 @@ from outreach.schema import migrations
 
 
 def test_pragmas(app):
+    """Pragmas."""
     with app.app_context():
         db = get_db()
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -18,6 +19,7 @@ def test_pragmas(app):
 
 
 def test_init_db_is_idempotent(runner, app):
+    """Init db is idempotent."""
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0 and "Database klaar" in result.output
@@ -41,6 +43,7 @@ def test_older_database_is_migrated_at_start(tmp_path):
 
 
 def test_foreign_keys_enforced(app):
+    """Foreign keys enforced."""
     with app.app_context(), pytest.raises(sqlite3.IntegrityError):
         get_db()["visits"].insert({"spot_id": 999, "worker_id": 1, "visited_at": "2026-01-01 20:00",
                                    "youths_present": 0})
@@ -61,6 +64,7 @@ def test_atomic_takes_write_lock_before_first_write(app):
 
 
 def test_atomic_rolls_back_everything(app, query):
+    """Atomic rolls back everything."""
     with app.app_context():
         db = get_db()
         with pytest.raises(ZeroDivisionError):
@@ -73,6 +77,7 @@ def test_atomic_rolls_back_everything(app, query):
 
 
 def test_one_connection_per_thread(app):
+    """One connection per thread."""
     with app.app_context():
         first = get_db()
         assert get_db() is first
@@ -84,6 +89,7 @@ def test_one_connection_per_thread(app):
 
 
 def test_failed_request_leaves_no_open_transaction(app):
+    """Failed request leaves no open transaction."""
     with app.test_request_context():
         db = get_db()
         db.execute("BEGIN")
@@ -95,6 +101,7 @@ def test_failed_request_leaves_no_open_transaction(app):
 
 
 def test_invariant_4_audit_log_is_append_only(app):
+    """Invariant 4 audit log is append only."""
     with app.app_context():
         db = get_db()
         db["audit_log"].insert({"at": "2026-01-01T00:00:00Z", "action": "view", "result": "ok"})
@@ -124,6 +131,7 @@ def test_invariant_1_no_identifying_columns_outside_handoffs(app):
 
 
 def test_database_files_are_readable_by_the_owner_only(tmp_path):
+    """Database files are readable by the owner only."""
     import stat
     db = connect(tmp_path / "nieuw.sqlite")
     db["t"].insert({"a": 1})

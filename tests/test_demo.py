@@ -38,6 +38,7 @@ def demo(tmp_path_factory):
 
 
 def test_seed_is_deterministic(tmp_path, demo):
+    """Seed is deterministic."""
     again, _ = seeded(tmp_path, "again")
     assert dump(again) == dump(demo[0])
     other, _ = seeded(tmp_path, "other", "--seed", "7")
@@ -45,18 +46,21 @@ def test_seed_is_deterministic(tmp_path, demo):
 
 
 def test_seed_fills_every_table(demo):
+    """Seed fills every table."""
     db = demo[0]
     empty = [t for t in db.table_names() if db[t].count == 0]
     assert empty == []
 
 
 def test_seed_prints_a_login_per_role(demo):
+    """Seed prints a login per role."""
     output = demo[1]
     for role in ("worker", "cjg", "manager", "admin"):
         assert f"  {role}" in output
 
 
 def test_seed_is_a_realistic_year(demo):
+    """Seed is a realistic year."""
     db = demo[0]
     first, last = db.execute("select min(contacted_at), max(contacted_at) from contacts").fetchone()
     assert first >= "2025-11-28" and last <= "2026-11-27 23:59"
@@ -72,6 +76,7 @@ def test_seed_is_a_realistic_year(demo):
 
 
 def test_seed_has_every_status(demo):
+    """Seed has every status."""
     db = demo[0]
     assert {r[0] for r in db.execute("select distinct status from concerns")} == {
         "nieuw", "in onderzoek", "contact gelegd", "overgedragen", "afgesloten"}
@@ -80,6 +85,7 @@ def test_seed_has_every_status(demo):
 
 
 def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
+    """Invariant 2 seed keeps reporters only for open concerns."""
     db = demo[0]
     statuses = {r[0] for r in db.execute(
         "select c.status from concern_reporters r join concerns c on c.id = r.concern_id")}
@@ -87,6 +93,7 @@ def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
 
 
 def test_seed_refuses_a_filled_database(tmp_path):
+    """Seed refuses a filled database."""
     db, _ = seeded(tmp_path, "full")
     app = make_app(tmp_path / "full.sqlite")
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -96,12 +103,14 @@ def test_seed_refuses_a_filled_database(tmp_path):
 
 
 def test_scale_multiplies(tmp_path, demo):
+    """Scale multiplies."""
     db, _ = seeded(tmp_path, "double", "--scale", "2")
     assert db["spots"].count == 24 and db["youths"].count == 140
     assert db["contacts"].count > 1.6 * demo[0]["contacts"].count
 
 
 def test_demo_marker_on_every_page(tmp_path, template_db):
+    """Demo marker on every page."""
     shutil.copy(template_db, tmp_path / "plain.sqlite")
     plain = make_app(tmp_path / "plain.sqlite")
     assert "DEMO" not in plain.test_client().get("/login").text

@@ -6,6 +6,7 @@ from outreach import create_app, ensure_config
 
 
 def test_config_written_once_with_a_secret_key(tmp_path):
+    """Config written once with a secret key."""
     path = ensure_config(tmp_path)
     text = path.read_text()
     assert "SECRET_KEY = '" in text and len(text.split("'")[1]) == 64
@@ -15,6 +16,7 @@ def test_config_written_once_with_a_secret_key(tmp_path):
 
 
 def test_test_config_overrides_defaults(tmp_path):
+    """Test config overrides defaults."""
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "t.sqlite"), "SECRET_KEY": "x"})
     assert app.testing and app.config["DATABASE"].endswith("t.sqlite")
     assert app.config["IDLE_TIMEOUT"]["worker"] == 7200 and app.config["IDLE_TIMEOUT"]["cjg"] == 1800
@@ -23,6 +25,7 @@ def test_test_config_overrides_defaults(tmp_path):
 
 
 def test_huge_ids_are_not_found_not_errors(auth, client):
+    """Huge ids are not found not errors."""
     auth.login_role("worker")
     for url in ("/spots/99999999999999999999", "/youths/99999999999999999999",
                 "/contacts/99999999999999999999/edit"):

@@ -33,6 +33,7 @@ from outreach.forms import personal_data_in
     ("Groene Pet en Rode Jas", []),
 ])
 def test_personal_data_in(text, found):
+    """Personal data in."""
     assert personal_data_in(text) == found
 
 
@@ -49,6 +50,7 @@ def test_spaces_only_count_as_not_filled_in(auth, query, spot):
 
 
 def test_a_year_before_1900_is_a_typo(auth, query, spot):
+    """A year before 1900 is a typo."""
     auth.login_role("worker")
     response = auth.post("/contacts/new", {"contacted_at": "27-11-0226 20:00", "kind": "straatcontact",
                                            "youths_present": "1"}, page="/contacts/new")
@@ -57,6 +59,7 @@ def test_a_year_before_1900_is_a_typo(auth, query, spot):
 
 
 def test_oversized_ids_in_the_query_string(auth, client):
+    """Oversized ids in the query string."""
     auth.login_role("worker")
     for url in ("/concerns/new?youth=99999999999999999999", "/handoffs/new?youth=99999999999999999999",
                 "/contacts/new?youth=99999999999999999999&spot=99999999999999999999"):

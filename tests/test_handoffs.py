@@ -35,6 +35,7 @@ def post_handoff(auth, youth, data):
 
 
 def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, worker_id):
+    """Draft summary from the timeline."""
     for day in ("2026-09-01 20:00", "2026-10-01 20:00"):
         contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=day, kind="straatcontact",
                             youths_present=1, substances='["lachgas"]', topics='["school/werk/toekomstperspectief"]')
@@ -47,6 +48,7 @@ def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, w
 
 
 def test_send_closes_concerns_and_erases_reporters(auth, client, query, youth, concern):
+    """Send closes concerns and erases reporters."""
     auth.login_role("worker")
     response = post_handoff(auth, youth, good(concern))
     assert response.status_code == 302
@@ -76,6 +78,7 @@ def test_send_closes_concerns_and_erases_reporters(auth, client, query, youth, c
     ({"concerns": ["999"]}, "Kies alleen open meldingen van deze jongere."),
 ])
 def test_handoff_bad_input_saves_nothing(auth, query, youth, concern, change, message):
+    """Handoff bad input saves nothing."""
     auth.login_role("worker")
     response = post_handoff(auth, youth, good(concern, **change))
     assert response.status_code == 200
@@ -87,6 +90,7 @@ def test_handoff_bad_input_saves_nothing(auth, query, youth, concern, change, me
 
 
 def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
+    """Parents informed required under 16."""
     young = seed_rows("youths", code="J-0005", alias="Klein", age_band="12–15", gender="v", created_by=worker_id)
     auth.login_role("worker")
     response = post_handoff(auth, young, good())
@@ -96,6 +100,7 @@ def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
 
 
 def test_no_orphan_rows_when_sending_fails(app, auth, query, youth, concern, monkeypatch):
+    """No orphan rows when sending fails."""
     from outreach import handoffs
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -117,6 +122,7 @@ def test_no_orphan_rows_when_sending_fails(app, auth, query, youth, concern, mon
     ("2026-11-20 16:00", datetime(2026, 11, 25, 9), True),
 ])
 def test_overdue_counts_working_days(app, sent, now, expected):
+    """Overdue counts working days."""
     from outreach.handoffs import overdue
     with app.app_context():
         assert overdue({"status": "verzonden", "sent_at": sent}, now) is expected
@@ -124,6 +130,7 @@ def test_overdue_counts_working_days(app, sent, now, expected):
 
 
 def test_overdue_flag_on_both_sides(app, auth, client, query, youth, seed_rows, worker_id):
+    """Overdue flag on both sides."""
     seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
               consent="ja", full_name="Oud Verzonden", summary="s", status="verzonden", sent_at="2026-10-01 10:00")
     auth.login_role("worker")
@@ -134,6 +141,7 @@ def test_overdue_flag_on_both_sides(app, auth, client, query, youth, seed_rows, 
 
 
 def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
+    """New feedback badge for the worker."""
     auth.login_role("worker")
     post_handoff(auth, youth, good(concern))
     cjg = AuthActions(app.test_client())
@@ -156,6 +164,7 @@ def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
 
 
 def test_a_double_tap_sends_one_handoff(auth, query, youth, concern):
+    """A double tap sends one handoff."""
     auth.login_role("worker")
     data = good(concern)
     first = post_handoff(auth, youth, data)
@@ -166,6 +175,7 @@ def test_a_double_tap_sends_one_handoff(auth, query, youth, concern):
 
 
 def test_a_concern_closed_meanwhile_is_not_handed_over(app, auth, query, youth, concern):
+    """A concern closed meanwhile is not handed over."""
     auth.login_role("worker")
     with app.app_context():
         from outreach.db import get_db
@@ -206,6 +216,7 @@ def smtp_server():
 
 
 def test_cjg_team_gets_an_email_without_personal_data(app, auth, youth, concern, smtp_server):
+    """Cjg team gets an email without personal data."""
     port, messages = smtp_server
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, CJG_TEAM_EMAIL="cjg-team@heerde.example")
     auth.login_role("worker")
@@ -220,6 +231,7 @@ def test_cjg_team_gets_an_email_without_personal_data(app, auth, youth, concern,
 
 
 def test_no_email_without_smtp_and_a_failing_server_does_not_block(app, auth, query, youth, concern):
+    """No email without smtp and a failing server does not block."""
     auth.login_role("worker")
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, CJG_TEAM_EMAIL="cjg-team@heerde.example")
     assert post_handoff(auth, youth, good(concern)).status_code == 302  # Nobody listens on port 1.

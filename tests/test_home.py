@@ -11,6 +11,7 @@ HOME_TEXT = {"worker": "Contactmoment vastleggen", "cjg": "Inbox overdrachten",
 
 @pytest.mark.parametrize("role", list(USERNAMES))
 def test_role_home(auth, client, role):
+    """Role home."""
     auth.login_role(role)
     page = client.get("/")
     assert page.status_code == 200
@@ -22,6 +23,7 @@ def test_role_home(auth, client, role):
 
 
 def test_worker_home_has_the_five_actions(auth, client):
+    """Worker home has the five actions."""
     auth.login_role("worker")
     page = client.get("/").text
     for label in ("Contact", "Bezoek", "Melding", "Overdracht", "Kaart"):
@@ -29,6 +31,7 @@ def test_worker_home_has_the_five_actions(auth, client):
 
 
 def test_worker_actions_never_link_to_missing_pages(auth, client):
+    """Worker actions never link to missing pages."""
     auth.login_role("worker")
     for href in re.findall(r'href="(/[^"]*)"', client.get("/").text):
         assert client.get(href).status_code == 200, href
@@ -73,6 +76,7 @@ def test_invariant_7_no_third_party_host_and_demo_marker_on_every_page(app, auth
 
 
 def test_local_time_shown_in_dutch_time_zone():
+    """Local time shown in dutch time zone."""
     from outreach.home import localtime
     assert localtime("2026-07-01T10:00:00Z") == "01-07-2026 12:00"  # Summer time, UTC+2.
     assert localtime("2026-12-01T10:00:00Z") == "01-12-2026 11:00"

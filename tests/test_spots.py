@@ -17,6 +17,7 @@ def post_spot(auth, data, url="/spots/new"):
 
 
 def test_create_spot_typed_coordinates(auth, query):
+    """Create spot typed coordinates."""
     auth.login_role("worker")
     response = post_spot(auth, GOOD)
     assert response.status_code == 302
@@ -28,6 +29,7 @@ def test_create_spot_typed_coordinates(auth, query):
 
 
 def test_tapping_the_map_prefills_the_position(auth, client):
+    """Tapping the map prefills the position."""
     auth.login_role("worker")
     page = client.get("/spots/new?lat=52.391234&lon=6.041234").text
     assert 'value="52.391234"' in page and 'value="6.041234"' in page
@@ -60,6 +62,7 @@ def test_spot_bad_input(auth, query, change, message):
 
 
 def test_personal_data_warning_then_confirm(auth, query):
+    """Personal data warning then confirm."""
     auth.login_role("worker")
     data = {**GOOD, "description": "Hier woont Daan de Vries, 06-12345678"}
     response = post_spot(auth, data)
@@ -72,6 +75,7 @@ def test_personal_data_warning_then_confirm(auth, query):
 
 
 def test_edit_and_archive(auth, client, query, spot):
+    """Edit and archive."""
     auth.login_role("worker")
     response = post_spot(auth, {**GOOD, "name": "Skatebaan achter de sporthal"}, url=f"/spots/{spot}/edit")
     assert response.status_code == 302
@@ -92,6 +96,7 @@ def spot_data(page):
 
 
 def test_map_uses_own_leaflet_and_tile_url_only(app, auth, client, spot):
+    """Map uses own leaflet and tile url only."""
     auth.login_role("worker")
     page = client.get("/spots/").text
     refs = re.findall(r'(?:src|href)="([^"]+)"', page)
@@ -109,6 +114,7 @@ def test_map_uses_own_leaflet_and_tile_url_only(app, auth, client, spot):
 
 
 def test_tile_url_is_configurable(template_db, tmp_path):
+    """Tile url is configurable."""
     import shutil
     from conftest import AuthActions, make_app
     shutil.copy(template_db, tmp_path / "db.sqlite")
@@ -121,6 +127,7 @@ def test_tile_url_is_configurable(template_db, tmp_path):
 
 
 def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
+    """Popup data is escaped."""
     seed_rows("spots", name='<img src=x onerror="alert(1)"></script>', kind="park", lat=52.39, lon=6.04,
               created_by=worker_id)
     auth.login_role("worker")
@@ -131,6 +138,7 @@ def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
 
 
 def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worker_id):
+    """List sorted by distance or last activity."""
     far = seed_rows("spots", name="Veessen dijk", kind="anders", lat=52.37, lon=6.087, created_by=worker_id)
     seed_rows("spots", name="Station", kind="station", lat=52.3862, lon=6.0445, created_by=worker_id)
     seed_rows("visits", spot_id=far, worker_id=worker_id, visited_at="2026-11-01 20:00", youths_present=3)
@@ -143,6 +151,7 @@ def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worke
 
 
 def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_id):
+    """Contact layer follows the period."""
     for when in ("2026-10-01 20:00", "2026-10-02 20:00", "2026-06-01 20:00"):
         seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=when, kind="straatcontact",
                   youths_present=1)
@@ -156,6 +165,7 @@ def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_
 
 def test_busy_grid(auth, client, spot, seed_rows, worker_id):
     # 2026-11-23 is a Monday; 20:00 is evening, 15:00 afternoon.
+    """Busy grid."""
     seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-23 20:00", youths_present=6)
     seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-16 20:30", youths_present=2)
     seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-27 15:00", youths_present=0)
@@ -173,6 +183,7 @@ def test_busy_grid(auth, client, spot, seed_rows, worker_id):
 
 
 def test_list_shows_thirty_then_all_on_request(auth, client, seed_rows, worker_id):
+    """List shows thirty then all on request."""
     for i in range(35):
         seed_rows("spots", name=f"Plek {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
     auth.login_role("worker")
@@ -185,6 +196,7 @@ def test_list_shows_thirty_then_all_on_request(auth, client, seed_rows, worker_i
 @pytest.mark.parametrize("query_string", ["tot=0001-01-05", "van=9999-12-31", "van=gisteren&tot=2026-13-45",
                                           "alle=&lat=abc&lon=", "_method=POST&alle=1", "lat=99&lon=99"])
 def test_odd_query_strings_never_break_the_map(auth, client, seed_rows, worker_id, query_string):
+    """Odd query strings never break the map."""
     for i in range(31):
         seed_rows("spots", name=f"Plek {i}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
     auth.login_role("worker")
@@ -193,6 +205,7 @@ def test_odd_query_strings_never_break_the_map(auth, client, seed_rows, worker_i
 
 
 def test_edit_with_bad_input_changes_nothing(auth, query, spot):
+    """Edit with bad input changes nothing."""
     auth.login_role("worker")
     before = query("select * from spots")
     response = post_spot(auth, {**GOOD, "lat": "1.5", "name": "Nieuwe naam"}, url=f"/spots/{spot}/edit")

@@ -14,6 +14,7 @@ def good(spot):
 
 
 def test_log_visit_with_nobody_there(auth, client, query, spot):
+    """Log visit with nobody there."""
     auth.login_role("worker")
     response = auth.post("/visits/new", {**good(spot), "use_seen": "y", "ed_present": "y"}, page="/visits/new")
     assert response.status_code == 302 and response.headers["Location"] == f"/spots/{spot}"
@@ -24,6 +25,7 @@ def test_log_visit_with_nobody_there(auth, client, query, spot):
 
 
 def test_spot_preselected_from_link(auth, client, spot):
+    """Spot preselected from link."""
     auth.login_role("worker")
     page = client.get(f"/visits/new?spot={spot}").text
     option = re.search(r"<option[^>]*>Skatebaan</option>", page).group(0)
@@ -42,6 +44,7 @@ def test_spot_preselected_from_link(auth, client, spot):
     ({"note": "<b>" + "x" * 10240}, "Maximaal 2000 tekens"),
 ])
 def test_visit_bad_input(auth, query, spot, change, message):
+    """Visit bad input."""
     auth.login_role("worker")
     response = auth.post("/visits/new", {**good(spot), **change}, page="/visits/new")
     assert response.status_code == 200
@@ -52,6 +55,7 @@ def test_visit_bad_input(auth, query, spot, change, message):
 
 
 def test_archived_spot_cannot_be_chosen(auth, query, spot, seed_rows):
+    """Archived spot cannot be chosen."""
     auth.login_role("worker")
     auth.post(f"/spots/{spot}/archive", {"archive": "1"})
     response = auth.post("/visits/new", good(spot), page="/visits/new")
@@ -60,6 +64,7 @@ def test_archived_spot_cannot_be_chosen(auth, query, spot, seed_rows):
 
 
 def test_note_with_phone_number_warns(auth, query, spot):
+    """Note with phone number warns."""
     auth.login_role("worker")
     data = {**good(spot), "note": "Zijn moeder belt terug op 0578-123456"}
     response = auth.post("/visits/new", data, page="/visits/new")
@@ -71,6 +76,7 @@ def test_note_with_phone_number_warns(auth, query, spot):
 
 
 def test_markup_in_note_is_escaped(auth, client, spot):
+    """Markup in note is escaped."""
     auth.login_role("worker")
     auth.post("/visits/new", {**good(spot), "note": "<script>alert(1)</script>"}, page="/visits/new")
     for url in ("/visits/", f"/spots/{spot}"):
@@ -79,6 +85,7 @@ def test_markup_in_note_is_escaped(auth, client, spot):
 
 
 def test_own_visit_can_be_fixed_or_deleted_for_24_hours(app, auth, client, query, spot):
+    """Own visit can be fixed or deleted for 24 hours."""
     auth.login_role("worker")
     auth.post("/visits/new", {**good(spot), "youths_present": "30"}, page="/visits/new")
     auth.post("/visits/new", good(spot), page="/visits/new")

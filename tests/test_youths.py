@@ -10,6 +10,7 @@ GOOD = {"alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": "2
 
 
 def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
+    """Create youth gets next code and stage history."""
     auth.login_role("worker")
     for _ in range(2):
         assert auth.post("/youths/new", GOOD, page="/youths/new").status_code == 302
@@ -31,6 +32,7 @@ def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
     ({"risk_signals": ["verzonnen"]}, "ongeldige keuze"),
 ])
 def test_youth_bad_input(auth, query, change, message):
+    """Youth bad input."""
     auth.login_role("worker")
     response = auth.post("/youths/new", {**GOOD, **change}, page="/youths/new")
     assert response.status_code == 200
@@ -39,6 +41,7 @@ def test_youth_bad_input(auth, query, change, message):
 
 
 def test_alias_that_looks_like_a_name_warns_first(auth, query):
+    """Alias that looks like a name warns first."""
     auth.login_role("worker")
     response = auth.post("/youths/new", {**GOOD, "alias": "Emma Jansen"}, page="/youths/new")
     assert "Dit lijkt op een naam" in response.text and 'value="Emma Jansen"' in response.text
@@ -46,6 +49,7 @@ def test_alias_that_looks_like_a_name_warns_first(auth, query):
 
 
 def test_invariant_4_reading_a_youth_is_audited(auth, client, query, youth):
+    """Invariant 4 reading a youth is audited."""
     auth.login_role("worker")
     assert client.get(f"/youths/{youth}").status_code == 200
     assert query("select action, object_type, object_id, actor_role from audit_log where object_type='youth'") == [
@@ -53,6 +57,7 @@ def test_invariant_4_reading_a_youth_is_audited(auth, client, query, youth):
 
 
 def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth):
+    """Stage change adds history with who and when."""
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/edit", {**GOOD, "stage": "4"}, page=f"/youths/{youth}/edit")
     assert response.status_code == 302
@@ -63,6 +68,7 @@ def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth)
 
 
 def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id):
+    """Timeline shows contacts."""
     contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:15",
                         kind="groepsgesprek", youths_present=4, topics='["dealen"]', substances='["lachgas"]')
     seed_rows("contact_youths", contact_id=contact, youth_id=youth)
@@ -72,6 +78,7 @@ def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id
 
 
 def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows, worker_id):
+    """Merge moves everything once."""
     twin = seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
     shared = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:00",
                        kind="groepsgesprek", youths_present=3)
@@ -111,6 +118,7 @@ def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows
     ({"other": "J-0002"}, "Vink aan dat je het zeker weet."),
 ])
 def test_merge_refuses_bad_input(auth, query, youth, seed_rows, worker_id, data, message):
+    """Merge refuses bad input."""
     seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/merge", data, page=f"/youths/{youth}/merge")
@@ -119,6 +127,7 @@ def test_merge_refuses_bad_input(auth, query, youth, seed_rows, worker_id, data,
 
 
 def test_search_and_escaping(auth, client, seed_rows, worker_id):
+    """Search and escaping."""
     seed_rows("youths", code="J-0007", alias="<i>Scooter</i>", age_band="16–17", gender="m", created_by=worker_id)
     seed_rows("youths", code="J-0008", alias="Krullen", age_band="16–17", gender="v", created_by=worker_id)
     auth.login_role("worker")
@@ -127,6 +136,7 @@ def test_search_and_escaping(auth, client, seed_rows, worker_id):
 
 
 def test_edit_with_bad_input_changes_nothing(auth, query, youth):
+    """Edit with bad input changes nothing."""
     auth.login_role("worker")
     before = query("select * from youths")
     response = auth.post(f"/youths/{youth}/edit", {**GOOD, "alias": "y" * 10240}, page=f"/youths/{youth}/edit")
@@ -137,6 +147,7 @@ def test_edit_with_bad_input_changes_nothing(auth, query, youth):
 
 
 def test_timeline_links_concerns_and_handoffs(auth, client, youth, seed_rows, worker_id):
+    """Timeline links concerns and handoffs."""
     seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-11-01 10:00", source="school",
               worry="w", level="midden", status="nieuw")
     seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="hoog",
