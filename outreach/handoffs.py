@@ -92,7 +92,7 @@ def draft_summary(youth):
             for item in json.loads(raw or "[]"):
                 mentioned[key][item] = mentioned[key].get(item, 0) + 1
     top = {k: ", ".join(sorted(v, key=v.get, reverse=True)[:4]) or "geen" for k, v in mentioned.items()}
-    return (f"{count} contactmomenten{' sinds ' + first[:10] if first else ''}. "
+    return (f"{count} contactmoment{'' if count == 1 else 'en'}{' sinds ' + first[:10] if first else ''}. "
             f"Fase-verloop: {', '.join(stages) or 'niet vastgelegd'}. Genoemde middelen: {top['substances']}. "
             f"Onderwerpen: {top['topics']}. Leeftijd {youth['age_band']}.")
 

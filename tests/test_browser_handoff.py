@@ -53,7 +53,7 @@ def test_concern_to_handoff_to_feedback(phone, live):
     phone.get_by_role("group", name="Jongere akkoord met overdracht").get_by_text("ja", exact=True).click()
     phone.get_by_label("Naam van de jongere").fill("Bram Testkandidaat")
     phone.get_by_label("Geboortedatum").fill("2009-05-01")
-    assert "1 contactmomenten" in phone.get_by_label("Samenvatting voor het CJG").input_value()
+    assert "1 contactmoment sinds" in phone.get_by_label("Samenvatting voor het CJG").input_value()
     check_page(phone, "handoff-form")
     phone.get_by_role("button", name="Verstuur naar CJG").click()
     phone.get_by_text("Overdracht verzonden naar het CJG.").wait_for()
