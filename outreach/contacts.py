@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from . import audit
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import (NL_LAT, NL_LON, CountField, MomentField, arg_id, choices, not_future, note_length,
+from .forms import (CountField, MomentField, arg_id, choices, nl_position, not_future, note_length,
                     now_local, stamp, within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
 from .youths import MultiCheckboxField, NewYouthFields
@@ -64,13 +64,7 @@ class ContactForm(NewYouthFields):
 
 def gps_position(form):
     """(lat, lon) when the phone sent a usable position in the Netherlands, else (None, None)."""
-    try:
-        lat, lon = float(form.lat.data), float(form.lon.data)
-    except (TypeError, ValueError):
-        return None, None
-    if NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]:
-        return round(lat, 6), round(lon, 6)
-    return None, None
+    return nl_position(form.lat.data, form.lon.data) or (None, None)
 
 
 def youth_choices(spot_id, extra=()):

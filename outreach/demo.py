@@ -14,21 +14,11 @@ from flask import current_app
 from . import audit, demo_data as D
 from .auth import create_user, find_user
 from .db import get_db
-from .demo_handoffs import seed_concerns_and_handoffs
+from .demo_handoffs import pick, seed_concerns_and_handoffs
+from .forms import stamp
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
-
-
-def pick(rng, weighted):
-    """One value from a list of (value, weight) pairs."""
-    values, weights = zip(*weighted)
-    return rng.choices(values, weights)[0]
-
-
-def stamp(moment):
-    """Local wall-clock text as stored for field moments."""
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def create_demo_users():

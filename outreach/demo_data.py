@@ -1,4 +1,9 @@
 """Fixed ingredients of the synthetic demo year around Heerde (all people in it are invented)."""
+# The app's own choice lists, so demo data can never hold a value the forms would refuse.
+from .cjg import OUTCOMES, STATUSES as HANDOFF_STATUSES  # noqa: F401
+from .concerns import CLOSE_REASONS, OPEN  # noqa: F401
+from .contacts import TOPICS  # noqa: F401
+from .youths import RISK_SIGNALS  # noqa: F401
 
 # Plausible hangplekken in the municipality of Heerde (Heerde, Wapenveld, Veessen); positions approximate.
 # name, kind, lat, lon, popularity (relative), description
@@ -26,15 +31,7 @@ ALIASES = [
 AGE_BANDS = [("≤11", 2), ("12–15", 30), ("16–17", 35), ("18–23", 30), ("24+", 3)]
 GENDERS = [("m", 62), ("v", 33), ("x", 2), ("onbekend", 3)]
 STAGES = [(1, 30), (2, 28), (3, 20), (4, 10), (5, 5), (None, 7)]
-RISK_SIGNALS = [
-    "kind van verslaafde ouder", "LVB", "ADHD", "meisje in kwetsbare positie rond gebruikers",
-    "schooluitval", "geen werk of opleiding", "contact met politie",
-]
 CONTACT_KINDS = [("straatcontact", 60), ("groepsgesprek", 20), ("individueel gesprek", 15), ("telefonisch/online", 5)]
-TOPICS = [
-    "school/werk/toekomstperspectief", "middelengebruik", "dealen", "thuissituatie", "vrienden",
-    "veiligheid", "meiden/relaties", "vrije tijd", "hulpvraag",
-]
 SUBSTANCES = [("cannabis/softdrugs", 40), ("lachgas", 18), ("alcohol", 20), ("xtc", 8), ("cocaïne", 6),
               ("amfetamine", 4), ("GHB", 2), ("anders", 2)]
 ATMOSPHERES = [("rustig", 45), ("ontspannen", 30), ("gespannen", 18), ("onrustig", 7)]
@@ -51,8 +48,7 @@ CONCERN_SOURCES_EARLY = [("vriend/vriendin", 20), ("ouder", 20), ("school", 18),
 CONCERN_SOURCES_LATE = [("vriend/vriendin", 40), ("ouder", 15), ("school", 12), ("politie", 8), ("huisarts", 4),
                         ("jongere zelf", 8), ("eigen waarneming", 8), ("anoniem", 3), ("andere partner", 2)]
 WORRY_LEVELS = [("laag", 25), ("midden", 40), ("hoog", 28), ("acuut", 7)]
-CONCERN_STATUSES = ["nieuw", "in onderzoek", "contact gelegd", "overgedragen", "afgesloten"]
-CLOSE_REASONS = ["geen zorgen", "al in zorg", "niet gevonden", "anders"]
+CONCERN_STATUSES = [*OPEN, "overgedragen", "afgesloten"]
 WORRIES = [
     "Gebruikt bijna elke dag, is niet meer op school geweest.",
     "Is veel afgevallen en slaapt overdag.",
@@ -66,10 +62,6 @@ FACTS = [
     "Vertelde zelf dat hij 's ochtends al blowt.", "Politie trof haar 's nachts aan bij de JOP.",
     "Heeft een conflict over geld met een oudere jongen.",
 ]
-HANDOFF_STATUSES = ["verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgesloten"]
-URGENCIES = ["normaal", "hoog", "acuut"]
-OUTCOMES = ["in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)", "geen hulp nodig",
-            "jongere weigert hulp", "verhuisd", "anders"]
 DECLINE_REASONS = ["Valt onder een lopend traject bij Veilig Thuis.", "Woont buiten de gemeente; doorgezet naar CJG Epe."]
 FEEDBACK = [
     "Eerste gesprek gehad, jongere kwam zelf.", "Ouders zijn gebeld en willen meewerken.",

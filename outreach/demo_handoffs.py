@@ -2,20 +2,20 @@
 from datetime import date, datetime, timedelta
 
 from . import demo_data as D
+from .forms import stamp
 
-OPEN_CONCERN = ("nieuw", "in onderzoek", "contact gelegd")
 AGE_RANGE = {"≤11": (10, 11), "12–15": (12, 15), "16–17": (16, 17), "18–23": (18, 23), "24+": (24, 26)}
 
 
-def _pick(rng, weighted):
-    """One value from (value, weight) pairs."""
+def pick(rng, weighted):
+    """One value from a list of (value, weight) pairs."""
     values, weights = zip(*weighted)
     return rng.choices(values, weights)[0]
 
 
 def _at(day, hour):
-    """A local wall-clock stamp on a day."""
-    return datetime(day.year, day.month, day.day, hour, 0).strftime("%Y-%m-%d %H:%M")
+    """A local wall-clock stamp at an hour of a day."""
+    return stamp(datetime(day.year, day.month, day.day, hour, 0))
 
 
 def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg):
@@ -24,7 +24,7 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
     for n in range(1, 30 * scale + 1):
         received = start + timedelta(days=int(rng.triangular(0, 364, 300)))
         sources = D.CONCERN_SOURCES_LATE if received > start + timedelta(days=182) else D.CONCERN_SOURCES_EARLY
-        source = _pick(rng, sources)
+        source = pick(rng, sources)
         known = [y for y in youths if y["_first_seen"] <= received + timedelta(days=14)] or youths
         youth = rng.choice(known)
         age = (end - received).days
@@ -38,7 +38,7 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         concerns.append({
             "id": n, "youth_id": youth["id"], "recorded_by": workers[0], "received_at": _at(received, 16),
             "source": source, "worry": rng.choice(D.WORRIES), "facts": rng.choice(D.FACTS),
-            "level": _pick(rng, D.WORRY_LEVELS), "status": status,
+            "level": pick(rng, D.WORRY_LEVELS), "status": status,
             "close_reason": rng.choice(D.CLOSE_REASONS) if status == "afgesloten" else None,
             "reporter_informed": int(closed and rng.random() < 0.7),
             "first_contact_at": _at(first_contact, 20) if status not in ("nieuw", "in onderzoek") else None,
@@ -46,7 +46,7 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
             "created_at": received.strftime("%Y-%m-%dT15:00:00Z"),
         })
         # Reporter details exist only while a concern is open (invariant 2).
-        if status in OPEN_CONCERN and source not in ("anoniem", "eigen waarneming"):
+        if status in D.OPEN and source not in ("anoniem", "eigen waarneming"):
             reporters.append({"concern_id": n, "name": f"{rng.choice(D.FIRST_NAMES)} ({source})",
                               "reach": f"06-{rng.randint(10000000, 99999999)}"})
         if status == "overgedragen":
@@ -84,12 +84,12 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
         sent = min(sent, end - timedelta(days=40)) if status not in ("verzonden", "ontvangen") else sent
         low, high = AGE_RANGE[youth["age_band"]]
         birth = date(end.year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
-        consent = _pick(rng, [("ja", 80), ("nee", 10), ("niet gevraagd", 10)])
+        consent = pick(rng, [("ja", 80), ("nee", 10), ("niet gevraagd", 10)])
         staff = rng.choice(cjg)
         row = {
             "id": n, "youth_id": youth["id"], "worker_id": workers[0],
             "reason": "Zorgen over toenemend gebruik en afhaken van school.", "facts": rng.choice(D.FACTS),
-            "stage": youth["stage"] or 3, "urgency": _pick(rng, [("normaal", 60), ("hoog", 30), ("acuut", 10)]),
+            "stage": youth["stage"] or 3, "urgency": pick(rng, [("normaal", 60), ("hoog", 30), ("acuut", 10)]),
             "consent": consent, "parents_informed": int(rng.random() < 0.8) if high <= 15 else None,
             "sharing_ground": None if consent == "ja" else "Acute zorg over de veiligheid van de jongere.",
             "full_name": f"{rng.choice(D.FIRST_NAMES)} {rng.choice(D.LAST_NAMES)}", "birth_date": birth.isoformat(),

@@ -54,6 +54,17 @@ def not_future(form, field):
         raise ValidationError("Kies een moment in de afgelopen 90 dagen.")
 
 
+def nl_position(lat, lon):
+    """(lat, lon) rounded to six decimals when both are numbers inside the Netherlands, else None."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return None
+    if NL_LAT[0] <= lat <= NL_LAT[1] and NL_LON[0] <= lon <= NL_LON[1]:
+        return round(lat, 6), round(lon, 6)
+    return None
+
+
 def in_netherlands(form, field):
     """Latitude/longitude must lie in the Netherlands."""
     if field.data is None:

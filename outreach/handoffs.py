@@ -113,9 +113,10 @@ def overdue(handoff, now=None):
 @allow("worker")
 def new_handoff():
     """Hand a youth over; the concerns that led to it are closed as 'overgedragen' and their reporters erased."""
-    if not arg_id("youth"):
+    youth_id = arg_id("youth")
+    if not youth_id:
         return choose_youth()
-    youth = get_youth(arg_id("youth"))
+    youth = get_youth(youth_id)
     open_concerns = list(get_db().query(
         "select id, received_at, source, level from concerns where youth_id = ? and status in (?, ?, ?) "
         "order by received_at", [youth["id"], *OPEN]))

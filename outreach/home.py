@@ -1,7 +1,6 @@
 """Each role's home page, the navigation per role and the DEMO marker."""
 import sqlite3
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
@@ -10,9 +9,9 @@ from .access import ROLES, allow
 from .admin import list_users
 from .cjg import inbox
 from .db import get_db
+from .forms import LOCAL
 
 bp = Blueprint("home", __name__)
-LOCAL = ZoneInfo("Europe/Amsterdam")
 
 # Navigation per role; an entry shows only once its capability exists in this build.
 NAV = {

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from . import audit, maps
 from .access import allow
 from .db import get_db, get_or_404
-from .forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, not_future, note_length,
-                    now_local)
+from .forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, nl_position, not_future,
+                    note_length, now_local)
 
 bp = Blueprint("spots", __name__, url_prefix="/spots")
 KINDS = ["skatebaan", "park", "schoolplein", "station", "winkelcentrum", "anders"]
@@ -55,11 +55,7 @@ def distance_m(lat1, lon1, lat2, lon2):
 
 def position(args):
     """The (lat, lon) in the query string when it is a valid Dutch position, else None."""
-    try:
-        lat, lon = float(args["lat"]), float(args["lon"])
-    except (KeyError, ValueError):
-        return None
-    return (lat, lon) if 50.75 <= lat <= 53.56 and 3.35 <= lon <= 7.23 else None
+    return nl_position(args.get("lat"), args.get("lon"))
 
 
 def get_spot(spot_id):

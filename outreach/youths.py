@@ -122,10 +122,9 @@ def new_youth():
 @allow("worker")
 def show_youth(youth_id):
     """The profile with its stage history and a timeline; an old link to a merged profile leads to the kept one."""
-    merged = get_or_404("youths", "id = ?", [youth_id])["merged_into"]
-    if merged:
-        return redirect(url_for("youths.show_youth", youth_id=merged))
-    youth = get_youth(youth_id)
+    youth = get_or_404("youths", "id = ?", [youth_id])
+    if youth["merged_into"]:
+        return redirect(url_for("youths.show_youth", youth_id=youth["merged_into"]))
     db = get_db()
     stages = db.query("select s.stage, s.set_at, u.username from youth_stages s left join users u on u.id = s.set_by "
                       "where s.youth_id = ? order by s.set_at desc", [youth_id])
