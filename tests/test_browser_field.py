@@ -116,6 +116,8 @@ def test_map_page_loads_only_own_origin_and_tiles(phone, live):
     log_in(phone, "worker")
     phone.goto("/spots/")
     phone.locator(".leaflet-interactive").first.wait_for()  # Leaflet drew the spot layer.
+    credit = phone.locator(".leaflet-control-attribution a").first
+    assert credit.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"  # Not colour alone.
     check_page(phone, "map")
     hosts = {url.split("/")[2] for url in phone.requested}
     assert hosts <= {live.url.split("/")[2], "service.pdok.nl"}
