@@ -74,6 +74,7 @@ def create_app(test_config=None):
         SMTP_FROM="straatwerk@localhost", CJG_TEAM_EMAIL="",  # Lets forms.Form use WTForms' bundled Dutch messages.
         TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
+        PILOT_START=None,  # 'YYYY-MM' where the report's "Hele pilot" starts; by default the first month with data.
     )
     if test_config is None:
         app.config.from_pyfile(ensure_config(app.instance_path))
@@ -89,12 +90,12 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import (access, admin, auth, cjg, concerns, contacts, db, demo, errors, handoffs, home, maps, spots,
-                   visits, youths)
+    from . import (access, admin, auth, cjg, concerns, contacts, db, demo, errors, handoffs, home, maps, report,
+                   spots, visits, youths)
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
-    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg):
+    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report):
         module.init_app(app)
     app.register_blueprint(admin.bp)
     app.cli.add_command(demo.seed_demo_command)

@@ -2,7 +2,7 @@
 import sqlite3
 from datetime import datetime
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from .access import ROLES, allow
@@ -18,7 +18,7 @@ NAV = {
     "worker": [("home.index", "Start"), ("spots.list_spots", "Kaart"), ("contacts.new_contact", "Contact"),
                ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdracht")],
     "cjg": [("cjg.inbox", "Inbox"), ("report.show_report", "Rapport")],
-    "manager": [("home.index", "Start"), ("report.show_report", "Rapport")],
+    "manager": [("report.show_report", "Rapport")],
     "admin": [("home.index", "Gebruikers")],
 }
 # The worker's big buttons: label, endpoint, what it is for.
@@ -28,6 +28,7 @@ WORKER_ACTIONS = [
     ("Melding", "concerns.new_concern", "Zorgmelding ontvangen"),
     ("Overdracht", "handoffs.list_handoffs", "Overdragen aan het CJG"),
     ("Kaart", "spots.list_spots", "Hangplekken op de kaart"),
+    ("Rapport", "report.show_report", "Pilotevaluatie en jouw inzichten"),
 ]
 
 
@@ -69,6 +70,8 @@ def index():
         return list_users()  # The admin's home is the user list itself.
     if current_user.role == "cjg":
         return inbox()  # So is the CJG's: the inbox.
+    if current_user.role == "manager":
+        return redirect(url_for("report.show_report"))  # A manager comes for the report, nothing else.
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
     return render_template(f"home/{current_user.role}.html", actions=actions)

@@ -85,6 +85,24 @@ var {{ this.get_name() }} = straatwerkContacts({{ this.data }});
         self.data = htmlsafe_json_dumps([[r["lat"], r["lon"], r["contacts"]] for r in rows])
 
 
+class ReachLayer(JSCSSMixin, Layer):
+    """Distinct youths per hangplek: circle area grows with the count; a protected count ('<5', 'x') gets the
+    smallest circle and its mark, never a size that would give the number away."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = straatwerkReach({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}
+""")
+
+    def __init__(self, rows, name):
+        """rows: dicts with name, lat, lon and shown (an int, '<5' or 'x')."""
+        super().__init__(name=name, overlay=True)
+        self.data = htmlsafe_json_dumps([[round(r["lat"], 5), round(r["lon"], 5), r["name"], r["shown"]]
+                                         for r in rows if r["shown"] != 0], separators=(",", ":"))
+        self.default_js = [("straatwerk_map", url_for("static", filename="js/map.js"))]
+
+
 class TapToAdd(folium.MacroElement):
     """Tapping the map offers 'Nieuwe hangplek hier', a link to the new-spot form with the position filled in."""
 

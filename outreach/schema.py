@@ -136,3 +136,22 @@ def handoff_submission(db):
     """One id per opened handoff form, so a double tap or a retried send makes exactly one handoff."""
     db["handoffs"].add_column("submission", str)
     db["handoffs"].create_index(["submission"], unique=True)
+
+
+@migrations(name="0005_report")
+def report(db):
+    """Monthly roll-ups kept by triggers (the report's counts at any size), its indexes, and the worker's insights."""
+    from . import rollups  # Imported here: the roll-up SQL is long and only this migration needs it.
+
+    rollups.install(db)
+    # Covering indexes: the report's concern and handoff figures are read from these without the tables.
+    db["concerns"].create_index(["received_at", "source", "level", "youth_id", "first_contact_at"])
+    db["handoffs"].create_index(["sent_at", "youth_id", "received_at", "accepted_at"])
+    # The report looks up each youth's first and latest stage: an index that answers without the table.
+    db["youth_stages"].create_index(["youth_id", "set_at", "id", "stage"])
+    # The worker's narrative for one report period (whole months, 'YYYY-MM' to 'YYYY-MM').
+    _table(db, "insights", {
+        "id": int, "period_from": str, "period_to": str, "text": str, "updated_by": int, "updated_at": str,
+        "created_at": str,
+    }, fks=[("updated_by", "users", "id")], not_null=("period_from", "period_to", "text"))
+    db["insights"].create_index(["period_from", "period_to"], unique=True)

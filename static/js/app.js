@@ -66,3 +66,8 @@
     });
   }
 })();
+
+/* The report's print view: a button that opens the browser's print dialog (no inline handlers under the CSP). */
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

@@ -56,3 +56,18 @@ function straatwerkTapToAdd(map, url) {
       .openOn(map);
   });
 }
+
+/* data: [lat, lon, name, youths]: youths is a count (circle area grows with it) or a protection mark ("<5", "x"),
+   which gets the smallest circle so its size reveals nothing. */
+function straatwerkReach(map, data) {
+  var layer = L.layerGroup(data.map(function (s) {
+    var n = typeof s[3] === "number" ? s[3] : 0;
+    return L.circleMarker([s[0], s[1]], {
+      radius: 5 + 2.5 * Math.sqrt(n), weight: 1, color: "#0b5c4a", fillColor: "#0b7a55", fillOpacity: 0.45
+    }).bindTooltip(straatwerkPopup([s[2], s[3] + " jongeren"]));
+  }));
+  if (data.length) {
+    map.fitBounds(L.latLngBounds(data.map(function (s) { return [s[0], s[1]]; })), {maxZoom: 14, padding: [20, 20]});
+  }
+  return layer;
+}

@@ -1,0 +1,68 @@
+"""The manager's five minutes on a phone: the demo year's report, another period, the CSV and the A4 print."""
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import SHOTS, check_page, log_in
+
+pytestmark = pytest.mark.browser
+A4 = {"width": 794, "height": 1123}  # CSS pixels at 96 dpi
+A4_PRINTABLE = 1123 - 2 * 68  # 18 mm margins top and bottom
+
+
+def page_cells(page):
+    """{(figure, period): text} of every value cell on the page."""
+    pairs = page.eval_on_selector_all("[data-cijfer]", "els => els.map(e => [e.dataset.cijfer, e.dataset.periode, "
+                                                        "e.textContent.trim()])")
+    return {(figure, period): text for figure, period, text in pairs}
+
+
+def headline(page, label):
+    """The current value of a headline figure."""
+    return page.locator(".headline li", has_text=label).locator("strong").inner_text()
+
+
+def test_manager_reads_switches_downloads_and_prints(phone):
+    """Manager: report for the demo year, another period, the CSV equal to the page, the print view."""
+    log_in(phone, "manager")
+    phone.get_by_role("heading", name="Pilotevaluatie straathoekwerk").wait_for()
+    assert "/report/" in phone.url
+    reached = headline(phone, "Jongeren bereikt")
+    assert reached == "<5" or int(reached.replace(".", "")) >= 5
+    assert phone.get_by_role("img", name="Bereikte jongeren naar leeftijd").count() == 1  # an SVG chart
+    check_page(phone, "report")
+
+    phone.get_by_role("link", name="2026", exact=True).click()
+    phone.get_by_role("heading", name="jan 2026").wait_for()
+    assert "van=2026-01" in phone.url
+    phone.get_by_text("Andere periode").click()
+    phone.get_by_label("Van (maand)").fill("2026-03")
+    phone.get_by_label("Tot en met (maand)").fill("2026-05")
+    phone.get_by_role("button", name="Toon deze periode").click()
+    phone.get_by_role("heading", name="mrt 2026 – mei 2026").wait_for()
+    assert phone.locator(".headline small").first.inner_text().startswith("vorige periode (dec 2025 – feb 2026)")
+    check_page(phone, "report-quarter")
+
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="CSV downloaden").click()
+    body = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Onderdeel", "Cijfer", "Periode", "Waarde"]
+    assert {(r[1], r[2]): r[3] for r in rows[1:] if r[0] != "Inzichten"} == page_cells(phone)
+
+    phone.get_by_role("link", name="Afdrukken (A4)").click()
+    phone.get_by_role("button", name="Afdrukken").wait_for()
+    check_page(phone, "report-print-view")
+    phone.set_viewport_size(A4)
+    phone.emulate_media(media="print")
+    first = phone.locator(".first-page")
+    assert first.evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= A4_PRINTABLE, "the headline figures and summary must fit on page 1"
+    assert phone.locator(".first-page .headline li").count() == 6
+    assert "jongeren" in phone.locator(".first-page .summary-text").inner_text()
+    assert not phone.locator(".bottomnav").is_visible()
+    phone.screenshot(path=str(SHOTS / "report-print-a4.png"), full_page=True)
