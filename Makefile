@@ -29,6 +29,7 @@ test: $(VENV)/.test
 bench: $(VENV)/.app
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/field.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -16,6 +16,7 @@ from .auth import create_user, find_user
 from .db import get_db
 from .demo_handoffs import pick, seed_concerns_and_handoffs
 from .forms import stamp
+from .report import pilot_start
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
@@ -174,6 +175,9 @@ def seed(seed_value=2026, scale=1, end=None):
         youths = seed_youths(db, rng, start, scale, spots, workers[0])
         seed_field(db, rng, start, end, spots, youths, workers)
         seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
+        first, last = pilot_start(), end.strftime("%Y-%m")
+        db["insights"].insert({"period_from": first, "period_to": last, "text": D.INSIGHT, "updated_by": workers[0],
+                               "updated_at": f"{end.isoformat()}T16:00:00Z", "created_at": f"{end.isoformat()}T16:00:00Z"})
         db["meta"].upsert_all([{"key": "demo", "value": "1"}, {"key": "demo_seed", "value": str(seed_value)},
                                {"key": "demo_scale", "value": str(scale)}], pk="key")
         audit.record("create", "demo", None, result=f"seed {seed_value} scale {scale}", db=db)

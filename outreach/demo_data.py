@@ -41,6 +41,14 @@ NOTES = [
     "Politie was net langs geweest; jongens wat op hun hoede.", "ED had een goed gesprek over stoppen.",
     "Twee nieuwe gezichten, nog niet aangesproken.", "Regen, weinig mensen.",
 ]
+# The worker's own words for the report of the whole demo year.
+INSIGHT = (
+    "Bij de skatebaan en de JOP zien we sinds de zomer meer lachgas; jongeren zeggen dat het 'normaal' is "
+    "geworden. De ervaringsdeskundige opent deuren: jongeren stellen hem vragen die ze mij niet stellen.\n\n"
+    "Steeds vaker komen vrienden naar ons toe als ze zich zorgen maken over iemand uit de groep. Dat vertrouwen "
+    "komt doordat we er elke week staan. Wat nog ontbreekt: een plek waar jongeren van 18 tot 23 terecht kunnen "
+    "voor werk en schulden."
+)
 WEEKDAY_ROUND_CHANCE = [0.5, 0.7, 0.8, 0.7, 0.9, 0.6, 0.2]  # Monday .. Sunday
 
 CONCERN_SOURCES_EARLY = [("vriend/vriendin", 20), ("ouder", 20), ("school", 18), ("politie", 12), ("huisarts", 5),

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField
+from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -192,3 +192,4 @@ CountField = dutch_field(IntegerField, "Vul een heel getal in.")
 MomentField = dutch_field(DateTimeLocalField, "Vul een datum en tijd in, bijvoorbeeld 27-11-2026 20:30.",
                           formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"])
 DayField = dutch_field(DateField, "Vul een datum in, bijvoorbeeld 27-11-2026.", formats=["%Y-%m-%d", "%d-%m-%Y"])
+MonthInputField = dutch_field(MonthField, "Vul een maand in, bijvoorbeeld 03-2026.", formats=["%Y-%m", "%m-%Y"])

@@ -2,13 +2,14 @@
 import sqlite3
 from datetime import datetime
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from .access import ROLES, allow
 from .admin import list_users
 from .cjg import inbox
 from .db import get_db
+from .report import show_report
 from .forms import LOCAL
 
 bp = Blueprint("home", __name__)
@@ -71,7 +72,7 @@ def index():
     if current_user.role == "cjg":
         return inbox()  # So is the CJG's: the inbox.
     if current_user.role == "manager":
-        return redirect(url_for("report.show_report"))  # A manager comes for the report, nothing else.
+        return show_report()  # A manager comes for the report, nothing else.
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
     return render_template(f"home/{current_user.role}.html", actions=actions)

@@ -8,13 +8,13 @@ import io
 from datetime import datetime
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import MonthField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import audit, maps
 from .access import allow
 from .db import get_db
-from .forms import Form, GuardedForm, now_local
+from .forms import Form, GuardedForm, MonthInputField, now_local
 from .report_figures import Period
 from .report_model import STAGE_ROWS, build, month_label, stage_label
 from .report_sections import flat, headline, layout, summary
@@ -30,21 +30,21 @@ class PeriodForm(Form):
     class Meta:
         csrf = False  # A GET form that changes nothing.
 
-    van = MonthField("Van (maand)", validators=[Optional()])
-    tot = MonthField("Tot en met (maand)", validators=[Optional()])
+    van = MonthInputField("Van (maand)", validators=[Optional()])
+    tot = MonthInputField("Tot en met (maand)", validators=[Optional()])
 
     def validate_tot(self, field):
         """The period runs forward, not past this month and not before 2000."""
         this_month = now_local().strftime("%Y-%m")
         if field.data and field.data.strftime("%Y-%m") > this_month:
-            raise ValueError("Kies een maand tot en met deze maand.")
+            raise ValidationError("Kies een maand tot en met deze maand.")
         if field.data and self.van.data and field.data < self.van.data:
-            raise ValueError("De eindmaand ligt vóór de beginmaand.")
+            raise ValidationError("De eindmaand ligt vóór de beginmaand.")
 
     def validate_van(self, field):
         """Not before 2000: a typo, not a pilot."""
         if field.data and field.data.strftime("%Y-%m") < EARLIEST:
-            raise ValueError("Kies een maand vanaf januari 2000.")
+            raise ValidationError("Kies een maand vanaf januari 2000.")
 
 
 class InsightsForm(GuardedForm):

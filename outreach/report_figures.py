@@ -104,6 +104,9 @@ QUERIES = {
                       "FROM (SELECT DISTINCT youth_id FROM concerns WHERE received_at >= :start "
                       "AND received_at < :end) c",
     "handoffs": "SELECT count(*), count(accepted_at) FROM handoffs WHERE sent_at >= :start AND sent_at < :end",
+    # Youths the CJG took on in the period, unless the handoff was closed with an outcome that is not care.
+    "in_care": "SELECT count(DISTINCT youth_id) FROM handoffs WHERE accepted_at >= :start AND accepted_at < :end "
+               "AND (outcome IS NULL OR outcome IN (:care1, :care2))",
     "outcomes": "SELECT outcome, count(*) FROM handoffs WHERE closed_at >= :start AND closed_at < :end "
                 "AND outcome IS NOT NULL GROUP BY outcome",
 }

@@ -74,9 +74,10 @@ def collect(db, period, spot_ids=None):
     s.cells["concerns"] = sum(r[-1] for r in concerns)
     s.breakdown("source", count_by(concerns, 0, SOURCES), "concerns")
     s.breakdown("level", count_by(concerns, 1, LEVELS), "concerns")
-    with_concern, in_care = rows["concern_youths"][0]
-    s.cells.update({"concern_youths": with_concern, "in_care": in_care, "not_in_care": with_concern - in_care})
-    s.lines.append((["in_care", "not_in_care"], "concern_youths"))
+    with_concern, cared = rows["concern_youths"][0]
+    s.cells.update({"concern_youths": with_concern, "concern_in_care": cared, "concern_not_in_care": with_concern - cared,
+                    "in_care": rows["in_care"][0][0]})
+    s.lines.append((["concern_in_care", "concern_not_in_care"], "concern_youths"))
     sent, accepted = rows["handoffs"][0]
     s.cells.update({"handoffs": sent, "accepted": accepted, "not_accepted": sent - accepted})
     s.lines.append((["accepted", "not_accepted"], "handoffs"))

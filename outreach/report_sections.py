@@ -114,9 +114,10 @@ def layout(cur, prev, names):
             ("concern_handoff", "Dagen van melding tot overdracht (mediaan)"),
             ("handoff_received", "Dagen van overdracht tot ontvangst (mediaan)"),
             ("handoff_accepted", "Dagen van overdracht tot acceptatie (mediaan)")]],
-        figure("concern_youths", "Jongeren met een zorgmelding"), figure("in_care", "Jongeren in zorg"),
-        Row("Aandeel in zorg van jongeren met een zorgmelding", [percent(cur.share("in_care", "concern_youths")),
-                                                                 percent(prev.share("in_care", "concern_youths"))]),
+        figure("in_care", "Jongeren in zorg"),
+        figure("concern_youths", "Jongeren met een zorgmelding"),
+        Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
+                                     percent(prev.share("concern_in_care", "concern_youths"))]),
     ], [table("outcome", "Afgesloten overdrachten naar uitkomst", [(o, o) for o in OUTCOMES], "closed")])
     stages = Section("fases", "Fases van gebruik (Jellinek)", [], [
         Table("stages", "Fase bij eerste en bij laatste contact", [

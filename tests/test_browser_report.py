@@ -28,7 +28,6 @@ def test_manager_reads_switches_downloads_and_prints(phone):
     """Manager: report for the demo year, another period, the CSV equal to the page, the print view."""
     log_in(phone, "manager")
     phone.get_by_role("heading", name="Pilotevaluatie straathoekwerk").wait_for()
-    assert "/report/" in phone.url
     reached = headline(phone, "Jongeren bereikt")
     assert reached == "<5" or int(reached.replace(".", "")) >= 5
     assert phone.get_by_role("img", name="Bereikte jongeren naar leeftijd").count() == 1  # an SVG chart
@@ -42,7 +41,7 @@ def test_manager_reads_switches_downloads_and_prints(phone):
     phone.get_by_label("Tot en met (maand)").fill("2026-05")
     phone.get_by_role("button", name="Toon deze periode").click()
     phone.get_by_role("heading", name="mrt 2026 – mei 2026").wait_for()
-    assert phone.locator(".headline small").first.inner_text().startswith("vorige periode (dec 2025 – feb 2026)")
+    assert phone.get_by_text("de vorige periode van gelijke lengte (dec 2025 – feb 2026)").is_visible()
     check_page(phone, "report-quarter")
 
     with phone.expect_download() as download:

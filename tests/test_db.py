@@ -25,7 +25,8 @@ def test_init_db_is_idempotent(runner, app):
         assert result.exit_code == 0 and "Database klaar" in result.output
     with app.app_context():
         assert [m.name for m in migrations.applied(get_db())] == [
-            "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission"]
+            "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission",
+            "0005_report"]
         assert migrations.pending(get_db()) == []
 
 

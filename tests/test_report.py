@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from conftest import form_errors
+
 from outreach.db import connect
 from outreach.report_figures import Period
 from outreach.report_model import collect
@@ -104,7 +106,7 @@ def test_previous_period_figures_match_the_hand_count(pilot):
     assert PERIOD.previous() == Period("2025-12", "2026-02")
     assert (c["contacts"], c["reached"], c["new"], c["group_contacts"], c["group_youths"]) == (2, 2, 2, 1, 3)
     assert (c["visits"], c["spots_visited"], c["spots_identified"]) == (1, 1, 0)
-    assert (c["concerns"], c["handoffs"], c["accepted"], c["closed"]) == (1, 1, 1, 0)
+    assert (c["concerns"], c["handoffs"], c["accepted"], c["closed"], c["in_care"]) == (1, 1, 1, 0, 0)  # 3 refused
 
 
 def test_signal_and_referral_figures_match_the_hand_count(pilot):
@@ -115,7 +117,8 @@ def test_signal_and_referral_figures_match_the_hand_count(pilot):
     assert (c["level:hoog"], c["level:midden"], c["level:laag"], c["level:acuut"]) == (1, 1, 1, 0)
     assert (c["handoffs"], c["accepted"], c["not_accepted"]) == (2, 1, 1)
     assert (c["closed"], c["outcome:in zorg bij CJG"], c["outcome:jongere weigert hulp"]) == (2, 1, 1)
-    assert (c["concern_youths"], c["in_care"]) == (3, 1)  # youths 1, 4, 2; only 1 accepted and in care
+    assert (c["concern_youths"], c["concern_in_care"]) == (3, 1)  # youths 1, 4, 2; only 1 accepted and in care
+    assert c["in_care"] == 1  # handoff 1 accepted in April; handoff 3 was accepted in February
     # Concern → first contact: 2 days (concern 1) and 1.5 days (concern 2).
     assert (c["n_concern_contact"], s.medians["concern_contact"]) == (2, pytest.approx(1.75))
     # Concern → handoff: 40 days (1 → 1) and 5 days (2 → 2).
@@ -218,3 +221,54 @@ def test_csv_neutralises_formulas_and_export_is_audited(pilot, auth, client, que
     assert insight[0][3] == "'=HYPERLINK(\"http://x\")"
     assert query("select action, object_type, result from audit_log where action = 'export'") == [
         {"action": "export", "object_type": "report", "result": "2026-03..2026-05"}]
+
+
+@pytest.mark.parametrize("args, field, message", [
+    ({"van": "maart", "tot": "2026-05"}, "van", "Vul een maand in, bijvoorbeeld 03-2026."),
+    ({"van": "2026-05", "tot": "2026-03"}, "tot", "De eindmaand ligt vóór de beginmaand."),
+    ({"van": "1999-12", "tot": "2026-03"}, "van", "Kies een maand vanaf januari 2000."),
+    ({"van": "2026-01", "tot": "2099-01"}, "tot", "Kies een maand tot en met deze maand."),
+])
+def test_bad_period_gets_a_dutch_message_and_keeps_what_was_typed(pilot, auth, client, args, field, message):
+    """A wrong month is named next to its field, what was typed stays, and the page still shows a report."""
+    auth.login_role("manager")
+    response = client.get("/report/", query_string=args)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert any(e.startswith(message) for e in form_errors(html)), form_errors(html)
+    assert f'value="{args[field]}"' in html
+    assert "Kerncijfers" in html
+
+
+def test_presets_offer_the_pilot_years_and_quarters(pilot, auth, client):
+    """From the first month with data (December 2025) to this month: whole pilot, years, last four quarters."""
+    auth.login_role("cjg")
+    html = client.get("/report/").get_data(as_text=True)
+    assert re.search(r'van=2025-11&amp;tot=\d{4}-\d{2}"[^>]*>Hele pilot<', html)  # contact 10, November 2025
+    assert ">2025<" in html and ">2026<" in html
+    assert len(re.findall(r">K[1-4] \d{4}<", html)) == 4
+
+
+def test_worker_writes_insights_that_every_reader_sees(pilot, auth, client, query):
+    """Only the worker writes; the text is shown for that period; names get the personal-data warning first."""
+    auth.login_role("worker")
+    url = "/report/insights?van=2026-03&tot=2026-05"
+    html = auth.post(url, {"text": "Jan de Vries belde 06-12345678"}, page=url).get_data(as_text=True)
+    assert "Dit lijkt op een naam of telefoonnummer" in html
+    assert query("select count(*) as n from insights")[0]["n"] == 0
+    auth.post(url, {"text": "Meer lachgas bij de skatebaan.\nJongeren vragen naar werk."}, page=url)
+    auth.logout()
+    auth.login_role("manager")
+    assert "Meer lachgas bij de skatebaan." in client.get("/report/", query_string=ARGS).get_data(as_text=True)
+    assert "Inzichten schrijven" not in client.get("/report/", query_string=ARGS).get_data(as_text=True)
+    assert client.get(url).status_code == 403
+
+
+def test_empty_report_has_no_errors_and_no_small_counts(auth, client):
+    """A database without field data gives a report of zeros, not a 500."""
+    auth.login_role("manager")
+    response = client.get("/report/")
+    assert response.status_code == 200
+    assert "Jongeren bereikt" in response.get_data(as_text=True)
+    assert client.get("/report/export.csv").status_code == 200
+    assert client.get("/report/print").status_code == 200

@@ -1,0 +1,109 @@
+"""Pilot report benchmark at ~100k and ~1M contacts, as ratios measured side by side in one run.
+
+For each size: the report page and the CSV export (the whole pilot, the heaviest period), each through the
+app's WSGI stack with a logged-in manager, interleaved with the report's raw SQL alone (every query of both
+periods, executed and fetched on a plain sqlite3 connection). Prints medians and the ratios
+route ÷ raw SQL and 1M ÷ 100k.
+
+The demo databases take minutes to make; they are kept in --cache (default /tmp/straatwerk-bench) and reused.
+"""
+import argparse
+import statistics
+import sqlite3
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from outreach import create_app  # noqa: E402
+from outreach.auth import create_user, find_user  # noqa: E402
+from outreach.db import get_db  # noqa: E402
+from outreach.demo import seed  # noqa: E402
+from outreach.report import pilot_start  # noqa: E402
+from outreach.report_figures import MEDIAN, QUERIES, SPANS, Period, params  # noqa: E402
+
+PASSWORD = "bench-wachtwoord-2026"
+END = date(2026, 11, 27)
+SIZES = {"100k": 54, "1M": 540}  # --scale: about 1,850 contacts each
+
+
+def app_on(path, scale):
+    """The app on a cached demo database of the given scale (seeded on first use), with a bench manager."""
+    app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        if not get_db()["contacts"].count:
+            started = time.perf_counter()
+            seed(2026, scale, END)
+            print(f"  seeded --scale {scale} in {time.perf_counter() - started:.0f} s", flush=True)
+        if not find_user("bench"):
+            create_user("bench", "manager", PASSWORD)
+            get_db().execute("update users set must_change_password = 0 where username = 'bench'")
+    return app
+
+
+def raw_sql(path, period):
+    """A function that runs every report query of a period and the previous one on a bare connection."""
+    conn = sqlite3.connect(path)
+    # The same statements the route runs; the previous period also asks for the visits at the top spots.
+    current = params(period)
+    top = [row[0] for row in conn.execute(QUERIES["visits"], current)]
+    previous = params(period.previous(), spots=top)
+    statements = [(sql, v) for v in (current, previous) for name, sql in QUERIES.items()
+                  if name != "visits_at" or v is previous]
+    statements += [(MEDIAN.format(sql), v) for v in (current, previous) for sql in SPANS.values()]
+
+    def run():
+        """Execute and fetch them all."""
+        for sql, values in statements:
+            conn.execute(sql, values).fetchall()
+    return run
+
+
+def timed(fn):
+    """Seconds one call of fn takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def measure(name, scale, cache, n):
+    """Median seconds of page, CSV and raw SQL at one size, interleaved."""
+    path = cache / f"report-{scale}.sqlite"
+    app = app_on(path, scale)
+    client = app.test_client()
+    client.post("/login", data={"username": "bench", "password": PASSWORD})
+    with app.app_context():
+        period = Period(pilot_start(), END.strftime("%Y-%m"))
+        contacts = get_db()["contacts"].count
+    url = f"?van={period.first}&tot={period.last}"
+    assert client.get("/report/" + url).status_code == 200
+    sql = raw_sql(str(path), period)
+    page, csv, raw = [], [], []
+    for _ in range(n):
+        page.append(timed(lambda: client.get("/report/" + url)))
+        raw.append(timed(sql))
+        csv.append(timed(lambda: client.get("/report/export.csv" + url)))
+    result = {k: statistics.median(v) for k, v in (("page", page), ("csv", csv), ("sql", raw))}
+    print(f"{name:>5} ({contacts:,} contacts, {period.first}..{period.last}): page {result['page'] * 1000:.0f} ms, "
+          f"CSV {result['csv'] * 1000:.0f} ms, raw SQL {result['sql'] * 1000:.0f} ms; "
+          f"page ÷ SQL {result['page'] / result['sql']:.2f}, CSV ÷ SQL {result['csv'] / result['sql']:.2f}",
+          flush=True)
+    return result
+
+
+def main():
+    """Measure both sizes and print the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=15, help="requests per kind and size (default 15)")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/straatwerk-bench"))
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    results = {name: measure(name, scale, args.cache, args.n) for name, scale in SIZES.items()}
+    small, large = results["100k"], results["1M"]
+    print(f"1M ÷ 100k: page {large['page'] / small['page']:.1f}, CSV {large['csv'] / small['csv']:.1f}, "
+          f"raw SQL {large['sql'] / small['sql']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
