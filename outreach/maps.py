@@ -94,13 +94,20 @@ class ReachLayer(JSCSSMixin, Layer):
 var {{ this.get_name() }} = straatwerkReach({{ this._parent.get_name() }}, {{ this.data }});
 {% endmacro %}
 """)
+    PLACEHOLDER = "STRAATWERK_REACH_DATA"
 
-    def __init__(self, rows, name):
-        """rows: dicts with name, lat, lon and shown (an int, '<5' or 'x')."""
+    def __init__(self, name):
+        """A layer whose data is filled in after rendering (see fill()), so one rendered map serves all."""
         super().__init__(name=name, overlay=True)
-        self.data = htmlsafe_json_dumps([[round(r["lat"], 5), round(r["lon"], 5), r["name"], r["shown"]]
-                                         for r in rows if r["shown"] != 0], separators=(",", ":"))
+        self.data = self.PLACEHOLDER
         self.default_js = [("straatwerk_map", url_for("static", filename="js/map.js"))]
+
+    @classmethod
+    def fill(cls, rendered, rows):
+        """The rendered map with rows (dicts with name, lat, lon and shown: an int, '<5' or 'x') as its data."""
+        data = htmlsafe_json_dumps([[round(r["lat"], 5), round(r["lon"], 5), r["name"], r["shown"]]
+                                    for r in rows if r["shown"] != 0], separators=(",", ":"))
+        return {**rendered, "script": rendered["script"].replace(cls.PLACEHOLDER, data)}
 
 
 class TapToAdd(folium.MacroElement):

@@ -103,11 +103,11 @@ def label(period):
     return first if first == last else f"{first} – {last}"
 
 
-def assemble():
-    """Everything the page, print view and CSV show for the chosen period."""
+def assemble(reach=False):
+    """Everything the page, print view and CSV show for the chosen period (reach: the map's data too)."""
     period, form = chosen_period()
     db = get_db()
-    cur, prev, rows = build(db, period)
+    cur, prev, rows = build(db, period, reach)
     names = {r[0]: r[1] for r in rows["visits"]}
     sections = layout(cur, prev, names)
     labels = [label(period), label(period.previous())]
@@ -123,16 +123,20 @@ def assemble():
 
 def reach_map(reach):
     """Circles per hangplek sized by the distinct youths met there; a protected count shows as its mark."""
-    m = maps.base_map(zoom=12)
-    maps.ReachLayer(reach, "Bereik per hangplek").add_to(m)
-    return maps.render(m)
+    # folium renders the map once per app (a few hundred templates); each page only fills in the data.
+    rendered = current_app.extensions.get("outreach.reach_map")
+    if rendered is None:
+        m = maps.base_map(zoom=12)
+        maps.ReachLayer("Bereik per hangplek").add_to(m)
+        rendered = current_app.extensions["outreach.reach_map"] = maps.render(m)
+    return maps.ReachLayer.fill(rendered, reach)
 
 
 @bp.route("/")
 @allow(*READERS)
 def show_report():
     """The report page for a period, with the previous period beside every figure."""
-    context = assemble()
+    context = assemble(reach=True)
     return render_template("report/show.html", **context, map=reach_map(context["reach"]), printing=False)
 
 

@@ -4,11 +4,13 @@ Counts of contacts, visits and youths come from the monthly roll-ups (see rollup
 are few enough to count directly. A period is whole months, so a youth's presence is a bit test per year.
 """
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 from .cjg import OUTCOMES
 
+SIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")  # see run()
 TOP_SPOTS = 15  # Visits per spot: the busiest fifteen, the rest in one row, so the table stays readable.
 IN_CARE = ("in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)")
 FRIEND = "vriend/vriendin"
@@ -65,17 +67,17 @@ PEOPLE = (
     "WITH r AS (SELECT youth_id, age_band, gender, "
     "min(CASE WHEN " + ED + " THEN year * 4096 + (" + ED + " & -" + ED + ") END) AS first_ed, "
     "max(CASE WHEN " + HELP + " THEN year * 4096 + " + HELP + " END) AS last_help, "
-    # A stage is one digit: the youth's stages up to the end, in order, as one string: first and last character.
-    "(SELECT group_concat(stage, '') FROM (SELECT stage FROM youth_stages s WHERE s.youth_id = yy.youth_id "
-    "AND s.set_at < :end ORDER BY set_at, id)) AS stages "
+    # Stages as copied onto the roll-up; only a stage set after the period needs the history itself.
+    "CASE WHEN first_at < :end THEN first_stage END AS first_stage, "
+    "CASE WHEN last_at < :end OR last_at IS NULL THEN last_stage ELSE (SELECT stage FROM youth_stages s "
+    "WHERE s.youth_id = yy.youth_id AND s.set_at < :end ORDER BY set_at DESC, id DESC LIMIT 1) END AS last_stage "
     "FROM report_youth_years yy WHERE " + IN_PERIOD + " GROUP BY youth_id), "
     "h AS (SELECT youth_id, max(CAST(substr(sent_at, 1, 4) AS INTEGER) * 4096 "
     "+ (1 << (CAST(substr(sent_at, 6, 2) AS INTEGER) - 1))) AS last_sent FROM handoffs "
     "WHERE sent_at >= :start AND sent_at < :end GROUP BY youth_id) "
     "SELECT r.age_band, r.gender, r.first_ed IS NOT NULL, "
     "coalesce(r.last_help >= coalesce(r.first_ed, 0) OR h.last_sent >= coalesce(r.first_ed, 0), 0), "
-    "CAST(substr(r.stages, 1, 1) AS INTEGER), CAST(substr(r.stages, -1) AS INTEGER), count(*) "
-    "FROM r LEFT JOIN h ON h.youth_id = r.youth_id GROUP BY 1, 2, 3, 4, 5, 6")
+    "r.first_stage, r.last_stage, count(*) FROM r LEFT JOIN h ON h.youth_id = r.youth_id GROUP BY 1, 2, 3, 4, 5, 6")
 
 QUERIES = {
     "months": "SELECT month, contacts, ed, group_contacts, group_youths, minutes FROM report_contacts "
@@ -140,13 +142,23 @@ def params(period, spots=()):
             "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS, "spots": json.dumps(list(spots))}
 
 
-def run(db, period, spots=()):
-    """Every query of the report for one period: {name: rows}, and {span: (n, median days)}."""
+def run(db, period, spots=(), reach=True, pool=None):
+    """Every query of the report for one period: {name: rows}, and {span: (n, median days)}.
+
+    spots: the previous period's visits at these spots; reach: youths per spot, for the page's map only;
+    pool: the app's connection pool, to run the per-youth query on a second connection beside the others.
+    """
     values = params(period, spots)
-    # The previous period's visits at the current period's busiest spots are only needed when asked for.
-    rows = {name: db.execute(sql, values).fetchall() if name != "visits_at" or spots else []
-            for name, sql in QUERIES.items()}
+    skip = {"visits_at"} if not spots else set()
+    skip |= {"reach_per_spot"} if not reach else set()
+    # The per-youth query takes as long as all others together at a million contacts: with a second
+    # connection (WAL readers do not block each other) the report uses both cores of the server.
+    people = SIDE.submit(lambda: pool.get().execute(PEOPLE, values).fetchall()) if pool else None
+    skip |= {"people"} if pool else set()
+    rows = {name: db.execute(sql, values).fetchall() if name not in skip else [] for name, sql in QUERIES.items()}
     spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
+    if people:
+        rows["people"] = people.result()
     return rows, spans
 
 

@@ -6,6 +6,8 @@ not accepted) are cells too, so a small one cannot be worked out from two publis
 """
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from .concerns import LEVELS, SOURCES
 from .contacts import SUBSTANCES
 from .report_figures import OUTCOMES, count_by, month_of, run
@@ -43,9 +45,9 @@ class Sheet:
         self.lines.append((keys, total))
 
 
-def collect(db, period, spot_ids=None):
+def collect(db, period, spot_ids=None, reach=True, pool=None):
     """The raw figures of one period as a Sheet; spot_ids fixes which spots get their own visits row."""
-    rows, spans = run(db, period, spot_ids or ())
+    rows, spans = run(db, period, spot_ids or (), reach, pool)
     s = Sheet()
     months = {r[0]: r[1:] for r in rows["months"]}
     month_sum = [sum(m[i] or 0 for m in months.values()) for i in range(5)]
@@ -146,9 +148,10 @@ def publish(sheet):
     return Published(protect(sheet.cells, sheet.lines, withhold=True, keep=keep), sheet)
 
 
-def build(db, period):
+def build(db, period, reach=True):
     """Both periods, protected: (current, previous, raw rows of the current period for the map)."""
-    current, rows = collect(db, period)
+    pool = current_app.extensions["outreach.db"]
+    current, rows = collect(db, period, reach=reach, pool=pool)
     spots = [k.split(":", 1)[1] for k in current.cells if k.startswith("spot_visits:") and not k.endswith(":rest")]
-    previous, _ = collect(db, period.previous(), spot_ids=[int(s) for s in spots])
+    previous, _ = collect(db, period.previous(), spot_ids=[int(s) for s in spots], reach=False, pool=pool)
     return publish(current), publish(previous), rows

@@ -63,15 +63,25 @@ FROM report_links WHERE youth_id = @K.youth_id AND spot_id = @K.spot_id AND subs
 GROUP BY youth_id, spot_id;
 """
 
+# A youth's first and latest stage with when they were set, so the report need not look each youth up.
+STAGE_COLUMNS = (
+    "(SELECT stage FROM youth_stages WHERE youth_id = {youth} ORDER BY set_at, id LIMIT 1), "
+    "(SELECT set_at FROM youth_stages WHERE youth_id = {youth} ORDER BY set_at, id LIMIT 1), "
+    "(SELECT stage FROM youth_stages WHERE youth_id = {youth} ORDER BY set_at DESC, id DESC LIMIT 1), "
+    "(SELECT set_at FROM youth_stages WHERE youth_id = {youth} ORDER BY set_at DESC, id DESC LIMIT 1)")
+STAGE_UPDATE = ("UPDATE report_youth_years SET (first_stage, first_at, last_stage, last_at) = ("
+                + "SELECT " + STAGE_COLUMNS.format(youth="@R.youth_id") + ") WHERE youth_id = @R.youth_id;")
+
 # The same per youth and year over all spots (sum(DISTINCT bit) is a bitwise OR of the months), with the
-# youth's age band and gender copied in so the report never has to look each youth up.
+# youth's age band, gender and stages copied in so the report never has to look each youth up.
 YEAR_PART = """
 DELETE FROM report_youth_years WHERE youth_id = @K.youth_id AND year = CAST(substr(@K.month, 1, 4) AS INTEGER);
-INSERT INTO report_youth_years (youth_id, year, months, ed_months, help_months, age_band, gender)
+INSERT INTO report_youth_years (youth_id, year, months, ed_months, help_months, age_band, gender,
+                                first_stage, first_at, last_stage, last_at)
 SELECT l.youth_id, CAST(substr(month, 1, 4) AS INTEGER), sum(DISTINCT 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1)),
        sum(DISTINCT CASE WHEN ed > 0 THEN 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1) ELSE 0 END),
        sum(DISTINCT CASE WHEN help > 0 THEN 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1) ELSE 0 END),
-       y.age_band, y.gender
+       y.age_band, y.gender, """ + STAGE_COLUMNS.format(youth="l.youth_id") + """
 FROM report_links l JOIN youths y ON y.id = l.youth_id
 WHERE l.youth_id = @K.youth_id AND substr(month, 1, 4) = substr(@K.month, 1, 4) GROUP BY l.youth_id;
 """
@@ -89,8 +99,8 @@ TABLES = [
     "months INTEGER NOT NULL, ed_months INTEGER NOT NULL, help_months INTEGER NOT NULL, "
     "PRIMARY KEY (youth_id, year, spot_id)) WITHOUT ROWID",
     "CREATE TABLE report_youth_years (youth_id INTEGER NOT NULL, year INTEGER NOT NULL, months INTEGER NOT NULL, "
-    "ed_months INTEGER NOT NULL, help_months INTEGER NOT NULL, age_band TEXT, gender TEXT, "
-    "PRIMARY KEY (youth_id, year)) WITHOUT ROWID",
+    "ed_months INTEGER NOT NULL, help_months INTEGER NOT NULL, age_band TEXT, gender TEXT, first_stage INTEGER, "
+    "first_at TEXT, last_stage INTEGER, last_at TEXT, PRIMARY KEY (youth_id, year)) WITHOUT ROWID",
     "CREATE TABLE report_visits (month TEXT NOT NULL, spot_id INTEGER NOT NULL, visits INTEGER NOT NULL, "
     "PRIMARY KEY (month, spot_id)) WITHOUT ROWID",
 ]
@@ -120,7 +130,7 @@ EXPECTED = {
                sum(DISTINCT 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1)),
                sum(DISTINCT CASE WHEN ed > 0 THEN 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1) ELSE 0 END),
                sum(DISTINCT CASE WHEN help > 0 THEN 1 << (CAST(substr(month, 6, 2) AS INTEGER) - 1) ELSE 0 END),
-               y.age_band, y.gender
+               y.age_band, y.gender, """ + STAGE_COLUMNS.format(youth="l.youth_id") + """
         FROM report_links l JOIN youths y ON y.id = l.youth_id GROUP BY 1, 2""",
     "report_visits": "SELECT substr(visited_at, 1, 7), spot_id, count(*) FROM visits GROUP BY 1, 2",
 }
@@ -159,6 +169,10 @@ TRIGGERS = [
              _contribution(VISIT_PART, "OLD", -1) + _contribution(VISIT_PART, "NEW", 1)),
     _trigger("report_youth_profile", "UPDATE OF age_band, gender ON youths",
              "UPDATE report_youth_years SET age_band = NEW.age_band, gender = NEW.gender WHERE youth_id = NEW.id;"),
+    _trigger("report_stage_insert", "INSERT ON youth_stages", _contribution(STAGE_UPDATE, "NEW", 1)),
+    _trigger("report_stage_delete", "DELETE ON youth_stages", _contribution(STAGE_UPDATE, "OLD", 1)),
+    _trigger("report_stage_update", "UPDATE ON youth_stages",
+             _contribution(STAGE_UPDATE, "OLD", 1) + _contribution(STAGE_UPDATE, "NEW", 1)),
     _trigger("report_reach_insert", "INSERT ON report_links", _contribution(REACH_PART + YEAR_PART, "NEW", 1)),
     _trigger("report_reach_update", "UPDATE ON report_links", _contribution(REACH_PART + YEAR_PART, "NEW", 1)),
     _trigger("report_reach_delete", "DELETE ON report_links", _contribution(REACH_PART + YEAR_PART, "OLD", 1)),

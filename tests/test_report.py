@@ -156,6 +156,10 @@ def test_rollups_follow_edits_corrections_deletes_and_merges(pilot):
         db.execute("delete from contact_youths where youth_id = 3")
         db.execute("update visits set spot_id = 3, visited_at = '2026-02-02 10:00' where id = 1")
         db.execute("delete from visits where id = 2")
+        db.execute("update youth_stages set youth_id = 2 where youth_id = 5")  # a merge moves the history
+        db["youth_stages"].insert({"youth_id": 1, "stage": 4, "set_by": 1, "set_at": "2026-05-02 10:00"})
+        db.execute("delete from youth_stages where youth_id = 1 and stage = 1")
+        db.execute("update youths set age_band = '24+' where id = 1")
     assert drift(db) == {}
     db.close()
     c = sheet(pilot).cells
