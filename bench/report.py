@@ -45,13 +45,10 @@ def app_on(path, scale):
 def raw_sql(path, period, reach):
     """A function that runs the route's queries for a period and the previous one on a bare connection."""
     conn = sqlite3.connect(path)
-    # The same statements the route runs: the previous period also asks for the visits at the busiest spots
-    # of this one; only the page (reach) asks for youths per spot, and only for this period.
-    current = params(period)
-    top = [row[0] for row in conn.execute(QUERIES["visits"], current)]
-    previous = params(period.previous(), spots=top)
+    # The same statements the route runs; only the page (reach) asks for youths per spot, for this period.
+    current, previous = params(period), params(period.previous())
     statements = [(sql, v) for v in (current, previous) for name, sql in QUERIES.items()
-                  if (name != "visits_at" or v is previous) and (name != "reach_per_spot" or reach and v is current)]
+                  if name != "reach_per_spot" or reach and v is current]
     statements += [(MEDIAN.format(sql), v) for v in (current, previous) for sql in SPANS.values()]
 
     def run():

@@ -70,7 +70,7 @@ def create_app(test_config=None):
         WTF_I18N_ENABLED=False,
         HANDOFF_OVERDUE_WORKDAYS=2,  # A handoff not opened after this many working days is flagged on both sides.
         # Optional e-mail nudge to the CJG team on a new handoff (no personal data); off while SMTP_HOST is empty.
-        SMTP_HOST="", SMTP_PORT=25, SMTP_STARTTLS=False, SMTP_USER="", SMTP_PASSWORD="",
+        SMTP_HOST="", SMTP_PORT=25, SMTP_STARTTLS=False, SMTP_USER="", SMTP_PASSWORD="",  # nosec B106 - empty default
         SMTP_FROM="straatwerk@localhost", CJG_TEAM_EMAIL="",  # Lets forms.Form use WTForms' bundled Dutch messages.
         TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
@@ -90,13 +90,17 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import (access, admin, auth, cjg, concerns, contacts, db, demo, errors, handoffs, home, maps, report,
-                   spots, visits, youths)
+    from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors,
+                   handoffs, home, maps, register, report, retention, spots, subject, twofactor, visits,
+                   youths)
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
-    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report):
+    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report,
+                   retention, audit, subject, register, twofactor):
         module.init_app(app)
     app.register_blueprint(admin.bp)
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(crypto.rotate_key_command)
+    app.cli.add_command(backup.backup_command)
     return app

@@ -67,7 +67,7 @@ def session_expired():
 
 
 def enforce():
-    """Before every request: anonymous → login, expired → login, role not allowed → 403."""
+    """Before every request: anonymous/expired → login, wrong role → 403, then a forced password or 2FA set-up."""
     if request.endpoint is None:
         return None  # Unknown URL or method: Flask answers 404/405 itself.
     roles = allowed_roles(request.endpoint)
@@ -86,6 +86,10 @@ def enforce():
         abort(403)
     if current_user.must_change_password and request.endpoint not in ("auth.change_password", "auth.logout"):
         return redirect(url_for("auth.change_password"))
+    # Then a role that requires a second factor gets nothing but the enrolment page until it is set up.
+    if (current_user.needs_enrolment and not current_user.must_change_password
+            and request.endpoint not in ("twofactor.enrol", "auth.logout")):
+        return redirect(url_for("twofactor.enrol"))
     return None
 
 
@@ -107,7 +111,8 @@ def content_security_policy():
 
 def baseline_headers(response):
     """Pages of a logged-in user are never cached; nothing from other hosts, no framing, no sniffing."""
-    if current_user.is_authenticated:
+    # Static files and vendored libraries hold no personal data and keep their long cache (Leaflet once).
+    if current_user.is_authenticated and request.endpoint not in ("static", "maps.vendor_file"):
         response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -1,4 +1,4 @@
-"""The administrator's pages: accounts (list, create, deactivate, reset password)."""
+"""The administrator's pages: accounts (list, create, deactivate, reset password or second factor)."""
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,9 +9,10 @@ from wtforms.validators import DataRequired, ValidationError
 
 from . import audit
 from .access import ROLES, allow
-from .auth import create_user, set_password, username_problem
+from .auth import SECOND_FACTOR_REQUIRED, create_user, set_password, username_problem
 from .db import get_db, get_or_404
 from .forms import Form
+from .otp import clear
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,6 +35,14 @@ class UserForm(Form):
             raise ValidationError(problem)
 
 
+def not_yourself(user_id, message):
+    """Back to the list with message when the admin aims at their own account (a lock-out); else None."""
+    if user_id == current_user.id:
+        flash(message, "error")
+        return redirect(url_for("admin.list_users"))
+    return None
+
+
 def get_user(user_id):
     """The users row or a 404."""
     return get_or_404("users", "id = ?", [user_id])
@@ -44,8 +53,10 @@ def get_user(user_id):
 def list_users():
     """All accounts with role, state and last login."""
     users = get_db()["users"].rows_where(order_by="active desc, role, username",
-                                         select="id, username, role, active, last_login_at, must_change_password")
-    return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form())
+                                         select="id, username, role, active, last_login_at, must_change_password, "
+                                                "totp_enrolled_at")
+    return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
+                           required=SECOND_FACTOR_REQUIRED)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -65,9 +76,8 @@ def create_account():
 @allow("admin")
 def toggle_active(user_id):
     """Deactivate an account (its sessions end at once) or activate it again."""
-    if user_id == current_user.id:
-        flash("Je kunt je eigen account niet uitschakelen.", "error")
-        return redirect(url_for("admin.list_users"))
+    if refused := not_yourself(user_id, "Je kunt je eigen account niet uitschakelen."):
+        return refused
     active = 1 if request.form.get("active") == "1" else 0  # The button says what it wants; twice is once.
     db = get_db()
     with db.atomic():
@@ -83,12 +93,28 @@ def toggle_active(user_id):
 @allow("admin")
 def reset_password(user_id):
     """Give an account a new one-time password; its open sessions end."""
-    if user_id == current_user.id:
-        flash("Je eigen wachtwoord wijzig je onder Account.", "error")
-        return redirect(url_for("admin.list_users"))
+    if refused := not_yourself(user_id, "Je eigen wachtwoord wijzig je onder Account."):
+        return refused
     password = temporary_password()
     with get_db().atomic():
         user = get_user(user_id)
         set_password(user_id, password, must_change=True)
         audit.record("update", "user", user_id, result="password reset")
     return render_template("admin/password_once.html", user=user, password=password)
+
+
+@bp.route("/users/<int:user_id>/second-factor", methods=["POST"])
+@allow("admin")
+def reset_second_factor(user_id):
+    """Remove an account's second factor (lost phone): its sessions end and it sets up a new one at next login."""
+    if refused := not_yourself(user_id, "Je eigen tweestapsverificatie kan alleen een andere beheerder resetten."):
+        return refused
+    user = get_user(user_id)
+    if user["totp_secret"] is None:
+        flash(f"{user['username']} heeft geen tweestapsverificatie.", "info")
+        return redirect(url_for("admin.list_users"))
+    clear(user_id, "second factor reset")
+    later = "stelt die opnieuw in" if user["role"] in SECOND_FACTOR_REQUIRED else "kan die opnieuw instellen"
+    flash(f"Tweestapsverificatie van {user['username']} is gereset; {user['username']} {later} bij het inloggen.",
+          "success")
+    return redirect(url_for("admin.list_users"))

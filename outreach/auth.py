@@ -6,25 +6,23 @@ import time
 
 import click
 from flask.cli import with_appcontext
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from . import audit
+from . import audit, throttle
 from .access import ROLES, allow, public, safe_next
 from .db import get_db
 from .forms import Form
+from .passwords import hash_password, hasher, password_problem, verify_hash  # noqa: F401 (re-exported)
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4).
-# Verified when the username is unknown, so a wrong name costs as much time as a wrong password.
-DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
-MIN_PASSWORD, MAX_PASSWORD = 12, 256
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
+# Roles that reach personal data of youths from the internet: a second factor is required (BIO2, ASVS L2).
+SECOND_FACTOR_REQUIRED = frozenset({"cjg", "admin"})
+PENDING_SECONDS = 5 * 60  # Between password and code: at most five minutes.
 
 
 class User(UserMixin):
@@ -35,6 +33,12 @@ class User(UserMixin):
         self.row = row
         self.id, self.username, self.role = row["id"], row["username"], row["role"]
         self.must_change_password = bool(row["must_change_password"])
+        self.second_factor = bool(row["totp_enrolled_at"])
+
+    @property
+    def needs_enrolment(self):
+        """True while the role requires a second factor that this account has not set up yet."""
+        return self.role in SECOND_FACTOR_REQUIRED and not self.second_factor
 
     def get_id(self):
         """Session id: user id and the current session token."""
@@ -60,24 +64,6 @@ def new_token():
     return secrets.token_urlsafe(24)
 
 
-def hash_password(password):
-    """Hash a password with argon2id."""
-    return hasher.hash(password)
-
-
-def password_problem(password, username=""):
-    """A Dutch sentence saying what is wrong with a new password, or None when it is fine."""
-    if len(password) < MIN_PASSWORD:
-        return f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens."
-    if len(password) > MAX_PASSWORD:
-        return f"Kies een wachtwoord van hoogstens {MAX_PASSWORD} tekens."
-    if username and username.lower() in password.lower():
-        return "Het wachtwoord mag je gebruikersnaam niet bevatten."
-    if len(set(password)) < 5:
-        return "Dit wachtwoord is te eenvoudig: gebruik meer verschillende tekens."
-    return None
-
-
 def username_problem(username):
     """A Dutch sentence saying what is wrong with a new username, or None."""
     if not USERNAME.fullmatch(username.strip().lower()):
@@ -89,21 +75,45 @@ def username_problem(username):
 
 def check_password(row, password):
     """True when password matches the row's hash; rehashes when the parameters were raised."""
-    try:
-        hasher.verify(row["password_hash"] if row else DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_hash(row["password_hash"] if row else None, password):
         return False
-    if row and hasher.check_needs_rehash(row["password_hash"]):
+    if hasher.check_needs_rehash(row["password_hash"]):
         get_db()["users"].update(row["id"], {"password_hash": hash_password(password)})
-    return row is not None
+    return True
 
 
-def start_session(row):
+def start_session(row, login_at=None):
     """Log a user in with a clean session that records when it started (for the time limits)."""
     session.clear()
     login_user(User(row))
     session.permanent = True
-    session["login_at"] = session["seen"] = time.time()
+    session["seen"] = time.time()
+    session["login_at"] = login_at or session["seen"]
+
+
+def complete_login(row, target, how="ok", login_at=None):
+    """Every factor checked: forget the failures, audit, start the session and go to the page asked for."""
+    with get_db().atomic():
+        throttle.clear_account(row["username"])
+        get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
+        audit.record("login ok", "user", row["id"], result=how, actor=User(row))
+    start_session(row, login_at)
+    return redirect(safe_next(target) or url_for("home.index"))
+
+
+def begin_second_factor(row, target):
+    """Password right, code still to come: a short-lived marker bound to the session token, not a login."""
+    session.clear()
+    session["pending"] = {"user": row["id"], "token": row["session_token"], "at": time.time(), "next": target}
+    audit.record("login password ok", "user", row["id"], result="code asked")
+    return redirect(url_for("twofactor.verify"))
+
+
+def refuse(form, row, seconds):
+    """Answer a throttled attempt: 429, the wait in Dutch at the field, and an audit row."""
+    audit.record("locked", "user", row["id"] if row else None, result="refused")
+    form.password.errors.append(throttle.message(seconds))
+    return render_template("auth/login.html", form=form), 429
 
 
 class LoginForm(Form):
@@ -121,20 +131,27 @@ def find_user(username):
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Show the login form and log the user in; every attempt is audited."""
+    """Show the login form and check the password (then the code, when enrolled); every attempt is audited."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        row = find_user(form.username.data)
-        ok = check_password(row, form.password.data) and bool(row["active"])
-        if ok:
-            with get_db().atomic():
-                get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
-                audit.record("login ok", "user", row["id"], actor=User(row))
-            start_session(row)
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
-        audit.record("login failed", "user", row["id"] if row else None, result="refused")
+        username, ip = form.username.data, request.remote_addr
+        row = find_user(username)
+        wait = throttle.wait_seconds(username, ip)
+        if wait:
+            check_password(None, form.password.data)  # Costs what a real check costs: the wait reveals nothing.
+            return refuse(form, row, wait)
+        if check_password(row, form.password.data) and row["active"]:
+            if row["totp_enrolled_at"]:
+                return begin_second_factor(row, request.args.get("next"))
+            return complete_login(row, request.args.get("next"))
+        with get_db().atomic():
+            throttle.record_failure(username, ip)
+            audit.record("login failed", "user", row["id"] if row else None, result="refused")
+        wait = throttle.wait_seconds(username, ip)
+        if wait:
+            return refuse(form, row, wait)
         form.password.errors.append("Gebruikersnaam of wachtwoord klopt niet.")
     return render_template("auth/login.html", form=form)
 
@@ -183,7 +200,8 @@ def change_password():
             with get_db().atomic():
                 set_password(row["id"], form.new.data, must_change=False)
                 audit.record("update", "user", row["id"], result="password changed")
-            start_session(get_db()["users"].get(row["id"]))
+            # This session goes on under the new token, with the 12-hour limit still counting from the login.
+            start_session(get_db()["users"].get(row["id"]), login_at=session.get("login_at"))
             flash("Je wachtwoord is gewijzigd.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

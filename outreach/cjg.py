@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from . import audit
 from .access import allow
+from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import Form, choices, now_local, stamp
 from .handoffs import URGENCIES, add_event, overdue, timeline
@@ -64,7 +65,7 @@ def inbox():
                       "else 2 end, h.sent_at", [status, status])
     done = db.query(select + "where h.status in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
                     "order by h.sent_at desc limit ?", [status, status, 500 if status else 100])
-    rows = [dict(r) for r in list(active) + list(done)]
+    rows = [unseal("handoffs", r) for r in list(active) + list(done)]
     for row in rows:
         row["overdue"] = overdue(row)
     rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
@@ -91,7 +92,7 @@ def mark_received(handoff_id, how="ok"):
             add_event(db, handoff_id, "status", "ontvangen")
             handoff = db["handoffs"].get(handoff_id)
         audit.record("view", "handoff", handoff_id, result=how, db=db)
-    return handoff
+    return unseal("handoffs", handoff)
 
 
 @bp.route("/<int:handoff_id>")
@@ -109,7 +110,7 @@ def open_handoff(handoff_id):
 def act(handoff_id, action):
     """Accept, decline, give feedback or close; each only from the statuses where it makes sense."""
     db = get_db()
-    handoff = get_or_404("handoffs", "id = ?", [handoff_id])
+    handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
     if handoff["status"] not in ALLOWED[action]:
         flash(f"Dat kan niet: de overdracht is {handoff['status']}.", "error")
         return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
@@ -130,8 +131,8 @@ def act(handoff_id, action):
                                                "assigned_to": form.assigned_to.data})
             add_event(db, handoff_id, "status", "geaccepteerd", dict(cjg_staff()).get(form.assigned_to.data))
         elif action == "decline":
-            db["handoffs"].update(handoff_id, {"status": "afgewezen", "declined_at": now,
-                                               "decline_reason": form.decline_reason.data.strip()})
+            db["handoffs"].update(handoff_id, seal("handoffs", {
+                "status": "afgewezen", "declined_at": now, "decline_reason": form.decline_reason.data.strip()}))
             add_event(db, handoff_id, "status", "afgewezen", form.decline_reason.data.strip())
         elif action == "feedback":
             add_event(db, handoff_id, "feedback", None, form.text.data.strip())

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from . import audit
 from .access import allow
+from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import Form, MomentField, arg_id, choices, not_future, note_length, now_local, stamp
 from .youths import NewYouthFields
@@ -62,14 +63,15 @@ def save_concern(form):
     db = get_db()
     with db.atomic():
         youth_id = form.youth_id or form.create_new_youth(db)
-        concern_id = db["concerns"].insert({
+        concern_id = db["concerns"].insert(seal("concerns", {
             "youth_id": youth_id, "recorded_by": current_user.id, "received_at": stamp(form.received_at.data),
             "source": form.source.data, "worry": form.worry.data.strip(), "facts": (form.facts.data or "").strip(),
             "level": form.level.data, "status": "nieuw", "reporter_informed": 0, "created_at": audit.utcnow(),
-        }).last_pk
+        })).last_pk
         name, reach = (form.reporter_name.data or "").strip(), (form.reporter_reach.data or "").strip()
         if name or reach:
-            db["concern_reporters"].insert({"concern_id": concern_id, "name": name or None, "reach": reach or None})
+            db["concern_reporters"].insert(seal("concern_reporters", {
+                "concern_id": concern_id, "name": name or None, "reach": reach or None}))
         audit.record("create", "concern", concern_id)
     return concern_id
 
@@ -106,7 +108,7 @@ def reporter_of(concern):
     if concern["recorded_by"] != current_user.id:
         return None
     rows = list(get_db().query("select name, reach from concern_reporters where concern_id = ?", [concern["id"]]))
-    return rows[0] if rows else None
+    return unseal("concern_reporters", rows[0]) if rows else None
 
 
 class StatusForm(Form):
@@ -127,7 +129,7 @@ class StatusForm(Form):
 @allow("worker")
 def show_concern(concern_id):
     """One concern with its status actions; the reporter's details only for the worker who recorded it."""
-    concern = get_or_404("concerns", "id = ?", [concern_id])
+    concern = unseal("concerns", get_or_404("concerns", "id = ?", [concern_id]))
     form = StatusForm(data={"reporter_informed": bool(concern["reporter_informed"])})
     form.status.choices = choices(NEXT.get(concern["status"], []), "Status blijft gelijk")
     if form.validate_on_submit():

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from . import audit
 from .access import allow
+from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import (CountField, MomentField, arg_id, choices, nl_position, not_future, note_length,
                     now_local, stamp, within_edit_window)
@@ -103,14 +104,14 @@ def save(form, replace=None, correct=None):
         if new_youth:
             youth_ids.append(new_youth)
         lat, lon = gps_position(form)
-        values = {
+        values = seal("contacts", {
             "spot_id": int(form.spot.data) if form.spot.data else None,
             "lat": lat, "lon": lon, "contacted_at": stamp(form.contacted_at.data),
             "kind": form.kind.data, "youths_present": max(form.youths_present.data, len(youth_ids)),
             "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
             "note": (form.note.data or "").strip() or None,
-        }
+        })
         if replace:
             contact_id = replace["id"]
             db["contacts"].update(contact_id, values)
@@ -148,7 +149,8 @@ def new_contact():
 
 def own_contact(contact_id):
     """A current contact of the logged-in worker, or 404 (someone else's is not hers to change)."""
-    return get_or_404("contacts", "id = ? and worker_id = ? and replaced_by is null", [contact_id, current_user.id])
+    return unseal("contacts", get_or_404("contacts", "id = ? and worker_id = ? and replaced_by is null",
+                                         [contact_id, current_user.id]))
 
 
 def editable(contact):
@@ -207,7 +209,7 @@ def list_contacts():
         "join youths y on y.id = cy.youth_id where cy.contact_id = c.id) as codes from contacts c "
         "left join spots s on s.id = c.spot_id join users u on u.id = c.worker_id "
         "where c.replaced_by is null order by c.contacted_at desc limit 50")
-    return render_template("contacts/list.html", contacts=[dict(r) for r in rows], editable=editable)
+    return render_template("contacts/list.html", contacts=[unseal("contacts", r) for r in rows], editable=editable)
 
 
 def init_app(app):

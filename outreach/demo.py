@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
+import pyotp
 from flask.cli import with_appcontext
 from flask import current_app
 
 from . import audit, demo_data as D
-from .auth import create_user, find_user
+from .auth import SECOND_FACTOR_REQUIRED, create_user, find_user
+from .crypto import sealed
 from .db import get_db
 from .demo_handoffs import pick, seed_concerns_and_handoffs
 from .forms import stamp
@@ -23,15 +25,28 @@ DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg
 
 
 def create_demo_users():
-    """Create the demo accounts with fresh random passwords; return (username, role, password)."""
+    """Create the demo accounts with fresh random passwords (and app keys where 2FA is required); return the logins."""
     logins = []
     for username, role in DEMO_USERS:
         if find_user(username):
             continue
         password = "-".join(secrets.token_hex(3) for _ in range(3))
-        create_user(username, role, password)
-        logins.append((username, role, password))
+        user_id = create_user(username, role, password)
+        # Roles that require a second factor are enrolled already, so `make run` users get in with the app key.
+        secret = pyotp.random_base32(32) if role in SECOND_FACTOR_REQUIRED else None
+        if secret:
+            get_db()["users"].update(user_id, {"totp_secret": secret, "totp_enrolled_at": audit.utcnow()})
+        logins.append((username, role, password, secret))
     return logins
+
+
+def login_line(username, role, password, secret):
+    """One demo login as shown and kept: role, name, password and, for a second factor, the app key."""
+    return f"{role:8} {username:10} {password}" + (f"  app-sleutel {secret}" if secret else "")
+
+
+CODE_HINT = ("Rollen met app-sleutel vragen na het wachtwoord een code: zet de sleutel in een authenticator-app\n"
+             "of maak een code met: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SLEUTEL').now())\"")
 
 
 def seed_spots(db, rng, start, scale, creator):
@@ -70,7 +85,8 @@ def seed_youths(db, rng, start, scale, spots, creator):
             earlier = max(1, stage - 1) if rng.random() < 0.3 else stage
             stages.append({"youth_id": n, "stage": earlier, "set_by": creator, "set_at": stamp(first_seen)})
             if earlier != stage:
-                later = first_seen + timedelta(days=rng.randint(20, 120))
+                # Never after the demo year's last day: a stage is set when it is seen, not in the future.
+                later = min(first_seen + timedelta(days=rng.randint(20, 120)), start + timedelta(days=364))
                 stages.append({"youth_id": n, "stage": stage, "set_by": creator, "set_at": stamp(later)})
     db["youths"].insert_all({k: v for k, v in y.items() if not k.startswith("_")} for y in youths)
     db["youth_stages"].insert_all(stages)
@@ -140,7 +156,7 @@ def seed_field(db, rng, start, end, spots, youths, workers):
 def flush(db, visits, contacts, links):
     """Write the buffered field rows and empty the buffers (ids keep counting)."""
     for table, rows in (("visits", visits), ("contacts", contacts), ("contact_youths", links)):
-        db[table].insert_all(rows, batch_size=5000)
+        db[table].insert_all(sealed(table, rows), batch_size=5000)  # Notes are encrypted at rest.
         rows.clear()
 
 
@@ -154,8 +170,10 @@ def write_logins(logins):
     path = logins_path()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        for username, role, password in logins:
-            f.write(f"{role:8} {username:10} {password}\n")
+        for login in logins:
+            f.write(login_line(*login) + "\n")
+        if any(login[3] for login in logins):
+            f.write(CODE_HINT + "\n")
     return path
 
 
@@ -164,7 +182,7 @@ def seed(seed_value=2026, scale=1, end=None):
     db = get_db()
     if db["contacts"].count or db["spots"].count:
         raise click.ClickException("De database bevat al gegevens; seed-demo vult alleen een lege database.")
-    rng = random.Random(seed_value)
+    rng = random.Random(seed_value)  # nosec B311 - demo data, reproducible per seed
     end = end or date.today()
     start = end - timedelta(days=364)
     with db.atomic():
@@ -187,7 +205,7 @@ def seed(seed_value=2026, scale=1, end=None):
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000),
-              help="Vermenigvuldig wijken, jongeren en contacten (500 ≈ 1 miljoen contacten).")
+              help="Vermenigvuldig wijken, jongeren en contacten (540 ≈ 1 miljoen contacten).")
 @click.option("--seed", "seed_value", default=2026, show_default=True, type=int, help="Startwaarde van het toeval.")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (standaard vandaag).")
 def seed_demo_command(scale, seed_value, end_date):
@@ -195,5 +213,7 @@ def seed_demo_command(scale, seed_value, end_date):
     logins = seed(seed_value, scale, end_date.date() if end_date else None)
     path = write_logins(logins)
     click.echo(f"Demodata geladen (seed {seed_value}, schaal {scale}). Inloggegevens staan ook in {path}:")
-    for username, role, password in logins:
-        click.echo(f"  {role:8} {username:10} {password}")
+    for login in logins:
+        click.echo(f"  {login_line(*login)}")
+    if any(login[3] for login in logins):
+        click.echo(CODE_HINT)

@@ -3,6 +3,7 @@ import bisect
 from datetime import date, datetime, timedelta
 
 from . import demo_data as D
+from .crypto import sealed
 from .forms import stamp
 
 AGE_RANGE = {"≤11": (10, 11), "12–15": (12, 15), "16–17": (16, 17), "18–23": (18, 23), "24+": (24, 26)}
@@ -55,8 +56,8 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
                               "reach": f"06-{rng.randint(10000000, 99999999)}"})
         if status == "overgedragen":
             handoff_youths.append((youth, n, received + timedelta(days=rng.randint(5, 30))))
-    db["concerns"].insert_all(concerns)
-    db["concern_reporters"].insert_all(reporters)
+    db["concerns"].insert_all(sealed("concerns", concerns))
+    db["concern_reporters"].insert_all(sealed("concern_reporters", reporters))
     # A few handoffs without a concern: youths the worker met herself at stage 4 or 5.
     serious = [y for y in youths if (y["stage"] or 0) >= 4][: 3 * scale]
     for youth in serious:
@@ -128,6 +129,6 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
             events.append({"handoff_id": n, "at": _at(day, 12), "actor_id": actor,
                            "kind": "feedback" if kind == "feedback" else "status",
                            "status": None if kind == "feedback" else kind, "text": text})
-    db["handoffs"].insert_all(handoffs)
+    db["handoffs"].insert_all(sealed("handoffs", handoffs))
     db["handoff_concerns"].insert_all(links)
-    db["handoff_events"].insert_all(events)
+    db["handoff_events"].insert_all(sealed("handoff_events", events))

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from . import audit
 from .access import allow
 from .concerns import OPEN, erase_reporters, fold_wal
+from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import LOCAL, DayField, Form, MomentField, arg_id, choices, now_local, stamp
 from .youths import STAGE_CHOICES, MultiCheckboxField, get_youth
@@ -168,7 +169,7 @@ def send(youth, form):
             "select id from concerns where youth_id = ? and status in (?, ?, ?)", [youth["id"], *OPEN])}
         if not set(concern_ids) <= still_open:
             return None, False
-        handoff_id = db["handoffs"].insert({
+        handoff_id = db["handoffs"].insert(seal("handoffs", {
             "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
             "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
             "consent": form.consent.data, "sharing_ground": (form.sharing_ground.data or "").strip() or None,
@@ -179,7 +180,7 @@ def send(youth, form):
             "summary": form.summary.data.strip(),
             "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
             "status": "verzonden", "sent_at": now, "worker_seen_at": moment(), "submission": form.submission.data,
-        }).last_pk
+        })).last_pk
         for concern_id in concern_ids:
             db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
             db["concerns"].update(concern_id, {"status": "overgedragen", "closed_at": now})
@@ -220,15 +221,16 @@ def notify_cjg():
 
 def add_event(db, handoff_id, kind, status=None, text=None):
     """One timestamped line in a handoff's timeline, by the current user."""
-    db["handoff_events"].insert({"handoff_id": handoff_id, "at": moment(), "actor_id": current_user.id,
-                                 "kind": kind, "status": status, "text": text})
+    db["handoff_events"].insert(seal("handoff_events", {
+        "handoff_id": handoff_id, "at": moment(), "actor_id": current_user.id, "kind": kind, "status": status,
+        "text": text}))
 
 
 def timeline(handoff_id):
     """The handoff's events, oldest first, with who did them."""
-    return list(get_db().query(
+    return [unseal("handoff_events", r) for r in get_db().query(
         "select e.*, u.username from handoff_events e left join users u on u.id = e.actor_id "
-        "where e.handoff_id = ? order by e.at, e.id", [handoff_id]))
+        "where e.handoff_id = ? order by e.at, e.id", [handoff_id])]
 
 
 @bp.route("/")
@@ -249,7 +251,7 @@ def list_handoffs():
 @allow("worker")
 def show_handoff(handoff_id):
     """One handoff with its timeline and the CJG's feedback; opening it marks the feedback as seen."""
-    handoff = get_or_404("handoffs", "id = ?", [handoff_id])
+    handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
     db = get_db()
     with db.atomic():
         if handoff["worker_id"] == current_user.id:  # News is the sender's; a colleague's look does not clear it.

@@ -20,7 +20,8 @@ NAV = {
                ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdracht")],
     "cjg": [("cjg.inbox", "Inbox"), ("report.show_report", "Rapport")],
     "manager": [("report.show_report", "Rapport")],
-    "admin": [("home.index", "Gebruikers")],
+    "admin": [("home.index", "Gebruikers"), ("audit.show_log", "Auditlog"), ("retention.edit_terms", "Bewaren"),
+              ("subject.find_youth", "Inzage"), ("register.show_register", "Register")],
 }
 # The worker's big buttons: label, endpoint, what it is for.
 WORKER_ACTIONS = [

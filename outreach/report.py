@@ -68,6 +68,7 @@ def pilot_start():
 def presets(start):
     """(label, from, to) links: the whole pilot, each calendar year, and the last four quarters."""
     now = now_local().strftime("%Y-%m")
+    start = min(start, now)
     options = [("Hele pilot", start, now)]
     for year in range(int(start[:4]), int(now[:4]) + 1):
         options.append((str(year), max(f"{year}-01", start), min(f"{year}-12", now)))
@@ -83,7 +84,8 @@ def presets(start):
 def chosen_period():
     """The period in the query string (or the whole pilot), and the form with any Dutch error on it."""
     form = PeriodForm(request.args)
-    start, now = pilot_start(), now_local().strftime("%Y-%m")
+    now = now_local().strftime("%Y-%m")
+    start = min(pilot_start(), now)  # A PILOT_START or first data in a coming month still gives a period.
     period = Period(start, now)
     if form.validate() and (form.van.data or form.tot.data):
         first = form.van.data.strftime("%Y-%m") if form.van.data else start

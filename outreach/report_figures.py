@@ -3,14 +3,13 @@
 Counts of contacts, visits and youths come from the monthly roll-ups (see rollups.py); concerns and handoffs
 are few enough to count directly. A period is whole months, so a youth's presence is a bit test per year.
 """
-import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 from .cjg import OUTCOMES
 
-SIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")  # see run()
+SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")  # see run()
 TOP_SPOTS = 15  # Visits per spot: the busiest fifteen, the rest in one row, so the table stays readable.
 IN_CARE = ("in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)")
 FRIEND = "vriend/vriendin"
@@ -63,15 +62,16 @@ ED = "(ed_months & " + MASK.format(y="year") + ")"
 HELP = "(help_months & " + MASK.format(y="year") + ")"
 # Per reached youth: age, gender, met with the ED in the period, a handoff or a question for help at or after
 # the first ED month (for the others: in the period), the first stage recorded and the one in force at the end.
+# Joined from constants only (ED, HELP, IN_PERIOD); every value is a bound parameter, hence the nosec B608 marks.
 PEOPLE = (
-    "WITH r AS (SELECT youth_id, age_band, gender, "
-    "min(CASE WHEN " + ED + " THEN year * 4096 + (" + ED + " & -" + ED + ") END) AS first_ed, "
-    "max(CASE WHEN " + HELP + " THEN year * 4096 + " + HELP + " END) AS last_help, "
+    "WITH r AS (SELECT youth_id, age_band, gender, "  # nosec B608
+    "min(CASE WHEN " + ED + " THEN year * 4096 + (" + ED + " & -" + ED + ") END) AS first_ed, "  # nosec B608
+    "max(CASE WHEN " + HELP + " THEN year * 4096 + " + HELP + " END) AS last_help, "  # nosec B608
     # Stages as copied onto the roll-up; only a stage set after the period needs the history itself.
     "CASE WHEN first_at < :end THEN first_stage END AS first_stage, "
     "CASE WHEN last_at < :end OR last_at IS NULL THEN last_stage ELSE (SELECT stage FROM youth_stages s "
     "WHERE s.youth_id = yy.youth_id AND s.set_at < :end ORDER BY set_at DESC, id DESC LIMIT 1) END AS last_stage "
-    "FROM report_youth_years yy WHERE " + IN_PERIOD + " GROUP BY youth_id), "
+    "FROM report_youth_years yy WHERE " + IN_PERIOD + " GROUP BY youth_id), "  # nosec B608
     "h AS (SELECT youth_id, max(CAST(substr(sent_at, 1, 4) AS INTEGER) * 4096 "
     "+ (1 << (CAST(substr(sent_at, 6, 2) AS INTEGER) - 1))) AS last_sent FROM handoffs "
     "WHERE sent_at >= :start AND sent_at < :end GROUP BY youth_id) "
@@ -87,16 +87,14 @@ QUERIES = {
               "count(*) OVER () AS spots, sum(sum(visits)) OVER () AS visits FROM report_visits "
               "WHERE month BETWEEN :first AND :last GROUP BY spot_id ORDER BY n DESC, spot_id LIMIT :top) v "
               "JOIN spots s ON s.id = v.spot_id ORDER BY v.n DESC, s.name",
-    # Visits at the spots the current period lists, for the previous period's column.
-    "visits_at": "SELECT spot_id, sum(visits) FROM report_visits WHERE month BETWEEN :first AND :last "
-                 "AND spot_id IN (SELECT value FROM json_each(:spots)) GROUP BY spot_id",
     "spots_identified": "SELECT count(*) FROM spots WHERE first_identified >= :start AND first_identified < :end",
     "people": PEOPLE,
     # Youths by the month of their first contact ever (as year * 4096 + bit), for the months of the period.
     "new": "SELECT first, count(*) FROM (SELECT min(year * 4096 + (months & -months)) AS first "
            "FROM report_youth_years GROUP BY youth_id) WHERE first BETWEEN :first_code AND :last_code GROUP BY first",
-    "reach_per_spot": "SELECT s.id, s.name, s.lat, s.lon, r.n FROM (SELECT spot_id, count(*) AS n FROM report_reach "
-                      "WHERE " + IN_PERIOD + " GROUP BY spot_id) r JOIN spots s ON s.id = r.spot_id",
+    # Distinct youths: a youth met at a spot in two calendar years has two rows there.
+    "reach_per_spot": "SELECT s.id, s.name, s.lat, s.lon, r.n FROM (SELECT spot_id, count(DISTINCT youth_id) AS n "
+                      "FROM report_reach WHERE " + IN_PERIOD + " GROUP BY spot_id) r JOIN spots s ON s.id = r.spot_id",  # nosec B608
     "substances": "SELECT substance, sum(contacts) FROM report_substances WHERE month BETWEEN :first AND :last "
                   "GROUP BY substance",
     "concerns": "SELECT source, level, count(*) FROM concerns WHERE received_at >= :start AND received_at < :end "
@@ -130,8 +128,8 @@ MEDIAN = ("WITH d(v) AS ({}) SELECT (SELECT count(*) FROM d), (SELECT avg(v) FRO
           "LIMIT 2 - (SELECT count(*) FROM d) % 2 OFFSET ((SELECT count(*) FROM d) - 1) / 2))")
 
 
-def params(period, spots=()):
-    """The named parameters every query may use; spots: the ids whose visits are listed one by one."""
+def params(period):
+    """The named parameters every query may use."""
     first, last = period.months[0], period.months[-1]
     (fy, fm), (ly, lm) = (map(int, first.split("-")), map(int, last.split("-")))
     return {"first": first, "last": last, "start": period.start, "end": period.end,
@@ -139,24 +137,29 @@ def params(period, spots=()):
             # Bits from the first month on in the first year, up to the last month in the last year.
             "first_mask": (4095 >> fm - 1 << fm - 1) & (4095 if ly > fy else (1 << lm) - 1),
             "last_mask": (1 << lm) - 1 if ly > fy else (4095 >> fm - 1 << fm - 1) & ((1 << lm) - 1),
-            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS, "spots": json.dumps(list(spots))}
+            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS}
 
 
-def run(db, period, spots=(), reach=True, pool=None):
+def run(db, period, reach=True, pool=None):
     """Every query of the report for one period: {name: rows}, and {span: (n, median days)}.
 
-    spots: the previous period's visits at these spots; reach: youths per spot, for the page's map only;
-    pool: the app's connection pool, to run the per-youth query on a second connection beside the others.
+    reach: youths per spot, for the page's map only; pool: the app's connection pool, to run the per-youth
+    query on a second connection beside the others.
     """
-    values = params(period, spots)
-    skip = {"visits_at"} if not spots else set()
-    skip |= {"reach_per_spot"} if not reach else set()
+    values = params(period)
+    skip = {"reach_per_spot"} if not reach else set()
     # The per-youth query takes as long as all others together at a million contacts: with a second
     # connection (WAL readers do not block each other) the report uses both cores of the server.
     people = SIDE.submit(lambda: pool.get().execute(PEOPLE, values).fetchall()) if pool else None
     skip |= {"people"} if pool else set()
-    rows = {name: db.execute(sql, values).fetchall() if name not in skip else [] for name, sql in QUERIES.items()}
-    spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
+    # One read snapshot for all of them, so a contact saved meanwhile cannot make a part exceed its total.
+    db.execute("BEGIN")
+    try:
+        rows = {name: db.execute(sql, values).fetchall() if name not in skip else []
+                for name, sql in QUERIES.items()}
+        spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
+    finally:
+        db.execute("ROLLBACK")
     if people:
         rows["people"] = people.result()
     return rows, spans

@@ -11,7 +11,7 @@ from flask import current_app
 from .concerns import LEVELS, SOURCES
 from .contacts import SUBSTANCES
 from .report_figures import OUTCOMES, count_by, month_of, run
-from .suppress import protect, share
+from .suppress import HIDDEN, protect, share
 from .youths import AGE_BANDS, GENDERS, STAGES
 
 STAGE_ROWS = [None, *STAGES]
@@ -36,6 +36,7 @@ class Sheet:
     cells: dict = field(default_factory=dict)
     lines: list = field(default_factory=list)
     medians: dict = field(default_factory=dict)
+    places: dict = field(default_factory=dict)
     minutes: int = 0
 
     def breakdown(self, prefix, values, total):
@@ -45,9 +46,9 @@ class Sheet:
         self.lines.append((keys, total))
 
 
-def collect(db, period, spot_ids=None, reach=True, pool=None):
-    """The raw figures of one period as a Sheet; spot_ids fixes which spots get their own visits row."""
-    rows, spans = run(db, period, spot_ids or (), reach, pool)
+def collect(db, period, reach=True, pool=None):
+    """The raw figures of one period as a Sheet, built the same way whichever page shows the period."""
+    rows, spans = run(db, period, reach, pool)
     s = Sheet()
     months = {r[0]: r[1:] for r in rows["months"]}
     month_sum = [sum(m[i] or 0 for m in months.values()) for i in range(5)]
@@ -65,12 +66,12 @@ def collect(db, period, spot_ids=None, reach=True, pool=None):
     s.breakdown("gender", count_by(people, 1, GENDERS), "reached")
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
-    s.cells["spots_visited"], s.cells["visits"] = top[0][3:] if top else (0, 0)
-    visits = {r[0]: r[2] for r in top} if spot_ids is None else dict(rows["visits_at"])
-    per_spot = {spot: visits.get(spot, 0) for spot in (visits if spot_ids is None else spot_ids)}
+    spots_visited, s.cells["visits"] = top[0][3:] if top else (0, 0)
+    per_spot = {r[0]: r[2] for r in top}
     per_spot["rest"] = s.cells["visits"] - sum(per_spot.values())
     s.breakdown("spot_visits", per_spot, "visits")
-    s.cells["spots_identified"] = rows["spots_identified"][0][0]
+    # Counts of places, not of youths or events: shown as they are (and the visits table names them anyway).
+    s.places = {"spots_visited": spots_visited, "spots_identified": rows["spots_identified"][0][0]}
 
     concerns = rows["concerns"]
     s.cells["concerns"] = sum(r[-1] for r in concerns)
@@ -122,8 +123,8 @@ class Published:
     sheet: Sheet
 
     def __getitem__(self, key):
-        """The published value of a count: an int (0 or ≥ 5), '<5' or 'x'."""
-        return self.values[key]
+        """The published value of a count: an int (0 or ≥ 5), '<5' or 'x'; a count of places as it is."""
+        return self.values[key] if key in self.values else self.sheet.places[key]
 
     def share(self, part, base):
         """A percentage that may be shown (both counts published and the share rule met), or None."""
@@ -145,13 +146,19 @@ def publish(sheet):
     """Protect one period's counts (invariant 3); a group of counts that cannot be protected is withheld."""
     # The stage distributions (the transition table's margins) say more to a council than its inner cells.
     keep = [*HEADLINE, *(k for k in sheet.cells if k.startswith(("stage_first:", "stage_last:")))]
-    return Published(protect(sheet.cells, sheet.lines, withhold=True, keep=keep), sheet)
+    values = protect(sheet.cells, sheet.lines, withhold=True, keep=keep)
+    # Every group contact has at least two youths present: beside a hidden number of group contacts, the
+    # number of youths in them would bound it, so it is hidden too (it is 5 or more, or '<5' already).
+    if not isinstance(values["group_contacts"], int) and isinstance(values["group_youths"], int) \
+            and values["group_youths"] > 0:
+        values["group_youths"] = HIDDEN
+    return Published(values, sheet)
 
 
 def build(db, period, reach=True):
     """Both periods, protected: (current, previous, raw rows of the current period for the map)."""
     pool = current_app.extensions["outreach.db"]
     current, rows = collect(db, period, reach=reach, pool=pool)
-    spots = [k.split(":", 1)[1] for k in current.cells if k.startswith("spot_visits:") and not k.endswith(":rest")]
-    previous, _ = collect(db, period.previous(), spot_ids=[int(s) for s in spots], reach=False, pool=pool)
+    # Built exactly as on its own page, so the two pages protect the previous period the same way.
+    previous, _ = collect(db, period.previous(), reach=False, pool=pool)
     return publish(current), publish(previous), rows

@@ -78,8 +78,9 @@ def layout(cur, prev, names):
         return Table(key, title, rows, total_row, both, **kw)
 
     months = [(k.split(":", 1)[1], month_label(k.split(":", 1)[1])) for k in cur.values if k.startswith("month_new:")]
-    spots = [(k.split(":", 1)[1], names.get(int(k.split(":", 1)[1]), "?")) for k in cur.values
-             if k.startswith("spot_visits:") and not k.endswith(":rest")]
+    # By name, never by count: an order by size would bound a hidden count between its neighbours.
+    spots = sorted(((k.split(":", 1)[1], names.get(int(k.split(":", 1)[1]), "?")) for k in cur.values
+                    if k.startswith("spot_visits:") and not k.endswith(":rest")), key=lambda s: (s[1], s[0]))
     hours = [cur.hours(), prev.hours()]
     reach = Section("bereik", "Bereik", [
         figure("reached", "Jongeren bereikt"), figure("new", "Nieuwe jongeren"), figure("contacts", "Contacten"),
@@ -93,8 +94,8 @@ def layout(cur, prev, names):
         table("month_contacts", "Contacten per maand", months, "contacts", both=False),
         table("age", "Bereikte jongeren naar leeftijd", [(a, a) for a in AGE_BANDS], "reached"),
         table("gender", "Bereikte jongeren naar gender", [(g, GENDER_NAMES[g]) for g in GENDERS], "reached"),
-        table("spot_visits", "Bezoeken per hangplek", spots + [("rest", "Overige hangplekken")], "visits",
-              chart=False),
+        table("spot_visits", "Bezoeken per hangplek (de vijftien drukste, op naam)",
+              spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False),
     ])
     signals = Section("signalen", "Signalen", [
         figure("concerns", "Zorgmeldingen"),
@@ -120,7 +121,7 @@ def layout(cur, prev, names):
                                      percent(prev.share("concern_in_care", "concern_youths"))]),
     ], [table("outcome", "Afgesloten overdrachten naar uitkomst", [(o, o) for o in OUTCOMES], "closed")])
     stages = Section("fases", "Fases van gebruik (Jellinek)", [], [
-        Table("stages", "Fase bij eerste en bij laatste contact", [
+        Table("stages", "Eerste bekende fase en fase aan het eind van de periode", [
             Row(stage_label(a), [count(cur[f"stage:{a}:{b}"]) for b in STAGE_ROWS] + [count(cur[f"stage_first:{a}"])])
             for a in STAGE_ROWS], Row("Totaal", [count(cur[f"stage_last:{b}"]) for b in STAGE_ROWS]
                                        + [count(cur["reached"])]), both=False, chart=False),
@@ -179,5 +180,5 @@ def summary(rows, labels):
     before = spoken(rows[0].texts[1])
     return (f"In {labels[0]} sprak de straathoekwerker {reached} verschillende jongeren, van wie {new} voor het "
             f"eerst, in {contacts} contacten (vorige periode: {before} jongeren). Er kwamen {concerns} zorgmeldingen "
-            f"binnen, er gingen {handoffs} overdrachten naar het CJG en {in_care} jongeren met een zorgmelding "
-            "zijn in zorg gekomen.")
+            f"binnen, er gingen {handoffs} overdrachten naar het CJG en {in_care} jongeren kwamen in zorg bij het "
+            "CJG of de verslavingszorg.")

@@ -23,7 +23,7 @@ def initial(db):
         "session_token": str, "must_change_password": int, "created_at": str,
         "password_changed_at": str, "last_login_at": str,
     }, not_null=("username", "password_hash", "role", "active", "session_token"),
-        defaults={"active": 1, "must_change_password": 0})
+        defaults={"active": 1, "must_change_password": 0})  # nosec B105 - a column default
     db["users"].create_index(["username"], unique=True)
 
     _table(db, "spots", {
@@ -155,3 +155,35 @@ def report(db):
         "created_at": str,
     }, fks=[("updated_by", "users", "id")], not_null=("period_from", "period_to", "text"))
     db["insights"].create_index(["period_from", "period_to"], unique=True)
+
+
+@migrations(name="0006_retention")
+def retention(db):
+    """A youth's erasure moment, and an audit log that lets go of rows only past their retention term."""
+    db["youths"].add_column("erased_at", str)
+    # Still append-only: a delete is refused unless `purge` has written, inside its own transaction, a cutoff
+    # the row is older than (retention of the log itself, default five years).
+    db.execute("DROP TRIGGER audit_log_no_delete")
+    db.execute(
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "WHEN OLD.at >= coalesce((SELECT value FROM meta WHERE key = 'audit_delete_before'), '') "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+
+
+@migrations(name="0007_security")
+def security(db):
+    """Second factor (TOTP secret, last used time step, hashed recovery codes) and login-failure counters."""
+    # totp_secret is set when enrolment starts; totp_enrolled_at once the first code confirmed it.
+    # totp_last_step: the newest 30-second step whose code was accepted, so no code works twice.
+    db["users"].add_column("totp_secret", str)
+    db["users"].add_column("totp_enrolled_at", str)
+    db["users"].add_column("totp_last_step", int)
+    _table(db, "recovery_codes", {"id": int, "user_id": int, "code_hash": str, "created_at": str, "used_at": str},
+           fks=[("user_id", "users", "id")], not_null=("user_id", "code_hash", "created_at"))
+    db["recovery_codes"].create_index(["user_id", "used_at"])
+    # One row per failed login step, for the account name as typed and for the client IP (scope 'account'/'ip').
+    _table(db, "login_failures", {"id": int, "scope": str, "key": str, "at": float},
+           not_null=("scope", "key", "at"))
+    db["login_failures"].create_index(["scope", "key", "at"])
+    db["login_failures"].create_index(["at"])

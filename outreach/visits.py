@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from . import audit
 from .access import allow
+from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import (CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp,
                     within_edit_window)
@@ -40,7 +41,8 @@ def list_visits():
     visits = get_db().query(
         "select v.*, s.name as spot_name from visits v join spots s on s.id = v.spot_id "
         "order by v.visited_at desc limit 50")
-    return render_template("visits/list.html", visits=list(visits), editable=within_edit_window)
+    return render_template("visits/list.html", visits=[unseal("visits", v) for v in visits],
+                           editable=within_edit_window)
 
 
 def save_visit(form, visit_id=None):
@@ -49,7 +51,7 @@ def save_visit(form, visit_id=None):
               "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
               "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
-    return audit.save("visits", "visit", values, visit_id, worker_id=current_user.id)
+    return audit.save("visits", "visit", seal("visits", values), visit_id, worker_id=current_user.id)
 
 
 def render_form(form, visit=None, nearest=False):
@@ -73,7 +75,7 @@ def new_visit():
 
 def own_recent_visit(visit_id):
     """An own visit still inside its 24 hours, or 404: later it is part of the record."""
-    visit = get_or_404("visits", "id = ? and worker_id = ?", [visit_id, current_user.id])
+    visit = unseal("visits", get_or_404("visits", "id = ? and worker_id = ?", [visit_id, current_user.id]))
     if not within_edit_window(visit["created_at"] or "2000-01-01T00:00:00Z"):
         abort(404)
     return visit

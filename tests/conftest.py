@@ -2,19 +2,25 @@
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyotp
 import pytest
 
 from outreach import create_app
 from outreach.auth import create_user
-from outreach.db import connect
+from outreach.db import connect, get_db
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}
 USERNAMES = {"worker": "werker", "cjg": "cjg", "manager": "manager", "admin": "beheerder"}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# The roles that must use a second factor are enrolled in the template database with these known secrets.
+TOTP_SECRETS = {"cjg": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "admin": "KRUGS4ZANFZSAYJAORSXG5BAMNXWIZLB"}
+SECRET_OF = {USERNAMES[role]: secret for role, secret in TOTP_SECRETS.items()}
+LIVE_DATABASES = {}  # Base URL of a live server → its database file (to pick codes that were not used yet).
 
 
 def csrf_token(html):
@@ -29,12 +35,30 @@ def template_db(tmp_path_factory):
     app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test"})
     with app.app_context():
         for role, username in USERNAMES.items():
-            create_user(username, role, PASSWORDS[role])
+            user_id = create_user(username, role, PASSWORDS[role])
+            if role in TOTP_SECRETS:
+                get_db()["users"].update(user_id, {"totp_secret": TOTP_SECRETS[role],
+                                                   "totp_enrolled_at": "2026-01-01T08:00:00Z"})
     app.extensions["outreach.db"].close_all()
     db = connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path
+
+
+def next_code(database, username, secret=None):
+    """A code for a time step newer than the account's last used one (each code works once), waiting if need be."""
+    db = connect(database)
+    try:
+        last = db.execute("select totp_last_step from users where username = ?", [username]).fetchone()[0]
+    finally:
+        db.close()
+    while True:
+        step = int(time.time() // 30)
+        for candidate in (step, step + 1):  # Both stay valid if the server's clock ticks over meanwhile.
+            if last is None or candidate > last:
+                return pyotp.TOTP(secret or SECRET_OF[username]).generate_otp(candidate)
+        time.sleep(30 - time.time() % 30 + 0.1)  # Two logins of one account in this step already: wait for the next.
 
 
 def make_app(path, **config):
@@ -71,14 +95,22 @@ class AuthActions:
         """Wrap a test client."""
         self.client = client
 
-    def login(self, username="werker", password=None, next=None):
-        """Post the login form; password defaults to the role's test password."""
+    def login(self, username="werker", password=None, next=None, second_factor=True):
+        """Post the login form (and the code, for an enrolled test account); password defaults to the role's."""
         if password is None:
             password = PASSWORDS[{v: k for k, v in USERNAMES.items()}[username]]
         page = self.client.get("/login")
         url = "/login" + (f"?next={next}" if next else "")
-        return self.client.post(url, data={"username": username, "password": password,
-                                           "csrf_token": csrf_token(page.text)})
+        response = self.client.post(url, data={"username": username, "password": password,
+                                               "csrf_token": csrf_token(page.text)})
+        if second_factor and username in SECRET_OF and response.headers.get("Location") == "/login/code":
+            return self.code(next_code(self.client.application.config["DATABASE"], username))
+        return response
+
+    def code(self, code):
+        """Post the second-factor page with a code."""
+        page = self.client.get("/login/code")
+        return self.client.post("/login/code", data={"code": code, "csrf_token": csrf_token(page.text)})
 
     def login_role(self, role):
         """Log in as the test account of a role."""
@@ -119,6 +151,18 @@ def query(app):
             return [dict(r) for r in db.query(sql, params)]
         finally:
             db.close()
+    return run
+
+
+@pytest.fixture
+def plain(app, query):
+    """Like query, with the encrypted columns of one table opened (they are stored sealed, see outreach.crypto)."""
+    from outreach.crypto import unseal
+
+    def run(table, sql, params=()):
+        """Rows of one query on table as dicts, decrypted."""
+        with app.app_context():
+            return [unseal(table, row) for row in query(sql, params)]
     return run
 
 
@@ -203,7 +247,9 @@ def live(template_db, tmp_path_factory):
         seed(2026, 1, date.today())
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=httpd.run, daemon=True).start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{httpd.effective_port}", path=path)
+    url = f"http://127.0.0.1:{httpd.effective_port}"
+    LIVE_DATABASES[url] = path
+    yield SimpleNamespace(url=url, path=path)
     httpd.close()
     app.extensions["outreach.db"].close_all()
 
@@ -252,8 +298,13 @@ def check_page(page, name):
 
 
 def log_in(page, role):
-    """Fill the login form like a person does."""
+    """Fill the login form like a person does, and the code from the authenticator app where the role has one."""
     page.goto("/login")
     page.get_by_label("Gebruikersnaam").fill(USERNAMES[role])
     page.get_by_label("Wachtwoord").fill(PASSWORDS[role])
     page.get_by_role("button", name="Inloggen").click()
+    if role in TOTP_SECRETS:
+        page.wait_for_url("**/login/code")
+        database = LIVE_DATABASES[page.url.rsplit("/login", 1)[0]]
+        page.get_by_label("Code").fill(next_code(database, USERNAMES[role]))
+        page.get_by_role("button", name="Inloggen").click()

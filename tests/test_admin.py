@@ -1,6 +1,7 @@
 """The administrator's account pages."""
 import re
 
+import pyotp
 import pytest
 
 
@@ -37,6 +38,11 @@ def test_create_account_with_one_time_password(app, auth, client, query):
     assert newcomer.get("/").headers["Location"] == "/account/password"
     new_auth.post("/account/password", {"current": password, "new": "mijn eigen wachtwoord",
                                         "repeat": "mijn eigen wachtwoord"}, page="/account/password")
+    # A CJG account then sets up its second factor, and only then reaches its inbox.
+    assert newcomer.get("/").headers["Location"] == "/account/2fa"
+    page = newcomer.get("/account/2fa").text
+    secret = one_time_password(page).replace(" ", "")
+    new_auth.post("/account/2fa", {"code": pyotp.TOTP(secret).now()}, page="/account/2fa")
     assert newcomer.get("/").status_code == 200
 
 
@@ -102,3 +108,46 @@ def test_unknown_user_is_404(auth):
     """Unknown user is 404."""
     auth.login_role("admin")
     assert auth.post("/admin/users/999/password").status_code == 404
+
+
+def test_reset_second_factor_is_audited_and_forces_enrolment(app, auth, client, query):
+    """A lost phone: the admin resets the CJG employee's second factor; sessions end, she sets it up anew."""
+    from conftest import AuthActions
+    colleague = AuthActions(app.test_client())
+    colleague.login_role("cjg")
+    auth.login_role("admin")
+    cjg = query("select id from users where username='cjg'")[0]["id"]
+    with app.app_context():
+        from outreach.otp import new_recovery_codes, store_recovery_codes
+        store_recovery_codes(cjg, new_recovery_codes()[1])
+    assert "Tweestaps resetten" in client.get("/admin/").text
+    response = auth.post(f"/admin/users/{cjg}/second-factor", follow_redirects=True)
+    assert "Tweestapsverificatie van cjg is gereset" in response.text
+    assert query("select totp_secret, totp_enrolled_at, totp_last_step from users where id=?", [cjg]) == [
+        {"totp_secret": None, "totp_enrolled_at": None, "totp_last_step": None}]
+    assert query("select count(*) n from recovery_codes") == [{"n": 0}]
+    assert query("select actor_id, object_id, result from audit_log where action='update'") == [
+        {"actor_id": query("select id from users where username='beheerder'")[0]["id"], "object_id": str(cjg),
+         "result": "second factor reset"}]
+    assert colleague.client.get("/cjg/").status_code == 302  # Her open session ended.
+    assert colleague.login("cjg", second_factor=False).headers["Location"] == "/"  # No code asked now …
+    assert colleague.client.get("/cjg/").headers["Location"] == "/account/2fa"  # … but enrolment first.
+
+
+def test_admin_cannot_reset_own_second_factor(auth, query):
+    """Not on oneself: another admin has to do it."""
+    auth.login_role("admin")
+    me = query("select id from users where username='beheerder'")[0]["id"]
+    response = auth.post(f"/admin/users/{me}/second-factor", follow_redirects=True)
+    assert "alleen een andere beheerder" in response.text
+    assert query("select totp_enrolled_at from users where id=?", [me])[0]["totp_enrolled_at"]
+    assert query("select count(*) n from audit_log where action='update'") == [{"n": 0}]
+
+
+def test_reset_second_factor_needs_post_and_csrf(auth, client, query):
+    """A link cannot do it, nor a post without the form's token."""
+    auth.login_role("admin")
+    cjg = query("select id from users where username='cjg'")[0]["id"]
+    assert client.get(f"/admin/users/{cjg}/second-factor").status_code == 405
+    assert client.post(f"/admin/users/{cjg}/second-factor").status_code == 400
+    assert query("select totp_enrolled_at from users where id=?", [cjg])[0]["totp_enrolled_at"]

@@ -1,9 +1,11 @@
 """Logging in and out, revocable sessions, CSRF, safe redirects, time limits, passwords, create-user."""
+import re
 import time
 
 import pytest
 
-from conftest import PASSWORDS, csrf_token
+from conftest import PASSWORDS, csrf_token, form_errors
+from outreach import throttle
 from outreach.auth import password_problem
 
 
@@ -234,3 +236,135 @@ def test_a_post_after_a_lost_session_goes_to_login_without_next(client):
     """A post after a lost session goes to login without next."""
     response = client.post("/logout")
     assert response.headers["Location"] == "/login"  # Never back to a page that only takes a POST.
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the throttle's clock: returns a function that sets it to now + seconds."""
+    start = time.time()
+
+    def move(seconds=0):
+        """Pretend seconds have passed since the test began."""
+        monkeypatch.setattr(throttle, "now", lambda: start + seconds)
+    move(0)
+    return move
+
+
+def without_token(html):
+    """A page without its CSRF token and typed username, to compare two answers byte for byte."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+|(name="username"[^>]*value=")[^"]+', r"\1\2", html)
+
+
+def test_five_failures_then_429_and_audit(auth, client, clock, query):
+    """After 5 failures: 429 with the wait in Dutch, even for the right password; audited as 'locked'."""
+    for _ in range(4):
+        assert auth.login("werker", "fout-wachtwoord-123").status_code == 200
+    fifth = auth.login("werker", "fout-wachtwoord-123")
+    assert fifth.status_code == 429
+    assert form_errors(fifth.text) == ["Te veel mislukte pogingen. Probeer het over 1 minuut opnieuw."]
+    assert 'value="werker"' in fifth.text  # What was typed is kept.
+    assert auth.login("werker").status_code == 429  # The right password does not help while it lasts.
+    assert client.get("/").status_code == 302
+    locked = query("select actor_id, object_id, result from audit_log where action = 'locked'")
+    werker = str(query("select id from users where username = 'werker'")[0]["id"])
+    assert locked == [{"actor_id": None, "object_id": werker, "result": "refused"}] * 2
+    clock(31)
+    assert auth.login("werker").status_code == 302  # Waited: in.
+    auth.logout()
+    assert auth.login("werker", "fout-wachtwoord-123").status_code == 200  # The counter was cleared.
+
+
+def test_the_wait_grows_and_is_capped(app, auth, clock):
+    """30 s, 60 s, 120 s … at most 15 minutes; each failure after a wait doubles it."""
+    from outreach.throttle import wait_seconds
+    waited = 0
+    for _ in range(5):
+        auth.login("werker", "fout-wachtwoord-123")
+    waits = []
+    for _ in range(7):
+        with app.app_context():
+            waits.append(wait_seconds("werker", "127.0.0.1"))
+        waited += waits[-1]
+        clock(waited)
+        assert auth.login("werker", "fout-wachtwoord-123").status_code == 429
+    assert waits == [30, 60, 120, 240, 480, 900, 900]
+    assert "over 15 minuten" in auth.login("werker").text
+
+
+def test_throttled_unknown_and_known_accounts_answer_alike(auth, client, monkeypatch):
+    """No enumeration: the same status and page for an unknown name, and one argon2 check per attempt."""
+    from outreach import passwords
+    answers = {}
+
+    class Counting:
+        """The real hasher, counting its verifications."""
+        calls = 0
+
+        def verify(self, *args):
+            """Count, then verify for real (the time it costs is the point)."""
+            Counting.calls += 1
+            return real.verify(*args)
+
+    real = passwords.hasher
+    firsts = {}
+    for username in ("werker", "niemand"):
+        first = auth.login(username, "fout-wachtwoord-123")
+        firsts[username] = (first.status_code, without_token(first.text))
+        for _ in range(4):
+            auth.login(username, "fout-wachtwoord-123")
+        Counting.calls = 0
+        monkeypatch.setattr(passwords, "hasher", Counting())
+        answer = auth.login(username, "fout-wachtwoord-123")
+        monkeypatch.undo()
+        answers[username] = (answer.status_code, without_token(answer.text), Counting.calls)
+    assert firsts["werker"] == firsts["niemand"] and firsts["werker"][0] == 200
+    assert answers["werker"] == answers["niemand"]
+    assert answers["werker"][0] == 429 and answers["werker"][2] == 1
+
+
+def test_throttling_per_ip(auth):
+    """Twenty failures from one address, whatever the names, hold off every login from there for a while."""
+    for n in range(20):
+        auth.login(f"poging{n}", "fout-wachtwoord-123")
+    assert auth.login("werker").status_code == 429
+
+
+def test_wrong_codes_count_as_failures(auth, query):
+    """Wrong second-factor codes count like wrong passwords; after five the code page answers 429 too."""
+    auth.login("cjg", second_factor=False)
+    answers = [auth.code("000000").status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    assert "Te veel mislukte pogingen" in auth.code("111111").text
+    assert auth.login("cjg", second_factor=False).status_code == 429  # The account itself, too.
+    assert len(query("select id from audit_log where action = 'locked'")) == 3
+
+
+@pytest.mark.parametrize("password, username", [
+    ("wachtwoord2026!", ""), ("Welkom123456", ""), ("QWERTYUIOP12", ""), ("iloveyou iloveyou", "x"),
+    ("werkerqwertyuiop", "werker"), ("Straatwerk2026!", ""), ("password12345", ""), ("123456789012", ""),
+])
+def test_common_passwords_refused(password, username):
+    """Common passwords, in any case, padded with digits or wrapped around the username, are refused."""
+    problem = password_problem(password, username)
+    assert problem and ("veelgebruikte wachtwoorden" in problem or "te eenvoudig" in problem)
+
+
+def test_common_password_message_at_the_field(auth):
+    """Changing to a common password: the Dutch message next to the field, nothing saved."""
+    auth.login_role("manager")
+    response = auth.post("/account/password", {"current": PASSWORDS["manager"], "new": "Wachtwoord2026",
+                                               "repeat": "Wachtwoord2026"}, page="/account/password")
+    assert response.status_code == 200
+    assert form_errors(response.text) == [
+        "Dit wachtwoord staat op de lijst van veelgebruikte wachtwoorden. Kies iets minder voorspelbaars."]
+
+
+def test_changing_the_password_keeps_the_session_limit(auth, client):
+    """A new password does not start a new 12 hours: the limit still counts from the login."""
+    auth.login_role("manager")
+    with client.session_transaction() as session:
+        session["login_at"] = started = time.time() - 11 * 3600
+    auth.post("/account/password", {"current": PASSWORDS["manager"], "new": "nieuw wachtwoord 2027",
+                                    "repeat": "nieuw wachtwoord 2027"}, page="/account/password")
+    with client.session_transaction() as session:
+        assert session["login_at"] == started

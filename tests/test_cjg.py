@@ -224,10 +224,14 @@ def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, you
                                 "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
                                 "worry": "Zorgen", "level": "midden", "new_gender": "onbekend"}, page="/concerns/new")
     raw = open(app.config["DATABASE"] + "-wal", "rb").read() + open(app.config["DATABASE"], "rb").read()
-    assert CANARY_NAME.encode() in raw  # Stored while the concern is open...
+    sealed = query("select name, reach from concern_reporters")[0]  # Stored encrypted (outreach.crypto)...
+    assert sealed["name"].encode() in raw and CANARY_NAME.encode() not in raw
     auth.post("/concerns/1", {"status": "afgesloten", "close_reason": "geen zorgen"}, page="/concerns/1")
     assert query("select status from concerns") == [{"status": "afgesloten"}]
-    assert_gone_from_disk(app.config["DATABASE"])  # ...and gone the moment it is closed.
+    assert_gone_from_disk(app.config["DATABASE"])  # ...and gone the moment it is closed, ciphertext too.
+    for name in (app.config["DATABASE"], app.config["DATABASE"] + "-wal"):
+        if os.path.exists(name):
+            assert sealed["name"].encode() not in open(name, "rb").read()
 
 
 def test_inbox_keeps_everything_open_and_the_latest_closed(auth, client, seed_rows, youth, worker_id):

@@ -19,15 +19,15 @@ def post_concern(auth, **change):
     return auth.post("/concerns/new", good(**change), page="/concerns/new")
 
 
-def test_record_concern_keeps_reporter_apart(auth, client, query, youth):
+def test_record_concern_keeps_reporter_apart(auth, client, query, plain, youth):
     """Record concern keeps reporter apart."""
     auth.login_role("worker")
     response = post_concern(auth)
     assert response.status_code == 302
-    concern = query("select * from concerns")[0]
+    concern = plain("concerns", "select * from concerns")[0]
     assert concern["youth_id"] == youth and concern["status"] == "nieuw" and concern["source"] == "vriend/vriendin"
     assert "Sanne" not in str(concern) and "06-11122233" not in str(concern)  # Only the source category.
-    assert query("select name, reach from concern_reporters") == [{"name": "Sanne (vriendin)", "reach": "06-11122233"}]
+    assert plain("concern_reporters", "select name, reach from concern_reporters") == [{"name": "Sanne (vriendin)", "reach": "06-11122233"}]
     page = client.get(response.headers["Location"]).text
     assert "Sanne (vriendin)" in page and "alleen voor jou" in page
 

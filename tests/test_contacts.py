@@ -145,7 +145,7 @@ def saved_contact(auth, spot, **change):
     assert response.status_code == 302, form_errors(response.text)
 
 
-def test_edit_within_24_hours_changes_in_place(auth, query, spot, youth):
+def test_edit_within_24_hours_changes_in_place(auth, query, plain, spot, youth):
     """Edit within 24 hours changes in place."""
     auth.login_role("worker")
     saved_contact(auth, spot, other_codes="J-0001")
@@ -153,12 +153,12 @@ def test_edit_within_24_hours_changes_in_place(auth, query, spot, youth):
     response = auth.post(f"/contacts/{contact_id}/edit", full(spot, youths_present="7", note="Aangepast"),
                          page=f"/contacts/{contact_id}/edit")
     assert response.status_code == 302
-    assert query("select id, youths_present, note, corrects_id from contacts") == [
+    assert plain("contacts", "select id, youths_present, note, corrects_id from contacts") == [
         {"id": contact_id, "youths_present": 7, "note": "Aangepast", "corrects_id": None}]
     assert query("select count(*) n from contact_youths") == [{"n": 0}]  # J-0001 no longer ticked or typed.
 
 
-def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query, spot):
+def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query, plain, spot):
     """After 24 hours a correction keeps the original."""
     auth.login_role("worker")
     saved_contact(auth, spot, note="Eerste versie")
@@ -171,7 +171,7 @@ def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query
     response = auth.post(f"/contacts/{original}/edit", full(spot, note="Gecorrigeerd"),
                          page=f"/contacts/{original}/edit")
     assert response.status_code == 302
-    rows = query("select id, note, corrects_id, replaced_by from contacts order by id")
+    rows = plain("contacts", "select id, note, corrects_id, replaced_by from contacts order by id")
     assert rows[0] == {"id": original, "note": "Eerste versie", "corrects_id": None, "replaced_by": rows[1]["id"]}
     assert rows[1]["note"] == "Gecorrigeerd" and rows[1]["corrects_id"] == original
     listing = client.get("/contacts/").text
@@ -254,7 +254,7 @@ def test_markup_in_note_is_escaped_in_the_list(auth, client, spot):
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-def test_editing_keeps_an_archived_spot(app, auth, query, spot):
+def test_editing_keeps_an_archived_spot(app, auth, query, plain, spot):
     """Editing keeps an archived spot."""
     auth.login_role("worker")
     saved_contact(auth, spot)
@@ -265,7 +265,7 @@ def test_editing_keeps_an_archived_spot(app, auth, query, spot):
     response = auth.post(f"/contacts/{contact_id}/edit", full(spot, note="Later aangevuld"),
                          page=f"/contacts/{contact_id}/edit")
     assert response.status_code == 302
-    assert query("select spot_id, note from contacts") == [{"spot_id": spot, "note": "Later aangevuld"}]
+    assert plain("contacts", "select spot_id, note from contacts") == [{"spot_id": spot, "note": "Later aangevuld"}]
 
 
 def test_edit_page_never_lets_gps_move_the_contact(auth, client, query, spot):

@@ -47,12 +47,12 @@ def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, w
     assert "Genoemde middelen: lachgas" in page
 
 
-def test_send_closes_concerns_and_erases_reporters(auth, client, query, youth, concern):
+def test_send_closes_concerns_and_erases_reporters(auth, client, query, plain, youth, concern):
     """Send closes concerns and erases reporters."""
     auth.login_role("worker")
     response = post_handoff(auth, youth, good(concern))
     assert response.status_code == 302
-    handoff = query("select * from handoffs")[0]
+    handoff = plain("handoffs", "select * from handoffs")[0]
     assert handoff["status"] == "verzonden" and handoff["full_name"] == "Daan de Vries" and handoff["stage"] == 3
     assert query("select status, closed_at is not null as closed from concerns") == [
         {"status": "overgedragen", "closed": 1}]

@@ -95,7 +95,7 @@ def test_reach_figures_match_the_hand_count(pilot):
     assert [c[f"gender:{g}"] for g in ["m", "v", "x", "onbekend"]] == [2, 1, 1, 1]
     assert (c["visits"], c["spot_visits:1"], c["spot_visits:2"], c["spot_visits:3"], c["spot_visits:rest"]) == \
         (4, 2, 1, 1, 0)
-    assert (c["spots_visited"], c["spots_identified"]) == (3, 2)
+    assert sheet(pilot).places == {"spots_visited": 3, "spots_identified": 2}
     assert sheet(pilot).minutes == 10 + 30 + 20 + 15 + 5 + 10
     assert (c["reach_spot:1"], c["reach_spot:2"]) == (3, 2)  # spot 1: youths 1, 2, 3; spot 2: youths 2, 4
 
@@ -105,7 +105,8 @@ def test_previous_period_figures_match_the_hand_count(pilot):
     c = sheet(pilot, PERIOD.previous()).cells
     assert PERIOD.previous() == Period("2025-12", "2026-02")
     assert (c["contacts"], c["reached"], c["new"], c["group_contacts"], c["group_youths"]) == (2, 2, 2, 1, 3)
-    assert (c["visits"], c["spots_visited"], c["spots_identified"]) == (1, 1, 0)
+    assert c["visits"] == 1
+    assert sheet(pilot, PERIOD.previous()).places == {"spots_visited": 1, "spots_identified": 0}
     assert (c["concerns"], c["handoffs"], c["accepted"], c["closed"], c["in_care"]) == (1, 1, 1, 0, 0)  # 3 refused
 
 
@@ -182,10 +183,10 @@ def test_page_shows_protected_figures_beside_the_previous_period(pilot, auth, cl
     assert cells[("Jongeren bereikt", "mrt 2026 – mei 2026")] == "5"
     assert cells[("Jongeren bereikt", "dec 2025 – feb 2026")] == "<5"
     assert cells[("Aandeel gemeld door vrienden", "mrt 2026 – mei 2026")] == "–"
-    assert "Bezoeken per hangplek: Skatebaan" in {f for f, _ in cells}
+    assert "Bezoeken per hangplek (de vijftien drukste, op naam): Skatebaan" in {f for f, _ in cells}
 
 
-COUNT_EXEMPT = ("Aandeel", "Dagen", "Uren", "…")
+COUNT_EXEMPT = ("Aandeel", "Dagen", "Uren", "…", "Hangplekken")  # shares, medians, hours, places
 
 
 def test_invariant_3_no_count_from_1_to_4_on_the_page_or_in_the_csv(pilot, auth, client):
@@ -276,3 +277,42 @@ def test_empty_report_has_no_errors_and_no_small_counts(auth, client):
     assert "Jongeren bereikt" in response.get_data(as_text=True)
     assert client.get("/report/export.csv").status_code == 200
     assert client.get("/report/print").status_code == 200
+
+
+def test_reach_per_spot_counts_a_youth_once_across_calendar_years(pilot):
+    """Youth 2 met at the station in November 2025 and April 2026: one youth there over both years."""
+    c = sheet(pilot, Period("2025-11", "2026-05")).cells
+    assert c["reach_spot:2"] == 4  # youths 2, 4, 6 and 1 (contacts 3, 4, 8, 9, 10)
+
+
+def test_a_period_is_protected_the_same_on_its_own_page_and_as_previous_period(pilot, auth, client):
+    """March–May shown as the previous period of June–August gives exactly the values of its own page."""
+    auth.login_role("manager")
+    own = shown(client.get("/report/", query_string=ARGS).get_data(as_text=True))
+    later = shown(client.get("/report/", query_string={"van": "2026-06", "tot": "2026-08"}).get_data(as_text=True))
+    label = "mrt 2026 – mei 2026"
+    as_previous = {k: v for k, v in later.items() if k[1] == label}
+    assert as_previous and all(own[k] == v for k, v in as_previous.items())
+
+
+def test_visits_per_spot_are_listed_by_name_not_by_size(pilot, auth, client):
+    """Sorting by count would bound a hidden count between its neighbours; the rows go by name."""
+    auth.login_role("manager")
+    html = client.get("/report/", query_string=ARGS).get_data(as_text=True)
+    rows = re.findall(r'data-cijfer="Bezoeken per hangplek \(de vijftien drukste, op naam\): ([^"]+)"', html)
+    assert rows == ["Park", "Skatebaan", "Station", "Overige hangplekken", "Totaal"]
+
+
+def test_youths_at_group_contacts_hidden_beside_hidden_group_contacts(pilot, auth, client):
+    """Two group contacts show as <5, so the six youths in them (at least two each) show as x."""
+    auth.login_role("manager")
+    cells = shown(client.get("/report/", query_string=ARGS).get_data(as_text=True))
+    assert cells[("Contacten met een groep (2 of meer)", "mrt 2026 – mei 2026")] == "<5"
+    assert cells[("Jongeren aanwezig bij groepscontacten", "mrt 2026 – mei 2026")] == "x"
+
+
+def test_pilot_start_in_a_coming_month_still_gives_a_report(app, auth, client):
+    """A PILOT_START after this month is clamped: the page works and shows this month."""
+    app.config["PILOT_START"] = "2099-01"
+    auth.login_role("manager")
+    assert client.get("/report/").status_code == 200

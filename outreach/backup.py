@@ -1,0 +1,128 @@
+"""`backup PATH`: a consistent copy of the live database by SQLite's online backup API, checked before it counts."""
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import audit
+from .crypto import ENCRYPTED, key_path
+from .db import get_db
+
+# The tables an administrator recognises, with their Dutch names, in the order the summary prints them.
+TABLES = {
+    "users": "accounts", "spots": "hangplekken", "visits": "bezoeken", "contacts": "contactmomenten",
+    "youths": "jongeren", "concerns": "zorgmeldingen", "handoffs": "overdrachten", "audit_log": "auditregels",
+}
+
+
+def dutch_number(n):
+    """An integer with Dutch thousands separators: 12.345."""
+    return f"{n:,}".replace(",", ".")
+
+
+def dutch_size(size):
+    """A file size in kB or MB with a decimal comma."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} kB".replace(".", ",")
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def new_private_file(directory, name):
+    """Create an empty owner-only file next to the target; the caller renames it into place when it is good."""
+    for n in range(100):
+        candidate = directory / f".{name}.{os.getpid()}.{n}.tmp"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return candidate
+        except FileExistsError:
+            continue
+    raise click.ClickException(f"Kan geen tijdelijk bestand maken in {directory}.")
+
+
+def key_ids(conn):
+    """The ids of the data keys the copy's sealed values need: without them a restore cannot read the text."""
+    found = set()
+    for table, columns in ENCRYPTED.items():
+        for column in columns:  # Names from crypto.ENCRYPTED only: nothing typed reaches this SQL.
+            sql = f"SELECT DISTINCT substr({column}, 4, 8) FROM {table} WHERE {column} LIKE 'v1:%'"  # nosec B608
+            found.update(row[0] for row in conn.execute(sql))
+    return sorted(found)
+
+
+def copy_database(source, target):
+    """Copy the live database into target in one backup step and return the copy's integrity_check answer."""
+    dest = sqlite3.connect(target, isolation_level=None)
+    try:
+        # One step (pages=-1) reads one snapshot: WAL lets writers go on, and a stepwise copy would
+        # restart each time another connection commits.
+        source.backup(dest, pages=-1)
+        # The copy is a self-contained file: no -wal beside it to forget when it is moved to other media.
+        dest.execute("PRAGMA journal_mode=DELETE")
+        problems = [row[0] for row in dest.execute("PRAGMA integrity_check").fetchall()]
+        if problems != ["ok"]:
+            return problems, {}
+        counts = {table: dest.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # nosec B608 - TABLES
+                  for table in TABLES}
+        counts["keys"] = key_ids(dest)
+    except sqlite3.DatabaseError as error:  # A page so damaged that SQLite refuses to read on.
+        return [str(error)], {}
+    finally:
+        dest.close()
+    with open(target, "rb+") as f:
+        os.fsync(f.fileno())  # On disk before it is called a backup.
+    return problems, counts
+
+
+def make_backup(path, force=False):
+    """Back the app's database up to path; returns (size, counts) or raises ClickException."""
+    path = Path(path)
+    database = Path(current_app.config["DATABASE"])
+    if path.resolve() in {database.resolve(), Path(f"{database}-wal").resolve(), Path(f"{database}-shm").resolve()}:
+        raise click.ClickException("Het doel is de database zelf; kies een ander bestand.")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"Map bestaat niet: {path.parent}")
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} bestaat al; gebruik --force om het te overschrijven.")
+    db = get_db()
+    temporary = new_private_file(path.parent, path.name)
+    try:
+        problems, counts = copy_database(db.conn, temporary)
+        if problems != ["ok"]:
+            audit.record("backup", "database", None, result="integrity_check failed", db=db)
+            raise click.ClickException("Integriteitscontrole van de kopie mislukt; de database zelf is mogelijk "
+                                       "beschadigd (er is geen back-up geschreven):\n  " + "\n  ".join(problems[:20]))
+        if force:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # Fails if someone created path meanwhile: never overwrite without --force.
+    except FileExistsError:
+        raise click.ClickException(f"{path} bestaat al; gebruik --force om het te overschrijven.") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # The new name survives a power cut too.
+    finally:
+        os.close(directory)
+    size = path.stat().st_size
+    audit.record("backup", "database", None, result=f"ok {size} bytes", db=db)
+    return size, counts
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overschrijf een bestaand bestand.")
+def backup_command(path, force):
+    """Copy the database to PATH while the app keeps running, then check the copy (integrity_check)."""
+    size, counts = make_backup(path, force)
+    click.echo(f"Back-up gemaakt: {path} ({dutch_size(size)}), integriteitscontrole ok.")
+    width = max(len(name) for name in TABLES.values())
+    for table, name in TABLES.items():
+        click.echo(f"  {name:<{width}}  {dutch_number(counts[table]):>9}")
+    # The keys stay out of the copy on purpose: a lost backup medium then shows no text; keep them apart.
+    click.echo(f"Versleutelde tekst in deze back-up heeft sleutel {', '.join(counts['keys']) or '(geen)'} nodig "
+               f"uit {key_path()}; bewaar dat bestand apart van de back-ups.")

@@ -1,0 +1,86 @@
+"""Login throttling per account name and per client IP: after repeated failures a growing wait (HTTP 429).
+
+The account key is the name as typed, whether or not such an account exists, so a throttled unknown name
+looks exactly like a throttled real one (no account enumeration).
+"""
+import math
+import time
+
+from flask import current_app
+
+from .db import get_db
+
+WINDOW = 15 * 60  # A failure counts with the previous one when it follows within 15 minutes.
+FIRST_DELAY, MAX_DELAY = 30, 15 * 60  # 30 s, 60 s, 120 s … at most 15 minutes.
+KEEP = 24 * 3600  # Older failures are deleted: they can no longer affect a wait.
+MAX_KEY = 80  # A 10 kB "username" is stored as its first 80 characters.
+
+
+def now():
+    """The current time in seconds (a function, so tests can move the clock)."""
+    return time.time()
+
+
+def limits():
+    """Failures before the wait starts: per account (default 5) and per IP (default 20: an office shares one)."""
+    config = current_app.config
+    return {"account": config.get("LOGIN_FAILURE_LIMIT", 5), "ip": config.get("LOGIN_FAILURE_LIMIT_IP", 20)}
+
+
+def account_key(username):
+    """The throttle key for a typed username: trimmed, lower case, bounded length."""
+    return (username or "").strip().lower()[:MAX_KEY]
+
+
+def streak(scope, key, at):
+    """Failures in the current run for a key (each within WINDOW of the next) and the time of the latest."""
+    rows = get_db().execute(
+        "select at from login_failures where scope = ? and key = ? and at > ? order by at desc limit 40",
+        [scope, key, at - KEEP]).fetchall()
+    if not rows or at - rows[0][0] > WINDOW:
+        return 0, None
+    count = 1
+    for newer, older in zip(rows, rows[1:]):
+        if newer[0] - older[0] > WINDOW:
+            break
+        count += 1
+    return count, rows[0][0]
+
+
+def delay(failures, limit):
+    """Seconds to wait after this many failures in a run: none below the limit, then doubling to the cap."""
+    if failures < limit:
+        return 0
+    return min(FIRST_DELAY * 2 ** min(failures - limit, 10), MAX_DELAY)
+
+
+def wait_seconds(username, ip):
+    """How long logging in with this name from this IP must still wait (0 when it may try now)."""
+    at = now()
+    waits = [0]
+    for scope, key in (("account", account_key(username)), ("ip", ip or "")):
+        failures, latest = streak(scope, key, at)
+        if failures:
+            waits.append(latest + delay(failures, limits()[scope]) - at)
+    return max(0, math.ceil(max(waits)))
+
+
+def record_failure(username, ip):
+    """Count one failed attempt (wrong password, unknown name or wrong code) for the name and the IP."""
+    at = now()
+    db = get_db()
+    with db.atomic():
+        db.execute("delete from login_failures where at < ?", [at - KEEP])
+        for scope, key in (("account", account_key(username)), ("ip", ip or "")):
+            db.execute("insert into login_failures (scope, key, at) values (?, ?, ?)", [scope, key, at])
+
+
+def clear_account(username):
+    """A full login (password and, when enrolled, the code) forgets the account's failures; the IP's stay."""
+    get_db().execute("delete from login_failures where scope = 'account' and key = ?", [account_key(username)])
+
+
+def message(seconds):
+    """The Dutch wait message, in whole minutes rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"Te veel mislukte pogingen. Probeer het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."

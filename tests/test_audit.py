@@ -1,0 +1,44 @@
+"""The admin's audit log page: filters, the trail of one youth, CSV export; never the content itself."""
+import csv
+import io
+
+from conftest import form_errors
+
+
+def test_trail_of_one_youth_covers_profile_concerns_and_handoffs(auth, client, one_of_each, seed_rows, worker_id):
+    """Looking up J-0001 shows reads of the youth and of its concern and handoff, not another youth's."""
+    seed_rows("youths", code="J-0002", alias="Ander", age_band="16–17", gender="m", created_by=worker_id)
+    auth.login_role("worker")
+    client.get("/youths/1")
+    client.get("/youths/2")
+    client.get("/concerns/1")
+    client.get("/handoffs/1")
+    auth.logout()
+    auth.login_role("admin")
+    html = client.get("/admin/audit/", query_string={"youth": "j-1"}).get_data(as_text=True)
+    assert "Spoor van jongere J-0001" in html
+    assert "youth 1" in html and "concern 1" in html and "handoff 1" in html
+    assert "youth 2" not in html
+    assert "Ander" not in html  # ids and outcomes only, never content
+
+
+def test_unknown_code_and_bad_date_get_dutch_messages(auth, client):
+    """A code that does not exist or a wrong date is named next to its field."""
+    auth.login_role("admin")
+    html = client.get("/admin/audit/", query_string={"youth": "J-9999"}).get_data(as_text=True)
+    assert "Geen jongere met code J-9999." in form_errors(html)
+    html = client.get("/admin/audit/", query_string={"since": "gisteren"}).get_data(as_text=True)
+    assert form_errors(html) == ["Vul een datum in, bijvoorbeeld 27-11-2026."]
+    assert 'value="gisteren"' in html
+
+
+def test_filter_by_action_and_export_is_itself_audited(auth, client, query):
+    """Failed logins filtered, exported as CSV with ';' and BOM; the export leaves an audit row."""
+    auth.login("werker", "fout-wachtwoord-123")
+    auth.login_role("admin")
+    response = client.get("/admin/audit/export.csv", query_string={"action": "login failed"})
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeffat;username;actor_role;action")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))[1:]
+    assert rows and {r[3] for r in rows} == {"login failed"}
+    assert query("select count(*) as n from audit_log where action = 'export' and object_type = 'audit'")[0]["n"] == 1

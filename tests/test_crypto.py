@@ -1,0 +1,169 @@
+"""Encryption at rest: sealed values, refused tampering, a copied database file without names, and rotate-key."""
+import json
+import os
+import re
+import shutil
+import stat
+import uuid
+
+import pytest
+
+from conftest import AuthActions
+from outreach.crypto import ENCRYPTED, DecryptionError, decrypt, encrypt, key_path, seal, unseal
+from outreach.db import connect
+from outreach.forms import now_local
+
+HANDOFF_CANARY, REPORTER_CANARY = "Canarywoutje Zeldzaamnaam", "Kanariemelder Uniek"
+
+
+def test_round_trip_with_a_fresh_nonce_each_time(app):
+    """A value comes back as it went in; the same text twice gives two different ciphertexts."""
+    with app.app_context():
+        first, second = (encrypt("handoffs", "full_name", "Daan de Vries") for _ in range(2))
+        assert re.fullmatch(r"v1:[0-9a-f]{8}:[A-Za-z0-9_=-]+", first) and first != second
+        assert decrypt("handoffs", "full_name", first) == decrypt("handoffs", "full_name", second) == "Daan de Vries"
+        assert decrypt("contacts", "note", encrypt("contacts", "note", "")) == ""
+        reporter = {"concern_id": 1, "name": "Sanne", "reach": None}
+        stored = seal("concern_reporters", reporter)
+        assert stored["name"].startswith("v1:") and stored["reach"] is None
+        assert unseal("concern_reporters", stored) == reporter
+
+
+def test_tampered_or_moved_values_are_refused(app):
+    """A changed byte, a value moved to another column or table, or an unknown key raises; never garbage."""
+    with app.app_context():
+        sealed = encrypt("handoffs", "full_name", "Daan de Vries")
+        at = len(sealed) - 12  # One base64 character inside the ciphertext and its tag.
+        flipped = sealed[:at] + ("A" if sealed[at] != "A" else "B") + sealed[at + 1:]
+        for table, column, value in [("handoffs", "full_name", flipped), ("handoffs", "phone", sealed),
+                                     ("concern_reporters", "name", sealed),
+                                     ("handoffs", "full_name", sealed.replace(sealed[3:11], "00000000"))]:
+            with pytest.raises(DecryptionError) as refused:
+                decrypt(table, column, value)
+            assert "Daan" not in str(refused.value)  # The message never carries the content.
+        with pytest.raises(KeyError):
+            encrypt("youths", "alias", "Rode pet")  # Only the columns listed in ENCRYPTED.
+
+
+def test_null_stays_null_and_legacy_plain_text_passes_through(app):
+    """NULL is not sealed; text written before encryption (even one starting with 'v1:') is read as is."""
+    with app.app_context():
+        assert encrypt("contacts", "note", None) is None and decrypt("contacts", "note", None) is None
+        for legacy in ("Rustige avond bij de skatebaan", "v1: eerste notitie"):
+            assert decrypt("contacts", "note", legacy) == legacy
+
+
+def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
+    """The keyring is made on first use, 0600, where DATA_KEY_FILE says; a lost keyring is not silently replaced."""
+    from conftest import make_app
+    path = tmp_path / "elders" / "sleutels.json"
+    path.parent.mkdir()
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", DATA_KEY_FILE=str(path))
+    with app.app_context():
+        sealed = encrypt("visits", "note", "Rustig")
+        assert key_path() == path and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        db = app.extensions["outreach.db"].get()
+        db.execute("insert into spots (id, name, kind, lat, lon) values (1, 'Park', 'park', 52.4, 6.0)")
+        db.execute("insert into visits (spot_id, worker_id, visited_at, youths_present, note) "
+                   "values (1, 1, '2026-11-20 20:00', 0, ?)", [sealed])
+        path.unlink()
+        with pytest.raises(RuntimeError, match="sleutelbestand terug"):
+            encrypt("visits", "note", "Nieuw")
+    app.extensions["outreach.db"].close_all()
+
+
+def raw_database(app):
+    """The bytes of the database file and its WAL after the app's connections closed and a full checkpoint."""
+    app.extensions["outreach.db"].close_all()
+    db = connect(app.config["DATABASE"])
+    assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    db.close()
+    return b"".join(open(p, "rb").read() for p in (app.config["DATABASE"], app.config["DATABASE"] + "-wal")
+                    if os.path.exists(p))
+
+
+def record_canaries(app, auth, youth):
+    """A concern with a canary reporter and a handoff with a canary name, both through the real forms."""
+    auth.login_role("worker")
+    concern = {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+               "reporter_name": REPORTER_CANARY, "reporter_reach": "06-13572468", "youth_code": "J-0001",
+               "worry": "Blowt elke ochtend", "facts": "Drie weken niet op school", "level": "hoog",
+               "new_gender": "onbekend"}
+    assert auth.post("/concerns/new", concern, page="/concerns/new").status_code == 302
+    url = f"/handoffs/new?youth={youth}"  # The concern stays open, so its reporter is still stored.
+    handoff = {"submission": uuid.uuid4().hex, "reason": "Gebruik loopt uit de hand", "facts": "Spijbelt",
+               "stage": "3", "urgency": "hoog", "consent": "ja", "full_name": HANDOFF_CANARY,
+               "birth_date": "2009-04-01", "phone": "06-24681357", "address": "Dorpsstraat 1, Heerde",
+               "summary": "Samenvatting voor het CJG"}
+    assert auth.post(url, handoff, page=url).status_code == 302
+
+
+def test_a_copied_database_file_shows_no_names(app, auth, client, youth):
+    """Canaries from a handoff and a reporter are in no byte of the checkpointed file, in any encoding."""
+    record_canaries(app, auth, youth)
+    raw = raw_database(app)
+    for canary in (HANDOFF_CANARY, REPORTER_CANARY, "06-24681357", "06-13572468", "Dorpsstraat"):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert canary.encode(encoding) not in raw, (canary, encoding)
+    assert REPORTER_CANARY in client.get("/concerns/1").text  # The recording worker still reads it...
+    cjg = AuthActions(app.test_client())
+    cjg.login_role("cjg")
+    assert HANDOFF_CANARY in cjg.client.get("/cjg/").text  # ...and the CJG the name, in the inbox and the handoff.
+    assert HANDOFF_CANARY in cjg.client.get("/cjg/1").text
+
+
+def sealed_values(query):
+    """Every non-NULL encrypted value as stored: {(table, rowid, column): text}."""
+    found = {}
+    for table, columns in ENCRYPTED.items():
+        for row in query(f"select rowid as rowid_, {', '.join(columns)} from {table}"):
+            found.update({(table, row["rowid_"], c): row[c] for c in columns if row[c] is not None})
+    return found
+
+
+def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, youth, seed_rows, worker_id):
+    """After rotate-key every value reads as before, under the new key; the old key and old ciphertexts are gone."""
+    record_canaries(app, auth, youth)
+    seed_rows("visits", spot_id=seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03),
+              worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=2, note="Van voor de versleuteling")
+    before = sealed_values(query)
+    with app.app_context():
+        opened = {k: decrypt(k[0], k[2], v) for k, v in before.items()}
+        path = key_path()
+    old_ids = set(json.loads(path.read_text())["keys"])
+    result = runner.invoke(args=["rotate-key"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(before)} waarden opnieuw versleuteld" in result.output
+    ring = json.loads(path.read_text())
+    assert set(ring["keys"]) == {ring["current"]} and not old_ids & set(ring["keys"])  # Old keys dropped.
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    after = sealed_values(query)
+    assert after.keys() == before.keys()
+    assert all(v.startswith(f"v1:{ring['current']}:") for v in after.values())  # Legacy text sealed too.
+    with app.app_context():
+        assert {k: decrypt(k[0], k[2], v) for k, v in after.items()} == opened
+    assert query("select action, object_id from audit_log where object_type = 'keys'") == [
+        {"action": "update", "object_id": ring["current"]}]
+    raw = raw_database(app)
+    assert not [v for v in before.values() if v.encode() in raw]  # No old ciphertext lingers in the file or WAL.
+    assert b"Van voor de versleuteling" not in raw
+
+
+def test_a_failed_rotation_leaves_everything_readable(app, auth, runner, query, youth, monkeypatch):
+    """A crash halfway through re-encrypting rolls back and keeps the old key, so nothing becomes unreadable."""
+    import outreach.crypto
+    record_canaries(app, auth, youth)
+    before = sealed_values(query)
+    real = outreach.crypto.reseal
+
+    def crash(db, key_id, batch=2000):
+        """Re-encrypt for real, then fail before the commit."""
+        real(db, key_id, batch)
+        raise OSError("schijf vol")
+    monkeypatch.setattr(outreach.crypto, "reseal", crash)
+    assert runner.invoke(args=["rotate-key"]).exit_code != 0
+    assert sealed_values(query) == before
+    with app.app_context():
+        assert decrypt("handoffs", "full_name", before[("handoffs", 1, "full_name")]) == HANDOFF_CANARY
+        assert len(json.loads(key_path().read_text())["keys"]) == 2  # The new key was added, the old one kept.

@@ -1,0 +1,67 @@
+"""Subject access and erasure for one youth: complete, never the reporter, and the report's counts stay."""
+import json
+
+from outreach.db import connect
+from outreach.report_figures import Period
+from outreach.report_model import collect
+
+
+def held_youth(seed_rows, worker_id):
+    """A youth with an own contact, a group contact, a concern with a reporter and a handoff with a name."""
+    seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, created_by=worker_id)
+    for yid, alias in ((1, "Rode pet"), (2, "Vriend")):
+        seed_rows("youths", id=yid, code=f"J-000{yid}", alias=alias, age_band="16–17", gender="m",
+                  risk_signals='["LVB"]', created_by=worker_id, created_at="2026-01-01T10:00:00Z")
+    seed_rows("contacts", id=1, worker_id=worker_id, spot_id=1, contacted_at="2026-03-01 20:00", kind="straatcontact",
+              youths_present=1, note="Eigen notitie over J1", created_at="2026-03-01T19:00:00Z")
+    seed_rows("contacts", id=2, worker_id=worker_id, spot_id=1, contacted_at="2026-03-02 20:00", kind="groepsgesprek",
+              youths_present=2, note="Groepsnotitie over beiden", created_at="2026-03-02T19:00:00Z")
+    for contact, youth in ((1, 1), (2, 1), (2, 2)):
+        seed_rows("contact_youths", contact_id=contact, youth_id=youth)
+    seed_rows("concerns", id=1, youth_id=1, recorded_by=worker_id, received_at="2026-03-03 10:00",
+              source="vriend/vriendin", worry="Blowt elke ochtend", level="hoog", status="nieuw")
+    seed_rows("concern_reporters", concern_id=1, name="Melder Geheim", reach="06-99999999")
+    seed_rows("handoffs", id=1, youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", urgency="hoog",
+              consent="ja", full_name="Bram Inzage", birth_date="2009-05-01", status="verzonden",
+              sent_at="2026-03-10 10:00")
+
+
+def test_access_export_is_complete_and_never_names_the_reporter(auth, client, seed_rows, worker_id, query):
+    """The JSON holds profile, own note, concern text and handoff details; no reporter, no group note."""
+    held_youth(seed_rows, worker_id)
+    auth.login_role("admin")
+    response = client.get("/admin/subject/J-0001.json")
+    data = json.loads(response.get_data(as_text=True))
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["profiel"]["alias"] == "Rode pet" and data["profiel"]["risk_signals"] == ["LVB"]
+    assert [c["note"] for c in data["contacten"]] == ["Eigen notitie over J1", None]
+    assert data["zorgmeldingen"][0]["worry"] == "Blowt elke ochtend"
+    assert data["overdrachten"][0]["full_name"] == "Bram Inzage"
+    assert "Melder Geheim" not in text and "06-99999999" not in text
+    assert "Groepsnotitie" not in text
+    page = client.get("/admin/subject/J-0001").get_data(as_text=True)
+    assert "Bram Inzage" in page and "Melder Geheim" not in page
+    assert query("select count(*) as n from audit_log where action = 'export' and object_type = 'youth'")[0]["n"] == 2
+
+
+def test_erasure_needs_a_ground_and_keeps_the_report_counts(app, auth, client, seed_rows, worker_id, query):
+    """Without confirmation nothing happens; with it the youth's text and links go, the counts stay."""
+    held_youth(seed_rows, worker_id)
+    db = connect(app.config["DATABASE"])
+    before = collect(db, Period("2026-01", "2026-03"))[0].cells
+    auth.login_role("admin")
+    url = "/admin/subject/J-0001/erase"
+    response = auth.post(url, {"ground": ""}, page="/admin/subject/J-0001")
+    assert response.status_code == 200
+    assert "Bevestig dat je het verzoek hebt getoetst." in response.get_data(as_text=True)
+    assert query("select alias from youths where id = 1")[0]["alias"] == "Rode pet"
+    auth.post(url, {"ground": "Verzoek van de jongere, 12-11-2026", "confirm": "y"}, page="/admin/subject/J-0001")
+    assert query("select alias, risk_signals from youths where id = 1") == [{"alias": None, "risk_signals": "[]"}]
+    assert query("select count(*) as n from contact_youths where youth_id = 1")[0]["n"] == 0
+    assert query("select note from contacts order by id") == [{"note": None}, {"note": "Groepsnotitie over beiden"}]
+    assert query("select worry from concerns") == [{"worry": None}]
+    assert query("select count(*) as n from concern_reporters")[0]["n"] == 0
+    assert query("select full_name, birth_date from handoffs") == [{"full_name": None, "birth_date": None}]
+    assert query("select action, result from audit_log where action = 'erase'")[0]["result"].startswith("op verzoek")
+    assert collect(db, Period("2026-01", "2026-03"))[0].cells == before
+    db.close()
