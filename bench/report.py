@@ -2,14 +2,13 @@
 
 For each size: the report page and the CSV export (the whole pilot, the heaviest period), each through the
 app's WSGI stack with a logged-in manager, interleaved with the report's raw SQL alone (every query of both
-periods, executed and fetched on a plain sqlite3 connection). Prints medians and the ratios
+periods, executed and fetched on a plain sqlite3 connection with the app's PRAGMAs). Prints medians and the ratios
 route ÷ raw SQL and 1M ÷ 100k.
 
 The demo databases take minutes to make; they are kept in --cache (default /tmp/straatwerk-bench) and reused.
 """
 import argparse
 import statistics
-import sqlite3
 import sys
 import time
 from datetime import date
@@ -18,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from outreach import create_app  # noqa: E402
 from outreach.auth import create_user, find_user  # noqa: E402
-from outreach.db import get_db  # noqa: E402
+from outreach.db import connect, get_db  # noqa: E402
 from outreach.demo import seed  # noqa: E402
 from outreach.report import pilot_start  # noqa: E402
 from outreach.report_figures import MEDIAN, QUERIES, SPANS, Period, params  # noqa: E402
@@ -44,7 +43,8 @@ def app_on(path, scale):
 
 def raw_sql(path, period, reach):
     """A function that runs the route's queries for a period and the previous one on a bare connection."""
-    conn = sqlite3.connect(path)
+    # A bare sqlite3 connection with the app's PRAGMAs (cache, mmap), so only the app's own work differs.
+    conn = connect(path).conn
     # The same statements the route runs; only the page (reach) asks for youths per spot, for this period.
     current, previous = params(period), params(period.previous())
     statements = [(sql, v) for v in (current, previous) for name, sql in QUERIES.items()

@@ -138,17 +138,16 @@ def login():
     if form.validate_on_submit():
         username, ip = form.username.data, request.remote_addr
         row = find_user(username)
-        wait = throttle.wait_seconds(username, ip)
+        wait, attempt = throttle.claim(username, ip)
         if wait:
             check_password(None, form.password.data)  # Costs what a real check costs: the wait reveals nothing.
             return refuse(form, row, wait)
         if check_password(row, form.password.data) and row["active"]:
+            throttle.release(attempt)
             if row["totp_enrolled_at"]:
                 return begin_second_factor(row, request.args.get("next"))
             return complete_login(row, request.args.get("next"))
-        with get_db().atomic():
-            throttle.record_failure(username, ip)
-            audit.record("login failed", "user", row["id"] if row else None, result="refused")
+        audit.record("login failed", "user", row["id"] if row else None, result="refused")
         wait = throttle.wait_seconds(username, ip)
         if wait:
             return refuse(form, row, wait)

@@ -75,19 +75,34 @@ INACTIVE = (
     "coalesce((select max(set_at) from youth_stages where youth_id = y.id), '')) < ?")
 
 
+def family(db, youth_id):
+    """The youth and every profile merged into it (a duplicate keeps its own alias until it is erased too)."""
+    return [r[0] for r in db.execute(
+        "with recursive f(id) as (select ? union select y.id from youths y join f on y.merged_into = f.id) "
+        "select id from f", [youth_id])]
+
+
 def anonymise_youth(db, youth_id):
-    """Cut a youth loose from everything that could identify them; the report's anonymous counts stay.
+    """Cut a youth (and its merged duplicates) loose from what could identify them; the report's counts stay.
 
     Call inside `with db.atomic(), frozen(db):` so the roll-ups keep counting the cut links.
     """
+    counts = {"notes": 0, "links": 0}
+    for one in family(db, youth_id):
+        for key, value in _anonymise_one(db, one).items():
+            counts[key] += value
+    return counts
+
+
+def _anonymise_one(db, youth_id):
+    """Erase one profile's alias, signals, notes, texts and links."""
     counts = {}
     db.execute("update youths set alias = null, risk_signals = '[]', erased_at = ? where id = ?",
                [audit.utcnow(), youth_id])
-    # Notes of contacts with this youth alone are about them; group notes stay until their own term.
+    # A group note may name this youth too: it goes with them (the others' own notes are their contacts').
     counts["notes"] = db.execute(
         "update contacts set note = null where note is not null and id in (select contact_id from contact_youths "
-        "where youth_id = ?) and (select count(*) from contact_youths x where x.contact_id = contacts.id) = 1",
-        [youth_id]).rowcount
+        "where youth_id = ?)", [youth_id]).rowcount
     counts["links"] = db.execute("delete from contact_youths where youth_id = ?", [youth_id]).rowcount
     db.execute("update concerns set worry = null, facts = null where youth_id = ?", [youth_id])
     db.execute("delete from concern_reporters where concern_id in (select id from concerns where youth_id = ?)",
@@ -133,6 +148,7 @@ def purge(db, now=None):
         db.execute("delete from meta where key = 'audit_delete_before'")
         audit.record("purge", "retention", None, result=", ".join(f"{k} {v}" for k, v in done.items()), db=db)
     fold_wal(db)
+    db.execute("PRAGMA optimize")  # Once a day anyway: keep the query planner's statistics current.
     return done
 
 
@@ -148,10 +164,13 @@ class TermsForm(Form):
     """One number of months per kind of record."""
 
 
+# The audit log accounts for who saw what: it may not be emptied from the page (at least one year).
+MINIMUM = {"audit": 12}
 for _key, _what, _months, _since in TERMS:
+    _least = MINIMUM.get(_key, 0)
     setattr(TermsForm, _key, IntegerField(_what, validators=[
         InputRequired("Vul een aantal maanden in."),
-        NumberRange(0, 120, "Kies 0 tot 120 maanden.")]))
+        NumberRange(_least, 120, f"Kies {_least} tot 120 maanden.")]))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -161,10 +180,12 @@ def edit_terms():
     db = get_db()
     form = TermsForm(data=terms(db))
     if form.validate_on_submit():
+        before = terms(db)
         with db.atomic():
             db["meta"].upsert_all([{"key": f"retention.{key}", "value": str(form[key].data)} for key in DEFAULTS],
                                   pk="key")
-            audit.record("update", "retention", None, db=db)
+            changed = [f"{key} {before[key]}→{form[key].data}" for key in DEFAULTS if before[key] != form[key].data]
+            audit.record("update", "retention", None, result=", ".join(changed) or "ongewijzigd", db=db)
         flash("Bewaartermijnen opgeslagen.", "success")
         return redirect(url_for("retention.edit_terms"))
     last = next(db.query("select at, result from audit_log where action = 'purge' order by id desc limit 1"), None)

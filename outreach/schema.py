@@ -187,3 +187,11 @@ def security(db):
            not_null=("scope", "key", "at"))
     db["login_failures"].create_index(["scope", "key", "at"])
     db["login_failures"].create_index(["at"])
+
+
+@migrations(name="0008_report_indexes")
+def report_indexes(db):
+    """Indexes that let the report group by spot and look up a youth's handoffs without touching the tables."""
+    db["handoffs"].create_index(["youth_id", "accepted_at", "outcome"])
+    db["report_visits"].create_index(["spot_id", "month", "visits"])
+    db["report_reach"].create_index(["spot_id", "year", "months", "youth_id"])

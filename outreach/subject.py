@@ -8,14 +8,14 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from . import audit
 from .access import allow
 from .concerns import fold_wal
 from .db import get_db
 from .forms import Form
-from .retention import anonymise_youth, frozen
+from .retention import anonymise_youth, family, frozen
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"
@@ -41,7 +41,7 @@ class EraseForm(Form):
     ground = StringField("Grond van het verzoek", validators=[
         DataRequired("Noem de grond, bijvoorbeeld: verzoek van de jongere van 12-11-2026."), Length(max=200)])
     confirm = BooleanField("Ik heb het verzoek getoetst; wis de gegevens van deze jongere",
-                           validators=[InputRequired("Bevestig dat je het verzoek hebt getoetst.")])
+                           validators=[DataRequired("Bevestig dat je het verzoek hebt getoetst.")])
 
 
 def normal(code):
@@ -86,6 +86,10 @@ def held(youth):
     return {
         "profiel": {k: youth[k] for k in ("code", "alias", "age_band", "gender", "stage", "created_at", "erased_at")}
         | {"risk_signals": json.loads(youth["risk_signals"] or "[]")},
+        # Profiles merged into this one (the same youth, logged twice) keep their own alias until erased.
+        "samengevoegde_profielen": rows("select code, alias, created_at, erased_at from youths where id in (select "
+                                        "value from json_each(?)) and id != ?",
+                                        [json.dumps(family(get_db(), yid)), yid], "youths"),
         "fases": rows("select stage, set_at from youth_stages where youth_id = ? order by set_at", [yid], "youth_stages"),
         "contacten": [{**c, "topics": json.loads(c["topics"]), "substances": json.loads(c["substances"])}
                       for c in contacts],

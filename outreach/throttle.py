@@ -65,14 +65,27 @@ def wait_seconds(username, ip):
     return max(0, math.ceil(max(waits)))
 
 
-def record_failure(username, ip):
-    """Count one failed attempt (wrong password, unknown name or wrong code) for the name and the IP."""
+def claim(username, ip):
+    """Before checking a password or code: (seconds to wait, None) or (0, ids of this attempt's failure rows).
+
+    The attempt is counted as a failure up front, in one write transaction with the check, so guesses sent in
+    parallel see each other and the limit holds; a success takes its rows back with release().
+    """
     at = now()
     db = get_db()
     with db.atomic():
+        wait = wait_seconds(username, ip)
+        if wait:
+            return wait, None
         db.execute("delete from login_failures where at < ?", [at - KEEP])
-        for scope, key in (("account", account_key(username)), ("ip", ip or "")):
-            db.execute("insert into login_failures (scope, key, at) values (?, ?, ?)", [scope, key, at])
+        ids = [db.execute("insert into login_failures (scope, key, at) values (?, ?, ?)", [scope, key, at]).lastrowid
+               for scope, key in (("account", account_key(username)), ("ip", ip or ""))]
+    return 0, ids
+
+
+def release(ids):
+    """The attempt succeeded: it was not a failure after all."""
+    get_db().execute("delete from login_failures where id in (?, ?)", ids)
 
 
 def clear_account(username):

@@ -65,7 +65,7 @@ def verify():
         return redirect(url_for("auth.login"))
     form, ip = CodeForm(), request.remote_addr
     if form.validate_on_submit():
-        wait = throttle.wait_seconds(row["username"], ip)
+        wait, attempt = throttle.claim(row["username"], ip)
         if wait:
             return locked(form, row, wait)
         if use_code(row, form.code.data):
@@ -74,14 +74,13 @@ def verify():
             left = use_recovery_code(row["id"], form.code.data)
             how = None if left is None else "recovery code"
         if how:
+            throttle.release(attempt)
             pending = session["pending"]  # The 12-hour limit counts from the password step.
             response = complete_login(row, pending.get("next"), how, login_at=pending["at"])
             if left is not None:
                 flash(f"Je hebt een herstelcode gebruikt; je hebt er nog {left}. Nieuwe maak je onder Account.", "info")
             return response
-        with get_db().atomic():
-            throttle.record_failure(row["username"], ip)
-            audit.record("login failed", "user", row["id"], result="wrong code")
+        audit.record("login failed", "user", row["id"], result="wrong code")
         wait = throttle.wait_seconds(row["username"], ip)
         if wait:
             return locked(form, row, wait)

@@ -368,3 +368,49 @@ def test_changing_the_password_keeps_the_session_limit(auth, client):
                                     "repeat": "nieuw wachtwoord 2027"}, page="/account/password")
     with client.session_transaction() as session:
         assert session["login_at"] == started
+
+
+def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
+    """Sixteen guesses at once for one account: at most five passwords are checked (counted before checking)."""
+    import http.cookiejar
+    import shutil
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from waitress import create_server
+
+    from conftest import csrf_token, make_app
+    from outreach.db import connect
+    path = tmp_path / "s.sqlite"
+    shutil.copy(template_db, path)
+    app = make_app(path)
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=16)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.effective_port}/login"
+    openers = [urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+               for _ in range(16)]
+    tokens = [csrf_token(o.open(url).read().decode()) for o in openers]
+    barrier, codes = threading.Barrier(16), []
+
+    def guess(i):
+        """One wrong password, sent together with the others."""
+        data = urllib.parse.urlencode({"username": "beheerder", "password": f"gok-{i}-onjuist-wachtwoord",
+                                       "csrf_token": tokens[i]}).encode()
+        barrier.wait()
+        try:
+            codes.append(openers[i].open(url, data).status)
+        except urllib.error.HTTPError as error:
+            codes.append(error.code)
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    httpd.close()
+    app.extensions["outreach.db"].close_all()
+    db = connect(path)
+    checked = db.execute("select count(*) from audit_log where action = 'login failed'").fetchone()[0]
+    db.close()
+    assert checked <= 5 and codes.count(429) >= 11, (checked, sorted(codes))

@@ -116,7 +116,7 @@ def test_admin_sets_a_term_and_bad_input_is_named_in_dutch(auth, client, query):
     assert query("select count(*) as n from meta where key like 'retention.%'")[0]["n"] == 0
     auth.post(page, {**values, "notes": "6"}, page=page)
     assert query("select value from meta where key = 'retention.notes'")[0]["value"] == "6"
-    assert query("select count(*) as n from audit_log where object_type = 'retention'")[0]["n"] == 1
+    assert query("select result from audit_log where object_type = 'retention'") == [{"result": "notes 12→6"}]
 
 
 @pytest.mark.parametrize("moment, months, expected", [
@@ -128,3 +128,14 @@ def test_admin_sets_a_term_and_bad_input_is_named_in_dutch(auth, client, query):
 def test_months_before(moment, months, expected):
     """Whole months back, the day clipped to a shorter month."""
     assert months_before(moment, months) == expected
+
+
+def test_audit_term_cannot_empty_the_log_and_changes_are_logged(auth, client, query):
+    """The audit log keeps at least a year; the audit row of a change says what changed, old → new."""
+    auth.login_role("admin")
+    page = "/admin/retention/"
+    values = {key: str(months) for key, months in DEFAULTS.items()}
+    html = auth.post(page, {**values, "audit": "0"}, page=page).get_data(as_text=True)
+    assert "Kies 12 tot 120 maanden." in form_errors(html)
+    auth.post(page, {**values, "notes": "6"}, page=page)
+    assert query("select result from audit_log where object_type = 'retention'") == [{"result": "notes 12→6"}]
