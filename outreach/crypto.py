@@ -31,6 +31,8 @@ ENCRYPTED = {
     "contacts": ["note"],
     "visits": ["note"],
     "handoff_events": ["text"],
+    "spots": ["description"],
+    "insights": ["text"],
 }
 SEALED = re.compile(r"v1:([0-9a-f]{8}):([A-Za-z0-9_-]+=*)\Z")
 NONCE = 12  # 96 bits, random per value: AES-GCM's standard nonce size.

@@ -14,7 +14,7 @@ from flask import current_app
 
 from . import audit, demo_data as D
 from .auth import SECOND_FACTOR_REQUIRED, create_user, find_user
-from .crypto import sealed
+from .crypto import seal, sealed
 from .db import get_db
 from .demo_handoffs import pick, seed_concerns_and_handoffs
 from .forms import stamp
@@ -64,7 +64,7 @@ def seed_spots(db, rng, start, scale, creator):
                 "archived_at": archived, "created_by": creator, "created_at": f"{start.isoformat()}T09:00:00Z",
             })
             spots.append((spot_id, weight, archived))
-    db["spots"].insert_all(rows)
+    db["spots"].insert_all(sealed("spots", rows))
     return spots
 
 
@@ -194,8 +194,9 @@ def seed(seed_value=2026, scale=1, end=None):
         seed_field(db, rng, start, end, spots, youths, workers)
         seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         first, last = pilot_start(), end.strftime("%Y-%m")
-        db["insights"].insert({"period_from": first, "period_to": last, "text": D.INSIGHT, "updated_by": workers[0],
-                               "updated_at": f"{end.isoformat()}T16:00:00Z", "created_at": f"{end.isoformat()}T16:00:00Z"})
+        db["insights"].insert(seal("insights", {
+            "period_from": first, "period_to": last, "text": D.INSIGHT, "updated_by": workers[0],
+            "updated_at": f"{end.isoformat()}T16:00:00Z", "created_at": f"{end.isoformat()}T16:00:00Z"}))
         db["meta"].upsert_all([{"key": "demo", "value": "1"}, {"key": "demo_seed", "value": str(seed_value)},
                                {"key": "demo_scale", "value": str(scale)}], pk="key")
         audit.record("create", "demo", None, result=f"seed {seed_value} scale {scale}", db=db)

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import audit, maps
 from .access import allow
+from .crypto import decrypt, seal
 from .db import get_db
 from .forms import Form, GuardedForm, MonthInputField, now_local
 from .report_figures import Period
@@ -115,6 +116,7 @@ def assemble(reach=False):
     labels = [label(period), label(period.previous())]
     insight = db.execute("select text from insights where period_from = ? and period_to = ?",
                          [period.first, period.last]).fetchone()
+    insight = [decrypt("insights", "text", insight[0])] if insight else None
     reach = [{"name": r[1], "lat": r[2], "lon": r[3], "shown": cur[f"reach_spot:{r[0]}"]}
              for r in rows["reach_per_spot"]]
     top = headline(sections)
@@ -182,10 +184,11 @@ def edit_insights():
     db = get_db()
     existing = db.execute("select id, text from insights where period_from = ? and period_to = ?",
                           [period.first, period.last]).fetchone()
-    form = InsightsForm(data={"text": existing[1] if existing else ""})
+    form = InsightsForm(data={"text": decrypt("insights", "text", existing[1]) if existing else ""})
     if form.ready():
-        audit.save("insights", "insights", {"text": form.text.data.strip(), "updated_by": current_user.id,
-                                            "updated_at": audit.utcnow()}, existing[0] if existing else None,
+        text = seal("insights", {"text": form.text.data.strip(), "updated_by": current_user.id,
+                                 "updated_at": audit.utcnow()})
+        audit.save("insights", "insights", text, existing[0] if existing else None,
                    period_from=period.first, period_to=period.last)
         flash("Inzichten opgeslagen.", "success")
         return redirect(url_for("report.show_report", van=period.first, tot=period.last))

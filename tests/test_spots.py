@@ -16,12 +16,13 @@ def post_spot(auth, data, url="/spots/new"):
     return auth.post(url, data, page=url)
 
 
-def test_create_spot_typed_coordinates(auth, query):
-    """Create spot typed coordinates."""
+def test_create_spot_typed_coordinates(auth, query, plain):
+    """Create spot typed coordinates; the description is stored encrypted (it may describe people)."""
     auth.login_role("worker")
     response = post_spot(auth, GOOD)
     assert response.status_code == 302
-    rows = query("select name, kind, lat, lon, description, first_identified from spots")
+    assert query("select description from spots")[0]["description"].startswith("v1:")
+    rows = plain("spots", "select name, kind, lat, lon, description, first_identified from spots")
     assert rows == [{"name": "JOP Zwolseweg", "kind": "anders", "lat": 52.3945, "lon": 6.047,
                      "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}]
     assert query("select action, object_type from audit_log where object_type='spot'") == [
