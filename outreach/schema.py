@@ -195,3 +195,12 @@ def report_indexes(db):
     db["handoffs"].create_index(["youth_id", "accepted_at", "outcome"])
     db["report_visits"].create_index(["spot_id", "month", "visits"])
     db["report_reach"].create_index(["spot_id", "year", "months", "youth_id"])
+
+
+@migrations(name="0009_client_ids")
+def client_ids(db):
+    """The phone's own id per contact and visit, with a fingerprint, so a resent entry is saved once."""
+    for table in ("contacts", "visits"):
+        db[table].add_column("client_id", str)
+        db[table].add_column("client_hash", str)
+        db[table].create_index(["client_id"], unique=True)

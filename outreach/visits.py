@@ -1,4 +1,5 @@
 """Bezoeken: the worker passed a spot; who and what was there, in counts, never names."""
+import uuid
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,7 +7,7 @@ from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from . import audit
+from . import audit, idempotency
 from .access import allow
 from .crypto import seal, unseal
 from .db import get_db, get_or_404
@@ -31,6 +32,7 @@ class VisitForm(GuardedForm):
                             validators=[DataRequired("Kies de sfeer.")])
     ed_present = BooleanField("Ervaringsdeskundige (ED) was erbij")
     note = TextAreaField("Korte notitie", validators=note_length())
+    client_id = idempotency.client_id_field()
     guarded = ("note",)
 
 
@@ -51,7 +53,13 @@ def save_visit(form, visit_id=None):
               "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
               "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
-    return audit.save("visits", "visit", seal("visits", values), visit_id, worker_id=current_user.id)
+    if visit_id or not form.client_id.data:
+        return audit.save("visits", "visit", seal("visits", values), visit_id, worker_id=current_user.id)
+    db, digest = get_db(), idempotency.fingerprint()
+    with db.atomic():  # The check and the insert in one write transaction: two resends cannot both insert.
+        return idempotency.seen(db, "visits", form.client_id.data, digest, current_user.id) or audit.save(
+            "visits", "visit", seal("visits", values), None, worker_id=current_user.id,
+            client_id=form.client_id.data, client_hash=digest)
 
 
 def render_form(form, visit=None, nearest=False):
@@ -65,9 +73,15 @@ def render_form(form, visit=None, nearest=False):
 def new_visit():
     """Log a visit; the spot comes from the link, the phone's position or the last one used."""
     form = VisitForm() if request.method == "POST" else VisitForm(data={
-        "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local()})
+        "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local(),
+        "client_id": str(uuid.uuid4())})  # a double tap saves once
     if form.ready():
-        save_visit(form)
+        try:
+            save_visit(form)
+        except idempotency.Conflict as conflict:
+            flash(str(conflict), "error")
+            form.client_id.data = str(uuid.uuid4())  # Saving again now makes a new entry.
+            return render_form(form), 409
         flash("Bezoek opgeslagen.", "success")
         return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
     return render_form(form, nearest=request.method == "GET" and not request.args.get("spot"))
