@@ -147,7 +147,9 @@ def login():
             if row["totp_enrolled_at"]:
                 return begin_second_factor(row, request.args.get("next"))
             return complete_login(row, request.args.get("next"))
-        audit.record("login failed", "user", row["id"] if row else None, result="refused")
+        with get_db().atomic():
+            throttle.fail(ip)
+            audit.record("login failed", "user", row["id"] if row else None, result="refused")
         wait = throttle.wait_seconds(username, ip)
         if wait:
             return refuse(form, row, wait)

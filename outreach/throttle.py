@@ -66,10 +66,12 @@ def wait_seconds(username, ip):
 
 
 def claim(username, ip):
-    """Before checking a password or code: (seconds to wait, None) or (0, ids of this attempt's failure rows).
+    """Before checking a password or code: (seconds to wait, None) or (0, the id of this attempt's row).
 
-    The attempt is counted as a failure up front, in one write transaction with the check, so guesses sent in
-    parallel see each other and the limit holds; a success takes its rows back with release().
+    The attempt is counted against the account up front, in one write transaction with the check, so guesses
+    sent in parallel see each other and the limit holds; a success takes its row back with release(). The
+    IP's count is only raised by a real failure (fail()): colleagues logging in at once from one office
+    address must not lock each other out.
     """
     at = now()
     db = get_db()
@@ -78,14 +80,19 @@ def claim(username, ip):
         if wait:
             return wait, None
         db.execute("delete from login_failures where at < ?", [at - KEEP])
-        ids = [db.execute("insert into login_failures (scope, key, at) values (?, ?, ?)", [scope, key, at]).lastrowid
-               for scope, key in (("account", account_key(username)), ("ip", ip or ""))]
-    return 0, ids
+        row = db.execute("insert into login_failures (scope, key, at) values ('account', ?, ?)",
+                         [account_key(username), at]).lastrowid
+    return 0, row
 
 
-def release(ids):
+def fail(ip):
+    """The attempt failed: count it for the IP as well (the account's row from claim() stays)."""
+    get_db().execute("insert into login_failures (scope, key, at) values ('ip', ?, ?)", [ip or "", now()])
+
+
+def release(row):
     """The attempt succeeded: it was not a failure after all."""
-    get_db().execute("delete from login_failures where id in (?, ?)", ids)
+    get_db().execute("delete from login_failures where id = ?", [row])
 
 
 def clear_account(username):

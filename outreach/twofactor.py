@@ -80,7 +80,9 @@ def verify():
             if left is not None:
                 flash(f"Je hebt een herstelcode gebruikt; je hebt er nog {left}. Nieuwe maak je onder Account.", "info")
             return response
-        audit.record("login failed", "user", row["id"], result="wrong code")
+        with get_db().atomic():
+            throttle.fail(ip)
+            audit.record("login failed", "user", row["id"], result="wrong code")
         wait = throttle.wait_seconds(row["username"], ip)
         if wait:
             return locked(form, row, wait)

@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -140,6 +141,8 @@ def save_as_worker(app, client, text, actions):
     answers = {}
     for action in actions:
         data = {**filled(forms[action], text), "confirm_personal": "y", "csrf_token": token}
+        if "client_id" in data:  # The forms are read once; each save here is a new entry, with its own id.
+            data["client_id"] = str(uuid.uuid4())
         response = client.post(action, data=encode(data), content_type="application/x-www-form-urlencoded")
         answers[action] = (response.status_code, re.findall(r'class="field-error"[^>]*>([^<]+)<', response.text))
     return answers
