@@ -91,13 +91,13 @@ def create_app(test_config=None):
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
     from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors,
-                   handoffs, home, maps, register, report, retention, spots, subject, twofactor, visits,
+                   handoffs, home, maps, offline, register, report, retention, spots, subject, twofactor, visits,
                    youths)
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
     for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report,
-                   retention, audit, subject, register, twofactor):
+                   retention, audit, subject, register, twofactor, offline):
         module.init_app(app)
     app.register_blueprint(admin.bp)
     app.cli.add_command(demo.seed_demo_command)

@@ -25,7 +25,7 @@ ALLOWED = {
               "audit.show_log", "audit.export_log", "retention.edit_terms", "subject.find_youth",
               "subject.show_subject", "subject.export_subject", "subject.erase_subject", "register.show_register"},
 }
-PUBLIC = {"auth.login", "static", "maps.vendor_file"}
+PUBLIC = {"auth.login", "static", "maps.vendor_file", "offline.service_worker"}
 # Second factor: every role's own settings, the admin's reset of someone else's, and the public code step of login.
 for _endpoints in ALLOWED.values():
     _endpoints |= {"twofactor.enrol", "twofactor.renew_codes", "twofactor.switch_off"}

@@ -1,0 +1,190 @@
+/* The worker's offline queue: contacts and visits saved with no signal wait on the phone until they are sent.
+   Without JavaScript the forms post as usual; this only adds the way round a missing connection. */
+"use strict";
+(function () {
+  var SAVED = "Opgeslagen op dit toestel, wordt verstuurd zodra er verbinding is";
+  var FORMS = {"/contacts/new": "Contact", "/visits/new": "Bezoek"};
+  var mode = document.body.dataset.offline, flushing = false, store = window.straatwerkStore;
+  var all = store.all, put = store.put, drop = store.drop, wipe = store.wipe, fresh = store.fresh;
+
+  function text(tag, content, className) {
+    var node = document.createElement(tag);
+    node.textContent = content;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function render() {
+    return fresh().then(function (entries) {
+      var badge = document.getElementById("pending"), stuck = entries.filter(function (e) { return e.state; });
+      var waiting = entries.length - stuck.length;
+      badge.hidden = !entries.length;
+      badge.textContent = [waiting ? waiting + " wachtend" : "", stuck.length ? stuck.length + " niet verstuurd" : ""]
+        .filter(Boolean).join(", ");
+      var panel = document.getElementById("queue-stuck");
+      if (panel) panel.remove();
+      if (!stuck.length) return;
+      panel = document.createElement("section");
+      panel.id = "queue-stuck";
+      panel.className = "flash flash-error";
+      panel.appendChild(text("h2", "Niet verstuurd"));
+      var list = document.createElement("ul");
+      stuck.forEach(function (entry) {
+        var item = text("li", FORMS[entry.url] + " van " + new Date(entry.at).toLocaleString("nl-NL") + ": " +
+                        entry.reason + " ");
+        var fix = text("a", "Aanpassen");
+        fix.href = entry.url + "#opnieuw=" + entry.client_id;
+        var discard = text("button", "Weggooien", "link");
+        discard.type = "button";
+        discard.addEventListener("click", function () {
+          if (window.confirm("Dit " + FORMS[entry.url].toLowerCase() + " weggooien?")) drop(entry.client_id).then(render);
+        });
+        item.appendChild(fix);
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(discard);
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+      document.getElementById("inhoud").prepend(panel);
+    });
+  }
+
+  function post(url, body, timeout) {
+    var abort = new AbortController(), timer = setTimeout(function () { abort.abort(); }, timeout);
+    return fetch(url, {method: "POST", body: body, redirect: "manual", credentials: "same-origin",
+                       headers: {"Content-Type": "application/x-www-form-urlencoded"}, signal: abort.signal})
+      .finally(function () { clearTimeout(timer); });
+  }
+
+  function reason(html, status) {
+    /* The server's own Dutch words: the messages next to the fields, or the conflict message. */
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var found = Array.prototype.map.call(page.querySelectorAll("#inhoud .field-error, #inhoud .flash-error"),
+                                         function (node) { return node.textContent.trim(); });
+    return found.join(" ") || (status === 200 ? "Controleer de gegevens." : "Niet opgeslagen (fout " + status + ").");
+  }
+
+  /* Send what waits, oldest first; stop at the first network error and try again later. */
+  function flush() {
+    if (flushing || !navigator.onLine) return Promise.resolve();
+    flushing = true;
+    return fresh().then(function (entries) {
+      var todo = entries.filter(function (e) { return !e.state || e.state === "login"; });
+      if (!todo.length) return;
+      /* One look first: is the session alive, and its current CSRF token (a re-login makes a new one)? */
+      return fetch("/visits/new", {redirect: "manual", credentials: "same-origin", cache: "no-store"}).then(function (r) {
+        if (r.type === "opaqueredirect" || !r.ok) return;  /* Logged out: keep everything until she logs in. */
+        return r.text().then(function (html) {
+          var token = (html.match(/name="csrf_token"[^>]*value="([^"]+)"/) || [])[1];
+          return todo.reduce(function (chain, entry) {
+            return chain.then(function (go) {
+              if (!go) return false;
+              var body = new URLSearchParams(entry.body);
+              if (token) body.set("csrf_token", token);
+              return post(entry.url, body.toString(), 30000).then(function (response) {
+                if (response.type === "opaqueredirect") return drop(entry.client_id).then(render).then(function () { return true; });
+                if (response.status >= 500) return false;
+                return response.text().then(function (html) {
+                  entry.state = "refused";
+                  entry.reason = reason(html, response.status);
+                  return put(entry).then(function () { return true; });
+                });
+              }, function () { return false; });
+            });
+          }, Promise.resolve(true));
+        });
+      });
+    }).catch(function () {}).then(function () { flushing = false; return render(); });
+  }
+
+  function localNow() {
+    var d = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  }
+
+  function fill(form, body) {
+    var params = new URLSearchParams(body);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.name === "client_id") return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = params.getAll(el.name).indexOf(el.value) !== -1;
+      else if (el.multiple) Array.prototype.forEach.call(el.options, function (o) { o.selected = params.getAll(el.name).indexOf(o.value) !== -1; });
+      else if (params.has(el.name) && el.type !== "submit") el.value = params.get(el.name);
+    });
+  }
+
+  function prepare(form) {
+    /* Each entry its own id: a page from the cache would otherwise offer the same id again. */
+    if (form.elements.client_id && window.crypto && crypto.randomUUID) form.elements.client_id.value = crypto.randomUUID();
+    form.querySelectorAll('input[type="datetime-local"]').forEach(function (input) {
+      /* A page from the cache still says the time it was cached; a new entry happens now. */
+      if (input.value === input.defaultValue && Date.parse(input.value) < Date.now() - 600000) input.value = localNow();
+    });
+  }
+
+  function keep(form, body, replaces) {
+    var entry = {client_id: new URLSearchParams(body).get("client_id"), url: new URL(form.action).pathname,
+                 body: body, at: Date.now()};
+    return put(entry).then(function () { return replaces && drop(replaces); }).then(function () {
+      var note = document.getElementById("queued") || text("p", "", "flash flash-success");
+      note.id = "queued";
+      note.setAttribute("role", "status");
+      note.textContent = SAVED;
+      form.before(note);
+      /* A fresh form for the next entry, at the same place: the next contact is usually at the same spot. */
+      var place = ["spot", "lat", "lon"].map(function (name) { return form.elements[name] && form.elements[name].value; });
+      form.reset();
+      ["spot", "lat", "lon"].forEach(function (name, i) { if (form.elements[name]) form.elements[name].value = place[i]; });
+      delete form.dataset.replaces;
+      prepare(form);
+      return render();
+    });
+  }
+
+  function hook(form) {
+    prepare(form);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.sending) return;  /* A double tap is one entry. */
+      var body = new URLSearchParams(new FormData(form, event.submitter)).toString(), replaces = form.dataset.replaces;
+      if (!navigator.onLine) { keep(form, body, replaces); return; }
+      form.dataset.sending = "1";
+      post(form.action, body, 15000).then(function (response) {
+        if (replaces) drop(replaces);
+        if (response.type !== "opaqueredirect") { form.submit(); return; }  /* Same id again: the server shows its answer. */
+        var spot = form.elements.spot;
+        window.location.assign(FORMS[new URL(form.action).pathname] === "Bezoek" ? "/spots/" + spot.value : "/");
+      }, function () { return keep(form, body, replaces); }).finally(function () { delete form.dataset.sending; });
+    });
+    /* "Aanpassen" on a refused entry: the form with what was typed, sent as a new entry that replaces it. */
+    function reopen() {
+      var again = /^#opnieuw=(.+)$/.exec(window.location.hash);
+      if (again) all().then(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.client_id === again[1]) { fill(form, entry.body); form.dataset.replaces = entry.client_id; }
+        });
+      });
+    }
+    reopen();
+    window.addEventListener("hashchange", reopen);
+  }
+
+  if (mode === "clear") { wipe(); return; }
+  if (mode !== "worker" || !window.indexedDB) return;
+  if (navigator.serviceWorker) navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  document.querySelectorAll("form.logout").forEach(function (form) {
+    /* Logging out lands on the login page, which wipes everything again: the logout itself is never held up.
+       Offline the post cannot arrive, so the phone is cleared first. */
+    form.addEventListener("submit", function (event) {
+      var work = wipe();
+      if (navigator.onLine) return;
+      event.preventDefault();
+      work.then(function () { form.submit(); });
+    });
+  });
+  document.querySelectorAll('form[method="post"]').forEach(function (form) {
+    if (FORMS[new URL(form.action).pathname] && form.elements.client_id) hook(form);
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 20000);
+  render().then(flush);
+})();

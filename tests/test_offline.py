@@ -1,0 +1,74 @@
+"""The worker's offline support: the service worker route, its cache list and the web app manifest."""
+import json
+import re
+
+from outreach.offline import SHELL_PAGES
+
+
+def listed(script, name):
+    """The JSON list a constant holds in the service worker script."""
+    return json.loads(re.search(rf"const {name} = (\[.*?\]);", script).group(1))
+
+
+def test_service_worker_is_public_with_its_headers(client):
+    """Anyone may fetch it (browsers re-check it after logout); revalidated every time, scope the whole site."""
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_service_worker_for_a_logged_in_worker_is_never_stored(client, auth):
+    """A logged-in browser gets it too, and never from a stale copy."""
+    auth.login_role("worker")
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] in ("no-cache", "no-store")
+
+
+def test_only_the_worker_shell_and_static_files_are_cached(client):
+    """No youth pages, no lists, no API data: the home and the two forms, and static files."""
+    script = client.get("/sw.js").text
+    assert listed(script, "PAGES") == ["/", "/contacts/new", "/visits/new"] == list(SHELL_PAGES)
+    static = listed(script, "STATIC")
+    assert static and all(path.startswith("/static/") for path in static)
+    assert "/static/js/offline.js" in static and "/static/css/style.css" in static
+    for path in static:
+        assert client.get(path).status_code == 200, path
+
+
+def test_cache_name_changes_with_the_static_files(app, client, monkeypatch):
+    """A deploy that changes a cached file renames the cache, so phones drop the old one on activate."""
+    first = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
+    import outreach.offline as offline
+    monkeypatch.setattr(offline, "CACHE_VERSION", offline.CACHE_VERSION + 1)
+    second = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
+    assert first.startswith("straatwerk-v") and first != second
+
+
+def test_manifest(client):
+    """Dutch name, standalone, the worker home as start, our theme colour and an icon from our own origin."""
+    response = client.get("/static/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.data)
+    assert manifest["name"] == "Straatwerk" and manifest["short_name"]
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert manifest["theme_color"] == "#0b5c4a" and manifest["lang"] == "nl"
+    for icon in manifest["icons"]:
+        assert icon["src"].startswith("/static/") and client.get(icon["src"]).status_code == 200
+
+
+def test_manifest_and_queue_script_for_workers_only(client, auth):
+    """The worker's pages link the manifest and the queue; other roles get neither, the login page the wipe."""
+    login = client.get("/login").text
+    assert 'data-offline="clear"' in login and "js/offline.js" in login and 'rel="manifest"' not in login
+    auth.login_role("worker")
+    home = client.get("/").text
+    assert 'rel="manifest"' in home and 'data-offline="worker"' in home and 'id="pending"' in home
+    auth.logout()
+    auth.login_role("manager")
+    page = client.get("/").text
+    assert 'rel="manifest"' not in page and "js/offline.js" not in page and "data-offline" not in page
