@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional, Regexp
 
 from .access import allow
 from .db import get_db
-from .forms import DayField, Form, choices
+from .forms import DayField, Form, choices, youth_code
 
 
 def utcnow():
@@ -72,7 +72,7 @@ def trail(form):
     db = get_db()
     where, params, youth_id = ["1 = 1"], [], None
     if form.youth.data:
-        code = "J-" + "".join(ch for ch in form.youth.data if ch.isdigit()).zfill(4)
+        code = youth_code(form.youth.data)
         row = db.execute("select id from youths where code = ?", [code]).fetchone()
         if row is None:
             return [], None, f"Geen jongere met code {code}."
@@ -104,7 +104,7 @@ def show_log():
     rows, youth_id, problem = trail(form) if form.validate() else ([], None, None)
     if problem:
         form.youth.errors = [problem]
-    code = "J-" + "".join(ch for ch in form.youth.data or "" if ch.isdigit()).zfill(4)
+    code = youth_code(form.youth.data or "")
     return render_template("audit/log.html", form=form, rows=rows, limit=LIMIT, youth_id=youth_id, code=code)
 
 
@@ -114,17 +114,20 @@ def export_log():
     """The filtered rows as CSV (';', UTF-8 with BOM); the export itself is logged."""
     form = AuditFilter(request.args)
     rows, _, _ = trail(form) if form.validate() else ([], None, None)
+    columns = ["at", "username", "actor_role", "action", "object_type", "object_id", "result", "origin"]
+    record("export", "audit", None, result=f"{len(rows)} rows")
+    return csv_download(columns, ([str(r[c] or "") for c in columns] for r in rows), "auditlog.csv")
+
+
+def csv_download(header, rows, filename):
+    """A CSV attachment for a Dutch spreadsheet: UTF-8 with BOM, ';', no cell that would run as a formula."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    columns = ["at", "username", "actor_role", "action", "object_type", "object_id", "result", "origin"]
-    writer.writerow(columns)
-    # Usernames and results are short system text, but a spreadsheet must never run one as a formula.
-    writer.writerows([["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in (str(r[c] or "") for c in columns)]
-                      for r in rows])
-    record("export", "audit", None, result=f"{len(rows)} rows")
+    writer.writerow(header)
+    writer.writerows([["'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in row] for row in rows])
     return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="auditlog.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def init_app(app):

@@ -38,6 +38,11 @@ def now_local():
     return datetime.now(LOCAL).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def youth_code(typed):
+    """A youth code as typed ('j42', 'J-0042 ') in its stored form 'J-0042'."""
+    return "J-" + "".join(ch for ch in typed if ch.isdigit()).zfill(4)
+
+
 def stamp(moment):
     """Local wall-clock text as stored: 'YYYY-MM-DD HH:MM'."""
     return moment.strftime("%Y-%m-%d %H:%M")

@@ -14,7 +14,7 @@ from . import audit
 from .access import allow
 from .concerns import fold_wal
 from .db import get_db
-from .forms import Form
+from .forms import Form, youth_code
 from .retention import anonymise_youth, family, frozen
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
@@ -44,14 +44,9 @@ class EraseForm(Form):
                            validators=[DataRequired("Bevestig dat je het verzoek hebt getoetst.")])
 
 
-def normal(code):
-    """'j42' or 'J-0042' as the stored form 'J-0042'."""
-    return "J-" + "".join(ch for ch in code if ch.isdigit()).zfill(4)
-
-
 def youth_by_code(code):
     """The youths row for a code, or a 404."""
-    rows = list(get_db()["youths"].rows_where("code = ?", [normal(code)], limit=1))
+    rows = list(get_db()["youths"].rows_where("code = ?", [youth_code(code)], limit=1))
     if not rows:
         abort(404)
     return rows[0]
@@ -112,7 +107,7 @@ def find_youth():
     """Start of a request: the youth's code."""
     form = FindForm()
     if form.validate_on_submit():
-        return redirect(url_for("subject.show_subject", code=normal(form.code.data)))
+        return redirect(url_for("subject.show_subject", code=youth_code(form.code.data)))
     return render_template("subject/find.html", form=form)
 
 
