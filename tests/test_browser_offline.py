@@ -5,6 +5,7 @@ import signal
 import statistics
 import subprocess  # nosec B404 - the test's own server script
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,10 @@ def test_offline_queue_end_to_end(browser, database):
 
         server = Server(database, port)
         page.reload()  # The page load sends the queue.
+        # Wait on the database, not the badge: right after the reload the badge is hidden until the queue is read.
+        deadline = time.monotonic() + 30
+        while len(saved(database, "contacts")) + len(saved(database, "visits")) < 25 and time.monotonic() < deadline:
+            time.sleep(0.2)
         page.wait_for_function("() => document.getElementById('pending').hidden"
                                " || !!document.getElementById('queue-stuck')", timeout=30000)
         assert page.locator("#queue-stuck").count() == 0, page.locator("#queue-stuck").inner_text()
