@@ -2,7 +2,9 @@
 
 1. Save a contact: POST /contacts/new (session, CSRF, form validation, one IMMEDIATE transaction with the
    contact and its audit row) ÷ a bare Flask route doing one raw sqlite3 INSERT on a persistent connection
-   with the same PRAGMAs; same process, interleaved, through WSGI.
+   with the same PRAGMAs; same process, interleaved, through WSGI. Beside it, the floor: the same POST to a
+   worker-only route of the app (session, CSRF, login and permission checks, headers) doing the bare route's
+   raw INSERT instead of reading a form: what any saving page of the app costs before its own code runs.
 2. Map page bytes (gzip, same-origin assets, tiles excluded) with 0 and with 1,000 spots: bytes per extra spot.
 3. Contact form bytes on a cold cache: the HTML and every same-origin asset it loads.
 """
@@ -16,13 +18,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.overhead import PASSWORD, timed  # noqa: E402  (run from the project folder)
 from outreach import create_app  # noqa: E402
+from outreach.access import allow  # noqa: E402
 from outreach.auth import create_user  # noqa: E402
-from outreach.db import PRAGMAS, connect  # noqa: E402
+from outreach.db import PRAGMAS, connect, get_db  # noqa: E402
 from outreach.demo_data import SPOTS  # noqa: E402
 from outreach.forms import now_local  # noqa: E402
 
@@ -36,9 +39,22 @@ def page_bytes(client, url):
     return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 
+def bare_insert(conn):
+    """One raw INSERT of a minimal contact, autocommitted (one fsync, like the app's one transaction)."""
+    conn.execute("insert into contacts (worker_id, contacted_at, kind, youths_present) values (1, ?, ?, 1)",
+                 ["2026-11-27 20:00", "straatcontact"])
+
+
 def logged_in_app(path):
     """An app on a fresh database with a logged-in worker client and its CSRF token."""
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
+
+    @app.post("/bench-floor")
+    @allow("worker")
+    def floor():
+        """Everything a worker's POST passes through, then the bare route's one raw INSERT and a redirect."""
+        bare_insert(get_db().conn)
+        return redirect("/")
     with app.app_context():
         create_user("werker", "worker", PASSWORD)
     client = app.test_client()
@@ -87,21 +103,24 @@ def main():
 
     @bare.post("/")
     def insert():
-        """One raw INSERT, autocommitted (one fsync, like our one transaction)."""
-        raw_conn.execute("insert into contacts (worker_id, contacted_at, kind, youths_present) values (1, ?, ?, 1)",
-                         ["2026-11-27 20:00", "straatcontact"])
+        """The bare route: one raw INSERT on a persistent connection."""
+        bare_insert(raw_conn)
         return "", 303
     bare_client = bare.test_client()
 
-    ours, plain = [], []
+    ours, floor, plain = [], [], []
+    before = raw_conn.execute("select count(*) from contacts").fetchone()[0]
     for _ in range(args.n):
         ours.append(timed(lambda: client.post("/contacts/new", data=form)))
         with client.session_transaction() as session:
             # A phone follows the redirect and sees the message; here it is dropped, untimed.
             assert session.pop("_flashes") == [("success", f"Contact opgeslagen ({form['contacted_at'][11:]}).")]
+        floor.append(timed(lambda: client.post("/bench-floor", data=form)))
         plain.append(timed(lambda: bare_client.post("/")))
-    ours, plain = statistics.median(ours), statistics.median(plain)
+    assert raw_conn.execute("select count(*) from contacts").fetchone()[0] == before + 3 * args.n
+    ours, floor, plain = (statistics.median(t) for t in (ours, floor, plain))
     print(f"save contact {ours * 1e6:.0f} µs ÷ bare sqlite3 insert route {plain * 1e6:.0f} µs = {ours / plain:.2f}×")
+    print(f"floor: worker POST with the same raw INSERT {floor * 1e6:.0f} µs ÷ bare insert route = {floor / plain:.2f}×")
     raw_conn.close()
     app.extensions["outreach.db"].close_all()
 

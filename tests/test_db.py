@@ -3,6 +3,7 @@ import sqlite3
 import threading
 
 import pytest
+import sqlite_utils
 
 from outreach.db import connect, get_db
 from outreach.schema import migrations
@@ -139,3 +140,18 @@ def test_database_files_are_readable_by_the_owner_only(tmp_path):
     for name in ("nieuw.sqlite", "nieuw.sqlite-wal"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
     db.close()
+
+
+def test_schema_names_follow_changes_from_another_connection(tmp_path):
+    """The cached table and view names see a table or view another connection creates, and a dropped one go."""
+    path = tmp_path / "names.sqlite"
+    ours, other = connect(path), connect(path)
+    assert ours.table_names() == [] and ours.view_names() == []
+    other["spots_seen"].create({"id": int}, pk="id")
+    other.create_view("recent", "select * from spots_seen")
+    assert ours.table_names() == ["spots_seen"] and ours.view_names() == ["recent"]
+    assert isinstance(ours["recent"], sqlite_utils.db.View) and ours["spots_seen"].exists()
+    other["spots_seen"].drop()
+    assert ours.table_names() == [] and not ours["spots_seen"].exists()
+    ours.close()
+    other.close()
