@@ -33,6 +33,8 @@ ENCRYPTED = {
     "handoff_events": ["text"],
     "spots": ["description"],
     "insights": ["text"],
+    # The second factor's shared secret: with a copied database file alone, nobody can make valid codes.
+    "users": ["totp_secret"],
 }
 SEALED = re.compile(r"v1:([0-9a-f]{8}):([A-Za-z0-9_-]+=*)\Z")
 NONCE = 12  # 96 bits, random per value: AES-GCM's standard nonce size.

@@ -35,7 +35,7 @@ def create_demo_users():
         # Roles that require a second factor are enrolled already, so `make run` users get in with the app key.
         secret = pyotp.random_base32(32) if role in SECOND_FACTOR_REQUIRED else None
         if secret:
-            get_db()["users"].update(user_id, {"totp_secret": secret, "totp_enrolled_at": audit.utcnow()})
+            get_db()["users"].update(user_id, seal("users", {"totp_secret": secret, "totp_enrolled_at": audit.utcnow()}))
         logins.append((username, role, password, secret))
     return logins
 

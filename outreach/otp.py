@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from . import audit
 from .auth import new_token
+from .crypto import decrypt
 from .db import get_db
 from .passwords import hash_password, verify_hash
 
@@ -42,7 +43,7 @@ def matching_step(secret, typed, last_step):
 
 def use_code(row, typed):
     """Accept a TOTP code once: the step is stored only if it is newer, even when two requests race."""
-    step = matching_step(row["totp_secret"], typed, row["totp_last_step"])
+    step = matching_step(decrypt("users", "totp_secret", row["totp_secret"]), typed, row["totp_last_step"])
     if step is None:
         return False
     cursor = get_db().execute("update users set totp_last_step = ? where id = ? and coalesce(totp_last_step, -1) < ?",

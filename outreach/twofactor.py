@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired
 from . import audit, throttle
 from .access import ROLES, allow, public
 from .auth import PENDING_SECONDS, SECOND_FACTOR_REQUIRED, complete_login, new_token, start_session
+from .crypto import encrypt, unseal
 from .db import get_db
 from .forms import Form
 from .otp import clear, new_recovery_codes, qr_svg, store_recovery_codes, use_code, use_recovery_code
@@ -94,8 +95,8 @@ def enrolment_secret(user_id):
     """The secret being set up for this user: made once and kept, so reloading shows the same QR code."""
     db = get_db()
     db.execute("update users set totp_secret = ? where id = ? and totp_secret is null",
-               [pyotp.random_base32(32), user_id])  # 160 bits, as RFC 4226 recommends.
-    return db["users"].get(user_id)
+               [encrypt("users", "totp_secret", pyotp.random_base32(32)), user_id])  # 160 bits (RFC 4226).
+    return unseal("users", db["users"].get(user_id))
 
 
 @bp.route("/account/2fa", methods=["GET", "POST"])

@@ -6,9 +6,10 @@ import shutil
 import stat
 import uuid
 
+import pyotp
 import pytest
 
-from conftest import AuthActions
+from conftest import AuthActions, next_code
 from outreach.crypto import ENCRYPTED, DecryptionError, decrypt, encrypt, key_path, seal, unseal
 from outreach.db import connect
 from outreach.forms import now_local
@@ -167,3 +168,18 @@ def test_a_failed_rotation_leaves_everything_readable(app, auth, runner, query, 
     with app.app_context():
         assert decrypt("handoffs", "full_name", before[("handoffs", 1, "full_name")]) == HANDOFF_CANARY
         assert len(json.loads(key_path().read_text())["keys"]) == 2  # The new key was added, the old one kept.
+
+
+def test_second_factor_secret_is_sealed_and_still_logs_in(app, auth, query):
+    """The TOTP secret set up on the page is stored sealed (not in the file's bytes) and its codes still log in."""
+    auth.login_role("worker")
+    page = auth.client.get("/account/2fa").text
+    secret = re.search(r'aria-label="Sleutel voor de app">([^<]+)<', page).group(1).replace(" ", "")
+    auth.post("/account/2fa", {"code": pyotp.TOTP(secret).now()}, page="/account/2fa")
+    stored = query("select totp_secret, totp_enrolled_at from users where username = 'werker'")[0]
+    assert stored["totp_secret"].startswith("v1:") and stored["totp_enrolled_at"]
+    assert secret.encode() not in raw_database(app)
+    auth.logout()
+    assert auth.login("werker", second_factor=False).headers["Location"] == "/login/code"
+    response = auth.code(next_code(app.config["DATABASE"], "werker", secret))
+    assert response.status_code == 302 and auth.client.get("/").status_code == 200
