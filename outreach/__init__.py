@@ -90,12 +90,13 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors,
+    from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors, forms,
                    handoffs, home, maps, offline, register, report, retention, spots, subject, twofactor, visits,
                    youths)
     db.init_app(app)
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
+    app.add_template_global(forms.csrf_field)
     for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report,
                    retention, audit, subject, register, twofactor, offline):
         module.init_app(app)

@@ -56,9 +56,6 @@ LIMIT = 200
 class AuditFilter(Form):
     """What to look for in the log (a GET form)."""
 
-    class Meta:
-        csrf = False  # Reading only.
-
     youth = StringField("Code jongere", validators=[Optional(), Regexp(r"^\s*[Jj]-?\d{1,9}\s*$",
                                                                      message="Vul een code in zoals J-0042.")])
     actor = StringField("Gebruiker", validators=[Optional(), Length(max=40)])

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -128,8 +130,16 @@ class Form(FlaskForm):
     """Base form: WTForms' own messages in Dutch (needs WTF_I18N_ENABLED = False, set in create_app)."""
 
     class Meta:
-        """Use WTForms' bundled Dutch translations."""
+        """Dutch messages; no CSRF field of its own: CSRFProtect checks every POST before any view runs."""
         locales = ["nl"]
+        # A form-level token would be signed anew on every post only to be thrown away by the redirect
+        # (bench/field.py); pages put the one token in with csrf_field().
+        csrf = False
+
+
+def csrf_field():
+    """The hidden CSRF token input every POST form carries (CSRFProtect checks it)."""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">')
 
 
 class GuardedForm(Form):

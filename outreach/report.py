@@ -27,9 +27,6 @@ EARLIEST = "2000-01"
 class PeriodForm(Form):
     """From and to month, read from the query string."""
 
-    class Meta:
-        csrf = False  # A GET form that changes nothing.
-
     van = MonthInputField("Van (maand)", validators=[Optional()])
     tot = MonthInputField("Tot en met (maand)", validators=[Optional()])
 

@@ -73,6 +73,23 @@ def test_role_route_matrix(auth, client, one_of_each, role, endpoint, method, ur
         assert "Geen toegang" in response.text
 
 
+def first_role(endpoint):
+    """A role allowed on an endpoint (the first in USERNAMES' order), or None for a public one."""
+    return next((role for role in USERNAMES if endpoint in ALLOWED[role]), None)
+
+
+@pytest.mark.parametrize("endpoint, url", [(e, u) for e, m, u in ROUTES if m == "POST"])
+def test_every_post_without_csrf_token_is_refused(auth, client, one_of_each, query, endpoint, url):
+    """A POST without the token, by a role allowed there, is refused before the view runs: 400, nothing written."""
+    role = first_role(endpoint)
+    if role:
+        auth.login_role(role)
+    before = query("select count(*) as n from audit_log")[0]["n"]
+    response = client.post(url, data={"confirm": "y", "youths_present": "1"})
+    assert response.status_code == 400 and "formulier was verlopen" in response.text
+    assert query("select count(*) as n from audit_log")[0]["n"] == before  # Every change writes an audit row.
+
+
 @pytest.mark.parametrize("endpoint, method, url", [r for r in ROUTES if r[0] not in PUBLIC])
 def test_anonymous_goes_to_login(client, endpoint, method, url):
     """Anonymous goes to login."""
