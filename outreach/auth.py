@@ -160,14 +160,18 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(*ROLES)
 def logout():
-    """End the session everywhere: the token rotates, so a copied cookie stops working."""
+    """End the session everywhere (the token rotates, so a copied cookie stops working) and clear the phone."""
     with get_db().atomic():
         get_db()["users"].update(current_user.id, {"session_token": new_token()})
         audit.record("logout", "user", current_user.id)
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The browser itself deletes the offline queue, cached pages and service worker, also without JavaScript;
+    # offline.js wipes them too. Cookies are left: the session is already void, and the flash "uitgelogd" rides on it.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 class PasswordForm(Form):

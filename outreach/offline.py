@@ -1,15 +1,20 @@
 """The worker's offline support: the service worker script, served from our own origin."""
 import hashlib
+import hmac
 import mimetypes
 
 from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
 from .access import public
 
 bp = Blueprint("offline", __name__)
 
 # Bump to throw away every phone's cached shell on its next visit (old caches are deleted on activate).
-CACHE_VERSION = 1
+# 2: cached pages carry their owner and the time they were kept (older copies had neither).
+CACHE_VERSION = 2
+# A queued entry or a cached page older than one shift is never used and is deleted (also in the JS and sw.js).
+MAX_AGE_SECONDS = 12 * 3600
 # The only pages kept on the phone: the worker's home and the two forms that can be saved offline.
 SHELL_PAGES = ("/", "/contacts/new", "/visits/new")
 SHELL_STATIC = ("css/style.css", "js/app.js", "js/offline-store.js", "js/offline.js", "icon.svg",
@@ -32,13 +37,27 @@ def service_worker():
     """The service worker; public because the browser re-checks it for updates with or without a session."""
     static = [f"{current_app.static_url_path}/{name}" for name in SHELL_STATIC]
     body = render_template("offline/sw.js", cache=f"straatwerk-v{CACHE_VERSION}-{static_digest()}",
-                           pages=list(SHELL_PAGES), static=static)
+                           pages=list(SHELL_PAGES), static=static, max_age=MAX_AGE_SECONDS * 1000)
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"  # Always revalidated, so a deploy reaches the phone.
     return response
 
 
+def owner_marker(user_id):
+    """An opaque marker of an account for the phone: entries and cached pages are tagged with it, never the id."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    # Keyed, so the phone holds nothing that leads back to the account without the server's secret.
+    return hmac.new(key, f"straatwerk-offline-owner:{user_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def offline_owner():
+    """The marker of the logged-in user (templates put it on the worker's pages), or an empty string."""
+    return owner_marker(current_user.id) if current_user.is_authenticated else ""
+
+
 def init_app(app):
-    """Register the blueprint."""
+    """Register the blueprint and the owner marker for the templates."""
     app.register_blueprint(bp)
+    app.add_template_global(offline_owner)

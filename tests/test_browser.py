@@ -27,6 +27,7 @@ def test_role_logs_in_on_a_phone(phone, server, role):
     assert phone.get_by_role("heading", level=1).inner_text() in ("Geen toegang", "Pagina niet gevonden")
     check_page(phone, f"{role}-error")
     phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url("**/login")  # Out before the next step (a worker page first reads its queue).
     assert phone.get_by_text("Je bent uitgelogd.").is_visible()
     # Invariant 7: nothing but our own origin, and map tiles (the manager's home is the report with its map).
     foreign = [url for url in phone.requested if not url.startswith((server + "/", "https://service.pdok.nl/"))]

@@ -59,6 +59,7 @@ def test_concern_to_handoff_to_feedback(phone, live):
     phone.get_by_text("Overdracht verzonden naar het CJG.").wait_for()
     check_page(phone, "handoff-page")
     phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url("**/login")  # Out before the next step (a worker page first reads its queue).
 
     log_in(phone, "cjg")
     badge = phone.get_by_role("navigation", name="Hoofdmenu").locator(".badge")
@@ -78,6 +79,7 @@ def test_concern_to_handoff_to_feedback(phone, live):
     phone.get_by_text("Overdracht afgesloten.").wait_for()
     check_page(phone, "cjg-handoff-closed")
     phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url("**/login")  # Out before the next step (a worker page first reads its queue).
 
     log_in(phone, "worker")
     nav = phone.get_by_role("navigation", name="Hoofdmenu")

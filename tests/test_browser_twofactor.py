@@ -19,6 +19,7 @@ def test_new_cjg_account_enrols_then_logs_in_with_a_code(phone, server):
     phone.get_by_role("button", name="Aanmaken").click()
     one_time = phone.locator(".secret").inner_text().strip()
     phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url("**/login")  # Out before the next step (a worker page first reads its queue).
 
     phone.get_by_label("Gebruikersnaam").fill("cjg.nieuw")
     phone.get_by_label("Wachtwoord").fill(one_time)
@@ -47,6 +48,7 @@ def test_new_cjg_account_enrols_then_logs_in_with_a_code(phone, server):
     phone.get_by_role("link", name="Ik heb ze bewaard").click()
     assert phone.get_by_role("heading", level=1).inner_text().startswith("Inbox overdrachten")
     phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url("**/login")  # Out before the next step (a worker page first reads its queue).
 
     phone.get_by_label("Gebruikersnaam").fill("cjg.nieuw")
     phone.get_by_label("Wachtwoord").fill(NEW_PASSWORD)

@@ -1,8 +1,13 @@
 """The worker's offline support: the service worker route, its cache list and the web app manifest."""
 import json
 import re
+import time
 
-from outreach.offline import SHELL_PAGES
+from conftest import make_app
+from outreach.auth import create_user
+from outreach.offline import SHELL_PAGES, owner_marker
+
+OWNER = re.compile(r'<body[^>]*\sdata-owner="([^"]*)"')
 
 
 def listed(script, name):
@@ -62,9 +67,10 @@ def test_manifest(client):
 
 
 def test_manifest_and_queue_script_for_workers_only(client, auth):
-    """The worker's pages link the manifest and the queue; other roles get neither, the login page the wipe."""
+    """The worker's pages link the manifest and the queue; other roles get neither, the login page the tidying."""
     login = client.get("/login").text
-    assert 'data-offline="clear"' in login and "js/offline.js" in login and 'rel="manifest"' not in login
+    assert 'data-offline="login"' in login and "js/offline.js" in login and 'rel="manifest"' not in login
+    assert "data-owner" not in login
     auth.login_role("worker")
     home = client.get("/").text
     assert 'rel="manifest"' in home and 'data-offline="worker"' in home and 'id="pending"' in home
@@ -72,3 +78,41 @@ def test_manifest_and_queue_script_for_workers_only(client, auth):
     auth.login_role("manager")
     page = client.get("/").text
     assert 'rel="manifest"' not in page and "js/offline.js" not in page and "data-offline" not in page
+
+
+def test_worker_pages_carry_an_opaque_owner_marker(app, client, auth, worker_id):
+    """A keyed hash of the account, the same at every login, different per worker and per secret key."""
+    auth.login_role("worker")
+    marker = OWNER.search(client.get("/").text).group(1)
+    assert re.fullmatch(r"[0-9a-f]{16}", marker)
+    with app.app_context():
+        assert marker == owner_marker(worker_id)
+        other = create_user("werker2", "worker", "straat-werk-twee-26")
+    auth.logout()
+    auth.login_role("worker")
+    assert OWNER.search(client.get("/contacts/new").text).group(1) == marker  # Her queue is still hers.
+    auth.logout()
+    auth.login("werker2", "straat-werk-twee-26")
+    assert OWNER.search(client.get("/").text).group(1) not in (marker, "")
+    with make_app(app.config["DATABASE"], SECRET_KEY="another-secret").app_context():
+        assert owner_marker(worker_id) != marker and owner_marker(other) != marker
+
+
+def test_logout_asks_the_browser_to_clear_the_phone(client, auth):
+    """Logging out answers with Clear-Site-Data, so the queue and caches go even without JavaScript."""
+    auth.login_role("worker")
+    response = auth.logout()
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_timed_out_session_leaves_the_phone_alone(client, auth):
+    """The idle timeout sends the worker to the login page without clearing anything: her queue waits for her."""
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - 3 * 3600
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Clear-Site-Data" not in response.headers
+    login = client.get("/login")
+    assert "Clear-Site-Data" not in login.headers and 'data-offline="login"' in login.text

@@ -3,9 +3,20 @@
 "use strict";
 (function () {
   var SAVED = "Opgeslagen op dit toestel, wordt verstuurd zodra er verbinding is";
+  function unsent(n) {
+    return (n === 1 ? "Er staat nog 1 niet verstuurd contact of bezoek" : "Er staan nog " + n +
+            " niet verstuurde contacten of bezoeken") + " op dit toestel. Als je nu uitlogt, wordt dat gewist. " +
+           "Toch uitloggen?";
+  }
+  var LOGGED_OUT = "Opgeslagen op dit toestel. Je sessie is verlopen: log opnieuw in, dan wordt het verstuurd.";
   var FORMS = {"/contacts/new": "Contact", "/visits/new": "Bezoek"};
   var mode = document.body.dataset.offline, flushing = false, store = window.straatwerkStore;
   var all = store.all, put = store.put, drop = store.drop, wipe = store.wipe, fresh = store.fresh;
+  /* Whose pages these are: an opaque marker of the account. Entries of another worker on this phone (her session
+     ended before they were sent) are kept for her, never shown or sent here. */
+  var owner = document.body.dataset.owner;
+
+  function mine(entries) { return entries.filter(function (e) { return e.owner === owner; }); }
 
   function text(tag, content, className) {
     var node = document.createElement(tag);
@@ -15,7 +26,7 @@
   }
 
   function render() {
-    return fresh().then(function (entries) {
+    return fresh().then(mine).then(function (entries) {
       var badge = document.getElementById("pending"), stuck = entries.filter(function (e) { return e.state; });
       var waiting = entries.length - stuck.length;
       badge.hidden = !entries.length;
@@ -64,35 +75,53 @@
     return found.join(" ") || (status === 200 ? "Controleer de gegevens." : "Niet opgeslagen (fout " + status + ").");
   }
 
+  /* Is the session alive? Its CSRF token (a re-login makes a new one) and whose it is, or null when it has ended. */
+  function session() {
+    return fetch("/visits/new", {redirect: "manual", credentials: "same-origin", cache: "no-store"}).then(function (r) {
+      if (r.type === "opaqueredirect" || !r.ok) return null;
+      return r.text().then(function (html) {
+        return {token: (html.match(/name="csrf_token"[^>]*value="([^"]+)"/) || [])[1],
+                owner: (html.match(/<body[^>]*\sdata-owner="([0-9a-f]+)"/) || [])[1]};
+      });
+    });
+  }
+
+  /* Still logged in? The login page sends a logged-in user straight on (a redirect: nothing rendered, so the flash
+     of a save waits for the next page) and shows its form to anyone else. */
+  function loggedIn() {
+    return fetch("/login", {redirect: "manual", credentials: "same-origin", cache: "no-store"}).then(function (r) {
+      return r.type === "opaqueredirect";
+    });
+  }
+
   /* Send what waits, oldest first; stop at the first network error and try again later. */
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
     flushing = true;
     return fresh().then(function (entries) {
-      var todo = entries.filter(function (e) { return !e.state || e.state === "login"; });
-      if (!todo.length) return;
-      /* One look first: is the session alive, and its current CSRF token (a re-login makes a new one)? */
-      return fetch("/visits/new", {redirect: "manual", credentials: "same-origin", cache: "no-store"}).then(function (r) {
-        if (r.type === "opaqueredirect" || !r.ok) return;  /* Logged out: keep everything until she logs in. */
-        return r.text().then(function (html) {
-          var token = (html.match(/name="csrf_token"[^>]*value="([^"]+)"/) || [])[1];
-          return todo.reduce(function (chain, entry) {
-            return chain.then(function (go) {
-              if (!go) return false;
-              var body = new URLSearchParams(entry.body);
-              if (token) body.set("csrf_token", token);
-              return post(entry.url, body.toString(), 30000).then(function (response) {
-                if (response.type === "opaqueredirect") return drop(entry.client_id).then(render).then(function () { return true; });
-                if (response.status >= 500) return false;
-                return response.text().then(function (html) {
-                  entry.state = "refused";
-                  entry.reason = reason(html, response.status);
-                  return put(entry).then(function () { return true; });
-                });
-              }, function () { return false; });
-            });
-          }, Promise.resolve(true));
-        });
+      var waiting = entries.filter(function (e) { return !e.state || e.state === "login"; });
+      if (!mine(waiting).length) return;
+      return session().then(function (live) {
+        if (!live) return;  /* Logged out: keep everything until she logs in. */
+        var token = live.token;
+        /* The session's owner, not only this page's: a page from the cache may be older than the last login. */
+        var todo = waiting.filter(function (e) { return e.owner === live.owner && e.owner === owner; });
+        return todo.reduce(function (chain, entry) {
+          return chain.then(function (go) {
+            if (!go) return false;
+            var body = new URLSearchParams(entry.body);
+            if (token) body.set("csrf_token", token);
+            return post(entry.url, body.toString(), 30000).then(function (response) {
+              if (response.type === "opaqueredirect") return drop(entry.client_id).then(render).then(function () { return true; });
+              if (response.status >= 500) return false;
+              return response.text().then(function (html) {
+                entry.state = "refused";
+                entry.reason = reason(html, response.status);
+                return put(entry).then(function () { return true; });
+              });
+            }, function () { return false; });
+          });
+        }, Promise.resolve(true));
       });
     }).catch(function () {}).then(function () { flushing = false; return render(); });
   }
@@ -121,14 +150,19 @@
     });
   }
 
-  function keep(form, body, replaces) {
+  function keep(form, body, replaces, loggedOut) {
     var entry = {client_id: new URLSearchParams(body).get("client_id"), url: new URL(form.action).pathname,
-                 body: body, at: Date.now()};
+                 body: body, at: Date.now(), owner: owner};
     return put(entry).then(function () { return replaces && drop(replaces); }).then(function () {
       var note = document.getElementById("queued") || text("p", "", "flash flash-success");
       note.id = "queued";
       note.setAttribute("role", "status");
-      note.textContent = SAVED;
+      note.textContent = loggedOut ? LOGGED_OUT + " " : SAVED;
+      if (loggedOut) {
+        var again = text("a", "Opnieuw inloggen");
+        again.href = "/login";
+        note.appendChild(again);
+      }
       form.before(note);
       /* A fresh form for the next entry, at the same place: the next contact is usually at the same spot. */
       var place = ["spot", "lat", "lon"].map(function (name) { return form.elements[name] && form.elements[name].value; });
@@ -149,16 +183,25 @@
       if (!navigator.onLine) { keep(form, body, replaces); return; }
       form.dataset.sending = "1";
       post(form.action, body, 15000).then(function (response) {
-        if (replaces) drop(replaces);
-        if (response.type !== "opaqueredirect") { form.submit(); return; }  /* Same id again: the server shows its answer. */
-        var spot = form.elements.spot;
-        window.location.assign(FORMS[new URL(form.action).pathname] === "Bezoek" ? "/spots/" + spot.value : "/");
+        if (response.type !== "opaqueredirect") {  /* Same id again, or a mistake: the server shows its answer. */
+          if (replaces) drop(replaces);
+          form.submit();
+          return;
+        }
+        /* A redirect is a save, or the login page when the session has ended (2 hours idle, 12 hours at most):
+           only a look at the session tells them apart. When in doubt it is kept: its id makes a resend count once. */
+        return loggedIn().then(function (yes) {
+          if (!yes) return keep(form, body, replaces, true);
+          if (replaces) drop(replaces);
+          var spot = form.elements.spot;
+          window.location.assign(FORMS[new URL(form.action).pathname] === "Bezoek" ? "/spots/" + spot.value : "/");
+        }, function () { return keep(form, body, replaces); });
       }, function () { return keep(form, body, replaces); }).finally(function () { delete form.dataset.sending; });
     });
     /* "Aanpassen" on a refused entry: the form with what was typed, sent as a new entry that replaces it. */
     function reopen() {
       var again = /^#opnieuw=(.+)$/.exec(window.location.hash);
-      if (again) all().then(function (entries) {
+      if (again) all().then(mine).then(function (entries) {
         entries.forEach(function (entry) {
           if (entry.client_id === again[1]) { fill(form, entry.body); form.dataset.replaces = entry.client_id; }
         });
@@ -168,17 +211,40 @@
     window.addEventListener("hashchange", reopen);
   }
 
-  if (mode === "clear") { wipe(); return; }
-  if (mode !== "worker" || !window.indexedDB) return;
+  function ready() { document.body.setAttribute("data-offline-ready", ""); }
+
+  /* Entries from before owners were recorded: on a worker page they can only be this session's (a login in
+     between would have wiped them), on the login page they go, as they did before. */
+  function settle(entries) {
+    var ownerless = entries.filter(function (e) { return !e.owner; });
+    return Promise.all(ownerless.map(function (e) {
+      if (!owner) return drop(e.client_id);
+      e.owner = owner;
+      return put(e);
+    }));
+  }
+
+  if (!window.indexedDB || (mode !== "worker" && mode !== "login")) return;
+  if (mode === "login") {
+    /* The login page keeps the queue: a session that timed out must not cost the worker her unsent entries.
+       Only what is older than a shift goes, and cached pages of that age. */
+    store.tidy().then(settle).catch(function () {}).then(ready);
+    return;
+  }
   if (navigator.serviceWorker) navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
   document.querySelectorAll("form.logout").forEach(function (form) {
-    /* Logging out lands on the login page, which wipes everything again: the logout itself is never held up.
-       Offline the post cannot arrive, so the phone is cleared first. */
+    /* Logging out clears the phone: the queue (of everyone) and the cached pages. Online the wipe runs while the
+       request travels, and the server's answer (Clear-Site-Data) has the browser clear it all again. Offline the
+       post cannot arrive, so the phone is cleared first. */
     form.addEventListener("submit", function (event) {
-      var work = wipe();
-      if (navigator.onLine) return;
       event.preventDefault();
-      work.then(function () { form.submit(); });
+      /* Unsent entries would go with the rest: she is told first and may stay logged in to send them. */
+      all().catch(function () { return []; }).then(function (entries) {
+        if (entries.length && !window.confirm(unsent(entries.length))) return;
+        var work = wipe();
+        if (navigator.onLine) form.submit();
+        else work.then(function () { form.submit(); });
+      });
     });
   });
   document.querySelectorAll('form[method="post"]').forEach(function (form) {
@@ -186,5 +252,5 @@
   });
   window.addEventListener("online", flush);
   setInterval(flush, 20000);
-  render().then(flush);
+  store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(flush);
 })();

@@ -3,6 +3,9 @@
 const CACHE = {{ cache|tojson }};
 const PAGES = {{ pages|tojson }};
 const STATIC = {{ static|tojson }};
+const MAX_AGE = {{ max_age|tojson }};  /* One shift: an older copy of a page is never shown and is deleted. */
+/* Each kept page says whose it is (the opaque marker on the worker's <body>) and when it was kept. */
+const OWNER = "X-Straatwerk-Owner", KEPT = "X-Straatwerk-Kept";
 
 self.addEventListener("install", function (event) {
   /* The static files only: pages are cached when the worker opens them while logged in. */
@@ -18,9 +21,45 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+function forget() {
+  /* Every cache of ours; the static files come back on their next fetch. */
+  return caches.keys().then(function (keys) {
+    return Promise.all(keys.map(function (key) { return caches.delete(key); }));
+  });
+}
+
+function expired(response) {
+  /* A copy without the stamp (kept by an older version) counts as too old. */
+  const kept = Number(response.headers.get(KEPT));
+  return !kept || Date.now() - kept > MAX_AGE;
+}
+
 function fresh(response) {
-  /* Only a real page of a logged-in worker is kept: never a redirect to the login page or an error. */
+  /* Only a real page of a logged-in user is looked at: never a redirect to the login page or an error. */
   return response.ok && response.type === "basic" && !response.redirected;
+}
+
+function keep(path, response) {
+  /* A worker's page is kept with its owner and the time; any other user's page means someone else is on this
+     phone, and a page of another worker must not stay next to this one's: then the caches go first. */
+  return response.text().then(function (html) {
+    const owner = (/<body[^>]*\sdata-owner="([0-9a-f]+)"/.exec(html) || [])[1];
+    return caches.open(CACHE).then(function (cache) {
+      return Promise.all(PAGES.map(function (page) { return cache.match(page); }));
+    }).then(function (kept) {
+      const other = kept.some(function (hit) { return hit && hit.headers.get(OWNER) !== owner; });
+      return other || !owner ? forget() : null;
+    }).then(function () {
+      if (!owner) return null;
+      const headers = new Headers(response.headers);
+      headers.set(OWNER, owner);
+      headers.set(KEPT, String(Date.now()));
+      return caches.open(CACHE).then(function (cache) {
+        return cache.put(path, new Response(html, {status: response.status, statusText: response.statusText,
+                                                   headers: headers}));
+      });
+    });
+  });
 }
 
 self.addEventListener("fetch", function (event) {
@@ -30,20 +69,28 @@ self.addEventListener("fetch", function (event) {
   if (request.mode === "navigate" && PAGES.indexOf(url.pathname) !== -1) {
     /* Network first, so the worker sees current data whenever there is signal; the cache when there is none. */
     event.respondWith(fetch(request).then(function (response) {
-      if (fresh(response)) {
-        const copy = response.clone();
-        caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, copy); });
-      }
+      if (fresh(response)) event.waitUntil(keep(url.pathname, response.clone()).catch(function () {}));
       return response;
     }, function () {
       return caches.match(url.pathname, {cacheName: CACHE}).then(function (hit) {
-        return hit || Response.error();
+        if (!hit) return Response.error();
+        if (!expired(hit)) return hit;
+        /* Older than a shift: not shown, and nothing of it stays on the phone. */
+        return forget().then(function () { return Response.error(); });
       });
     }));
   } else if (STATIC.indexOf(url.pathname) !== -1) {
-    /* Static files are versioned with the cache name, so the cached copy is the right one. */
+    /* Static files are versioned with the cache name, so the cached copy is the right one; one that is missing
+       (the caches were cleared at a logout, an expiry or a change of worker) is kept again on its way in. */
     event.respondWith(caches.match(url.pathname, {cacheName: CACHE}).then(function (hit) {
-      return hit || fetch(request);
+      return hit || fetch(request).then(function (response) {
+        if (response.ok && response.type === "basic") {
+          const copy = response.clone();
+          event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, copy); })
+            .catch(function () {}));
+        }
+        return response;
+      });
     }));
   }
 });
