@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import mimetypes
+import os
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
@@ -25,10 +26,17 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 def static_digest():
     """A short hash of the cached static files, so a deploy that changes one refreshes the cache by itself."""
-    digest = hashlib.sha256()
-    for name in SHELL_STATIC:
-        digest.update(current_app.open_resource(f"{current_app.static_folder}/{name}", "rb").read())
-    return digest.hexdigest()[:12]
+    paths = [os.path.join(current_app.static_folder, name) for name in SHELL_STATIC]
+    # Hashed again only when a file's size or time changed: phones ask for sw.js on every navigation.
+    stamp = tuple((os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in paths)
+    cached = current_app.extensions.get("outreach.sw_digest")
+    if cached is None or cached[0] != stamp:
+        digest = hashlib.sha256()
+        for path in paths:
+            with open(path, "rb") as f:
+                digest.update(f.read())
+        cached = current_app.extensions["outreach.sw_digest"] = (stamp, digest.hexdigest()[:12])
+    return cached[1]
 
 
 @bp.route("/sw.js")

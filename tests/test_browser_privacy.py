@@ -28,7 +28,13 @@ def test_admin_sets_a_term_and_reads_the_trail_of_a_youth(phone):
     phone.get_by_label("Code jongere").fill("J-0001")
     phone.get_by_role("button", name="Zoeken").click()
     phone.get_by_role("heading", name="Spoor van jongere J-0001").wait_for()
-    assert phone.locator("table.audit tbody tr", has_text="inzage (pagina)").count() == 1  # the page just opened
+    row = phone.locator("table.audit tbody tr", has_text="inzage (pagina)")
+    assert row.count() == 1  # the page just opened
+    # On a phone a row is a card: every value readable without scrolling sideways, beside its label.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    outcome = row.locator('td[data-label="Uitkomst"]')
+    box = outcome.bounding_box()
+    assert outcome.inner_text() == "inzage (pagina)" and box["x"] >= 0 and box["x"] + box["width"] <= 360
     check_page(phone, "admin-audit-youth")
 
     phone.get_by_role("link", name="Register").click()

@@ -1,6 +1,7 @@
 """The worker's offline support: the service worker route, its cache list and the web app manifest."""
 import json
 import re
+import shutil
 import time
 
 from conftest import make_app
@@ -51,6 +52,19 @@ def test_cache_name_changes_with_the_static_files(app, client, monkeypatch):
     monkeypatch.setattr(offline, "CACHE_VERSION", offline.CACHE_VERSION + 1)
     second = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
     assert first.startswith("straatwerk-v") and first != second
+
+
+def test_cache_name_follows_a_changed_static_file(app, client, tmp_path):
+    """A cached static file that changes on disk (a deploy without restart) gives the cache a new name."""
+    static = tmp_path / "static"
+    shutil.copytree(app.static_folder, static)
+    app.static_folder = str(static)
+    first = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
+    assert first == re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
+    with open(static / "js" / "app.js", "a") as f:
+        f.write("\n/* deployed */\n")
+    second = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
+    assert second != first and second.startswith("straatwerk-v")
 
 
 def test_manifest(client):
