@@ -28,7 +28,7 @@ def static_digest():
     """A short hash of the cached static files, so a deploy that changes one refreshes the cache by itself."""
     paths = [os.path.join(current_app.static_folder, name) for name in SHELL_STATIC]
     # Hashed again only when a file's size or time changed: phones ask for sw.js on every navigation.
-    stamp = tuple((os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in paths)
+    stamp = tuple((info.st_mtime_ns, info.st_size) for info in map(os.stat, paths))
     cached = current_app.extensions.get("outreach.sw_digest")
     if cached is None or cached[0] != stamp:
         digest = hashlib.sha256()

@@ -132,6 +132,21 @@ def ready(page):
     page.locator("body[data-offline-ready]").wait_for(state="attached", timeout=30000)
 
 
+def put_entry(page, client_id, owner, hours_ago=0):
+    """Put an (empty) contact straight into the phone's queue, as saved hours_ago by the given owner."""
+    page.evaluate("""([id, owner, ago]) => window.straatwerkStore.put({client_id: id, url: "/contacts/new", body: "",
+                                                                       at: Date.now() - ago, owner: owner})""",
+                  [client_id, owner, hours_ago * 3600 * 1000])
+
+
+def assert_phone_cleared(page):
+    """On the login page after a logout: no queue database and no cached pages left in the browser."""
+    page.wait_for_url("**/login")
+    ready(page)
+    stored = page.evaluate(STORED)
+    assert "straatwerk-offline" not in stored["databases"] and stored["caches"] == []
+
+
 def owner(page):
     """The opaque owner marker of the worker page on screen."""
     return page.evaluate("document.body.dataset.owner")
@@ -232,10 +247,7 @@ def test_offline_queue_end_to_end(browser, database):
         assert report_latencies("unthrottled, server gone", times) < 100
 
         page.get_by_role("button", name="Uitloggen").click()
-        page.wait_for_url("**/login")
-        ready(page)
-        stored = page.evaluate(STORED)
-        assert "straatwerk-offline" not in stored["databases"] and stored["caches"] == []
+        assert_phone_cleared(page)
     finally:
         context.close()
         server.stop()
@@ -359,10 +371,7 @@ def test_another_worker_on_the_phone_neither_sees_nor_sends_the_first_ones_entri
         assert {by_worker[c] for c in hers} == {"werker"} and {by_worker[c] for c in his} == {SECOND_WORKER[0]}
 
         page.get_by_role("button", name="Uitloggen").click()  # A real logout clears everything.
-        page.wait_for_url("**/login")
-        ready(page)
-        stored = page.evaluate(STORED)
-        assert "straatwerk-offline" not in stored["databases"] and stored["caches"] == []
+        assert_phone_cleared(page)
     finally:
         context.close()
         server.stop()
@@ -373,15 +382,11 @@ def test_logout_clears_the_phone_even_without_javascript(browser, database):
     server, context, page = worker_online(browser, database)
     try:
         visit_shell(page)
-        page.evaluate("""() => window.straatwerkStore.put({client_id: "waiting", url: "/contacts/new", body: "",
-                                                           at: Date.now(), owner: "someone-else"})""")
+        put_entry(page, "waiting", "someone-else")
         stored = page.evaluate(STORED)
         assert "straatwerk-offline" in stored["databases"] and stored["caches"]
         page.evaluate("document.querySelector('form.logout').submit()")  # Past offline.js: no wipe in the page.
-        page.wait_for_url("**/login")
-        ready(page)
-        stored = page.evaluate(STORED)
-        assert "straatwerk-offline" not in stored["databases"] and stored["caches"] == []
+        assert_phone_cleared(page)
         assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     finally:
         context.close()
@@ -407,11 +412,8 @@ def test_nothing_older_than_a_shift_is_shown_or_kept(browser, database):
         server = Server(database, port)
         visit_shell(page)
         mine = owner(page)
-        page.evaluate("""(owner) => Promise.all([
-            window.straatwerkStore.put({client_id: "old", url: "/contacts/new", body: "",
-                                        at: Date.now() - 13 * 3600 * 1000, owner: owner}),
-            window.straatwerkStore.put({client_id: "recent", url: "/contacts/new", body: "", at: Date.now(),
-                                        owner: "0123456789abcdef"})])""", mine)
+        put_entry(page, "old", mine, hours_ago=13)
+        put_entry(page, "recent", "0123456789abcdef")
         page.evaluate(AGE_CACHE, 13)
         age_session(context)
         page.goto("/")
@@ -455,8 +457,7 @@ def test_logout_warns_before_unsent_entries_are_wiped(browser, database):
     server, context, page = worker_online(browser, database)
     try:
         ready(page)
-        page.evaluate("""(owner) => window.straatwerkStore.put({client_id: "waiting", url: "/contacts/new", body: "",
-                                                                 at: Date.now(), owner: owner})""", owner(page))
+        put_entry(page, "waiting", owner(page))
         asked = []
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
         page.get_by_role("button", name="Uitloggen").click()
@@ -468,9 +469,7 @@ def test_logout_warns_before_unsent_entries_are_wiped(browser, database):
         assert page.url.endswith("/") and page.evaluate(QUEUED) == ["waiting"]
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Uitloggen").click()
-        page.wait_for_url("**/login")
-        ready(page)
-        assert "straatwerk-offline" not in page.evaluate(STORED)["databases"]
+        assert_phone_cleared(page)
     finally:
         context.close()
         server.stop()
