@@ -123,13 +123,7 @@ def assemble(reach=False):
 
 def reach_map(reach):
     """Circles per hangplek sized by the distinct youths met there; a protected count shows as its mark."""
-    # folium renders the map once per app (a few hundred templates); each page only fills in the data.
-    rendered = current_app.extensions.get("outreach.reach_map")
-    if rendered is None:
-        m = maps.base_map(zoom=12)
-        maps.ReachLayer("Bereik per hangplek").add_to(m)
-        rendered = current_app.extensions["outreach.reach_map"] = maps.render(m)
-    return maps.ReachLayer.fill(rendered, reach)
+    return maps.page(maps.reach_map(), map_reach=maps.reach_rows(reach))
 
 
 @bp.route("/")

@@ -2,7 +2,6 @@
 import math
 from datetime import date
 
-import folium
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
@@ -83,16 +82,14 @@ def list_spots():
         "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
         "and coalesce(s.lat, c.lat) is not null group by 1, 2",
         [start.isoformat(), end.isoformat() + " 24:00"])
-    m = maps.base_map(center=here or maps.HEERDE)
-    maps.ContactLayer(list(contact_rows), f"Contacten {start:%d-%m} t/m {end:%d-%m-%Y}").add_to(m)
-    maps.SpotLayer(active).add_to(m)
-    maps.TapToAdd(url_for("spots.new_spot")).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(active), map_contacts=[[r["lat"], r["lon"], r["contacts"]] for r in contact_rows],
+                  map_options={"spot_url": url_for("spots.show_spot", spot_id=0)[:-1],
+                               "new_url": url_for("spots.new_spot"), "center": here and list(here)})
     # The map carries every spot; the list under it the nearest (or latest) 30, the rest on request.
     listed = active if request.args.get("alle") else active[:LIST_LENGTH]
     return render_template("spots/list.html", spots=listed, total=len(active),
                            archived=[s for s in spots if s["archived_at"]],
-                           map=maps.render(m), here=here, start=start, end=end, kinds=KINDS)
+                           map=m, here=here, start=start, end=end, kinds=KINDS)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Fixtures in the style of flaskr: app, client, runner, and a logged-in client per role."""
+import json
 import re
 import shutil
 import threading
@@ -214,6 +215,13 @@ def one_of_each(seed_rows, worker_id):
     seed_rows("handoffs", youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", stage=3,
               urgency="hoog", consent="ja", full_name="Test Jongere", summary="Samenvatting", status="verzonden",
               sent_at="2026-11-27 12:00")
+
+
+def json_block(html, block_id):
+    """The value of the page's <script type="application/json" id=block_id> (how maps get their data)."""
+    found = re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', html, re.S)
+    assert found, f"no JSON block {block_id}"
+    return json.loads(found.group(1))
 
 
 def form_errors(html):

@@ -1,16 +1,14 @@
 """Hostile input on every form (hypothesis): never a 5xx, typed values always escaped, CSV formulas neutralised."""
 import csv
 import io
-import json
 import re
 import uuid
-from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import AuthActions, csrf_token, make_app
-from formwalk import browser_data, may, post_forms, rules
+from conftest import csrf_token, json_block
+from formwalk import POSTS, encode, filled, forms_of, logged_in, pages, role_for
 
 MARKUP = ["<script>xss()</script>", '"><img src=x onerror=xss()>', "'><svg onload=xss()>",
           "</textarea><script>xss()</script>", "{{ 7*7 }}{% raw %}", "javascript:xss()"]
@@ -26,73 +24,6 @@ BYTES = [b"\xed\xa0\x80", b"\xff\xfe", b"abc\xc3", b"\xc0\xaf"]
 LONG = ["A" * 10_000, "<script>xss()</script>" * 500]
 HOSTILE = st.one_of(st.sampled_from(MARKUP + FORMULAS + ODD + WRONG + BYTES + LONG),
                     st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
-APP = make_app(":memory:")
-POSTS = rules(APP, "POST")
-GETS = rules(APP, "GET")
-SKIP_PAGES = {"static", "maps.vendor_file", "report.export_report"}
-EXTRA_PAGES = {"worker": ["/handoffs/new?youth=1", "/contacts/new?youth=1"]}  # Forms that need a query argument.
-# Fields that must hold a real code or a number to get past validation when the test wants a row saved.
-CODES = {"youth_code", "other_codes", "other", "code", "current", "new", "repeat", "username"}
-VALID = {"lat": "52.39", "lon": "6.03", "youths_present": "2"}
-COOKIES, FORMS = {}, {}  # Per role, made once: a logged-in session cookie and {action: fields} of its forms.
-
-
-def role_for(roles):
-    """The role to post as: anonymous for public routes, else the first that may (the worker when she may)."""
-    if roles == "public":
-        return None
-    return "worker" if "worker" in roles else sorted(roles)[0]
-
-
-def logged_in(app, client, role):
-    """Make client a session of role; the session cookie is reused, since every test's database is a copy."""
-    name = app.config["SESSION_COOKIE_NAME"]
-    if role is None:
-        return
-    if role in COOKIES:
-        client.set_cookie(name, COOKIES[role])
-        if client.get("/").status_code == 200:
-            return
-    AuthActions(client).login_role(role)  # Password (and the second factor) through the real forms.
-    COOKIES[role] = client.get_cookie(name).value
-
-
-def forms_of(client, role):
-    """Every POST form on the pages role can open, by action path (crawled once per role)."""
-    if role not in FORMS:
-        found = {}
-        pages = [url for endpoint, url, roles in GETS if may(role, roles) and endpoint not in SKIP_PAGES]
-        for url in pages + EXTRA_PAGES.get(role, []):
-            response = client.get(url)
-            if response.status_code == 200:
-                for action, fields in post_forms(response.text, url).items():
-                    found.setdefault(action, fields)
-        FORMS[role] = found
-    return FORMS[role]
-
-
-def encode(data):
-    """An urlencoded body; list values repeat the field, bytes go out as they are (broken UTF-8 included)."""
-    pairs = [(k, item) for k, v in data.items() for item in (v if isinstance(v, list) else [v])]
-    return urlencode(pairs, encoding="utf-8")
-
-
-def filled(fields, text=None):
-    """A valid-looking submission: browser defaults, a choice in every empty choice, text (if given) in free text."""
-    data = {k: v for k, v in browser_data(fields).items() if k != "csrf_token"}
-    for name, f in fields.items():
-        options = [c for c in f["choices"] if c]
-        if f["type"] in ("select", "radio") and not data.get(name) and options:
-            data[name] = options[0]
-        elif f["type"] in ("text", "textarea") and text is not None and name not in CODES:
-            data[name] = text
-        elif not data.get(name) and name in VALID:
-            data[name] = VALID[name]
-    if "youth_code" in data and not data.get("new_alias"):
-        data["youth_code"] = "J-0001"  # A concern is about an existing youth or a new one, never neither.
-    return data
-
-
 @st.composite
 def submissions(draw, fields):
     """A filled form with hostile values in some fields (often only free text), some fields missing, odd extras."""
@@ -153,13 +84,6 @@ SAVES = ["/spots/new", "/youths/new", "/contacts/new", "/visits/new", "/concerns
 PAYLOAD = '<script>xss()</script>"><svg onload=x>'  # 38 characters: fits a youth's alias (40).
 
 
-def pages(role):
-    """Every page role may open, for the rows made by one_of_each (id 1, J-0001) and by the test (id 2, J-0002)."""
-    for endpoint, url, roles in GETS:
-        if may(role, roles) and endpoint not in ("static", "maps.vendor_file"):
-            yield from dict.fromkeys([url, re.sub(r"/1(?=/|$|\.)", "/2", url).replace("J-0001", "J-0002")])
-
-
 def test_typed_markup_is_escaped_on_every_page(app, client, one_of_each):
     """Markup saved through every worker form is shown as text on every page of every role, map data included."""
     answers = save_as_worker(app, client, PAYLOAD, SAVES)
@@ -180,9 +104,7 @@ def test_typed_markup_is_escaped_on_every_page(app, client, one_of_each):
     assert {("worker", "/spots/"), ("worker", "/youths/"), ("worker", "/contacts/"), ("worker", "/concerns/2"),
             ("cjg", "/cjg/2"), ("manager", "/report/"), ("admin", "/admin/subject/J-0002")} <= shown
     spots_page = client.get("/spots/").text
-    start = spots_page.index("straatwerkSpots(")
-    array = spots_page.index("[", start)
-    spots = json.JSONDecoder().raw_decode(spots_page, array)[0]
+    spots = json_block(spots_page, "map-spots")
     assert PAYLOAD in [spot[3] for spot in spots]  # Map popups get the name back as text, exactly as typed.
 
 

@@ -1,11 +1,10 @@
 """Hangplekken: create, edit, archive, the map (own Leaflet, tiles only outside), distance order, busy grid."""
-import json
 import re
 
 import folium
 import pytest
 
-from conftest import form_errors
+from conftest import form_errors, json_block
 
 GOOD = {"name": "JOP Zwolseweg", "kind": "anders", "lat": "52,3945", "lon": "6.0470",
         "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}
@@ -86,14 +85,14 @@ def test_edit_and_archive(auth, client, query, spot):
     assert query("select archived_at is not null as a from spots") == [{"a": 1}]
     page = client.get("/spots/").text
     assert "Gearchiveerd (1)" in page
-    assert json.loads(spot_data(page)) == []
+    assert spot_data(page) == []
     auth.post(f"/spots/{spot}/archive", {"archive": "0"})
     assert query("select archived_at from spots") == [{"archived_at": None}]
 
 
 def spot_data(page):
-    """The JSON array of spots handed to the map script."""
-    return re.search(r"straatwerkSpots\([^,]+, (\[.*?\]), \{", page, re.S).group(1)
+    """The spots handed to the map, as the page's JSON block holds them."""
+    return json_block(page, "map-spots")
 
 
 def test_map_uses_own_leaflet_and_tile_url_only(app, auth, client, spot):
@@ -134,7 +133,7 @@ def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
     auth.login_role("worker")
     page = client.get("/spots/").text
     assert "<img src=x" not in page and "</script>\"" not in page
-    assert "\\u003cimg src=x" in spot_data(page)
+    assert "\\u003cimg src=x" in page and spot_data(page)[0][3] == '<img src=x onerror="alert(1)"></script>'
     assert "&lt;img src=x" in page  # In the list below the map.
 
 
@@ -160,7 +159,7 @@ def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_
               kind="straatcontact", youths_present=1)
     auth.login_role("worker")
     page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
-    data = json.loads(re.search(r"straatwerkContacts\((\[.*?\])\)", page, re.S).group(1))
+    data = json_block(page, "map-contacts")
     assert sorted(data) == [[52.3905, 6.033, 2], [52.4, 6.05, 1]]
 
 
@@ -190,7 +189,7 @@ def test_list_shows_thirty_then_all_on_request(auth, client, seed_rows, worker_i
     auth.login_role("worker")
     page = client.get("/spots/").text
     assert page.count('class="row"') == 30 and "Toon alle 35 hangplekken" in page
-    assert len(json.loads(spot_data(page))) == 35  # The map always has them all.
+    assert len(spot_data(page)) == 35  # The map always has them all.
     assert client.get("/spots/?alle=1").text.count('class="row"') == 35
 
 

@@ -1,6 +1,19 @@
-/* Straatwerk map layers: spots and contacts from compact arrays; popups are text nodes, never HTML. */
+/* Straatwerk map layers: data from the page's JSON blocks (never from the script itself); popups are text nodes,
+   never HTML, so a name typed by a user can only ever be shown as text. */
 "use strict";
 var STRAATWERK_COLOURS = ["#0b7a55", "#b26b00", "#5f6b68"];  /* recent, maand, oud */
+
+/* The JSON a page put in <script type="application/json" id="...">; an absent block is empty. */
+function straatwerkData(id) {
+  var block = document.getElementById(id);
+  return block ? JSON.parse(block.textContent) : null;
+}
+
+function straatwerkText(text) {
+  var span = document.createElement("span");
+  span.textContent = text;
+  return span;
+}
 
 function straatwerkPopup(lines, link) {
   var box = document.createElement("div");
@@ -18,8 +31,12 @@ function straatwerkPopup(lines, link) {
   return box;
 }
 
-/* data: [lat, lon, id, name, recency (0 recent, 1 month, 2 older), last activity (yyyy-mm-dd or ""), visits, contacts] */
-function straatwerkSpots(map, data, options) {
+/* data: [lat, lon, id, name, recency (0 recent, 1 month, 2 older), last activity (yyyy-mm-dd or ""), visits, contacts];
+   the map-options block gives the spot link (spot_url + id), the new-spot form (new_url) and the centre. */
+function straatwerkSpots(map, data) {
+  var options = straatwerkData("map-options") || {};
+  data = data || [];
+  if (options.new_url) straatwerkTapToAdd(map, options.new_url);
   var group = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true});
   var markers = data.map(function (s) {
     var marker = L.circleMarker([s[0], s[1]], {
@@ -28,23 +45,25 @@ function straatwerkSpots(map, data, options) {
     marker.bindPopup(function () {
       return straatwerkPopup([s[3], "Laatst actief: " + (s[5] || "nog niet"),
                               "Bezoeken: " + s[6] + " · contacten: " + s[7]],
-                             [options.url + s[2], "Open hangplek"]);
+                             [options.spot_url + s[2], "Open hangplek"]);
     });
     return marker;
   });
   group.addLayers(markers);
   if (markers.length) {
     map.fitBounds(L.latLngBounds(data.map(function (s) { return [s[0], s[1]]; })), {maxZoom: 15, padding: [20, 20]});
+  } else if (options.center) {
+    map.setView(options.center, 14);
   }
   return group;
 }
 
 /* data: [lat, lon, contacts]: circle area proportional to the count. */
-function straatwerkContacts(data) {
-  return L.layerGroup(data.map(function (c) {
+function straatwerkContacts(map, data) {
+  return L.layerGroup((data || []).map(function (c) {
     return L.circleMarker([c[0], c[1]], {
       radius: 6 + 4 * Math.sqrt(c[2]), weight: 1, color: "#6a1b9a", fillColor: "#8e24aa", fillOpacity: 0.35
-    }).bindTooltip(c[2] + " contacten");
+    }).bindTooltip(straatwerkText(c[2] + " contacten"));
   }));
 }
 
@@ -60,6 +79,7 @@ function straatwerkTapToAdd(map, url) {
 /* data: [lat, lon, name, youths]: youths is a count (circle area grows with it) or a protection mark ("<5", "x"),
    which gets the smallest circle so its size reveals nothing. */
 function straatwerkReach(map, data) {
+  data = data || [];
   var layer = L.layerGroup(data.map(function (s) {
     var n = typeof s[3] === "number" ? s[3] : 0;
     return L.circleMarker([s[0], s[1]], {
