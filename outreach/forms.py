@@ -7,7 +7,8 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms import BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField, PasswordField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -126,8 +127,32 @@ def personal_data_in(text):
     return found
 
 
+# Characters nobody types on purpose that change what a text is or how it reads: C0 controls and DEL (NUL ends
+# strings in other tools), and the bidi embeddings, overrides and isolates that can make an alias read backwards.
+# Tab and newline are text in a multi-line field. Passwords are never shown, so they may hold anything.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_ONE_LINE = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_MESSAGE = ("Er stonden onzichtbare stuurtekens in (zoals een nul-teken of een teken dat de leesrichting "
+                     "omdraait). Die zijn weggehaald: controleer de tekst en sla opnieuw op.")
+
+
+def invisible_removed(field):
+    """Strip control and bidi characters from a text field's value; True when there were any."""
+    if not isinstance(field, StringField) or isinstance(field, PasswordField) or not isinstance(field.data, str):
+        return False
+    pattern = INVISIBLE if isinstance(field, TextAreaField) else INVISIBLE_ONE_LINE
+    # A browser sends a textarea's line breaks as CRLF; a lone CR is a control character like the others.
+    text = field.data.replace("\r\n", "\n") if isinstance(field, TextAreaField) else field.data
+    cleaned = pattern.sub("", text)
+    if cleaned == text:
+        return False
+    field.data = cleaned  # Shown again in the field: what was typed, less what could not be seen.
+    return True
+
+
 class Form(FlaskForm):
-    """Base form: WTForms' own messages in Dutch (needs WTF_I18N_ENABLED = False, set in create_app)."""
+    """Base form: WTForms' own messages in Dutch (needs WTF_I18N_ENABLED = False, set in create_app); every text
+    field refuses invisible control and bidi characters, in this one place for every form."""
 
     class Meta:
         """Dutch messages; no CSRF field of its own: CSRFProtect checks every POST before any view runs."""
@@ -135,6 +160,15 @@ class Form(FlaskForm):
         # A form-level token would be signed anew on every post only to be thrown away by the redirect
         # (bench/field.py); pages put the one token in with csrf_field().
         csrf = False
+
+    def validate(self, extra_validators=None):
+        """WTForms' validation, then the invisible-character check on every text field (its message beside it)."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if invisible_removed(field):
+                field.errors = [*field.errors, INVISIBLE_MESSAGE]
+                valid = False
+        return valid
 
 
 def csrf_field():

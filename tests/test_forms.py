@@ -1,6 +1,11 @@
 """The free-text guard that warns before a name, phone number, e-mail or address is saved."""
+import re
+
 import pytest
 
+from conftest import csrf_token
+from formwalk import FORMS, encode, filled, forms_of, logged_in
+from outreach.db import get_db
 from outreach.forms import personal_data_in
 
 
@@ -64,3 +69,40 @@ def test_oversized_ids_in_the_query_string(auth, client):
     for url in ("/concerns/new?youth=99999999999999999999", "/handoffs/new?youth=99999999999999999999",
                 "/contacts/new?youth=99999999999999999999&spot=99999999999999999999"):
         assert client.get(url).status_code == 200, url
+
+
+INVISIBLE = ["Pet\u202eX", "Pet\x00X", "Pet\u2066X\u2069", "Pet\x1bX"]
+KEPT_TABLES = {"audit_log", "login_attempts"}  # Written for every request or attempt, not by the form.
+
+
+def row_counts(app):
+    """Rows per table, except the logs every request writes."""
+    with app.app_context():
+        db = get_db()
+        return {t: db[t].count for t in db.table_names() if t not in KEPT_TABLES}
+
+
+@pytest.mark.parametrize("text", INVISIBLE, ids=["bidi-override", "nul", "bidi-isolate", "escape"])
+def test_invisible_characters_refused_in_every_text_field(app, one_of_each, text):
+    """Every text field of every form a role can reach refuses control and bidi characters: the Dutch message
+    beside the field, the text kept without them, and nothing saved."""
+    checked = []
+    for role in ("worker", "cjg", "admin"):
+        client = app.test_client()
+        logged_in(app, client, role)
+        FORMS.pop(role, None)
+        forms = forms_of(client, role)
+        for action in sorted(forms, key=lambda a: a.endswith("/decline")):
+            for name in [n for n, f in forms[action].items() if f["type"] in ("text", "textarea")]:
+                before = row_counts(app)
+                data = {**filled(forms[action]), "confirm_personal": "y", name: text,
+                        "csrf_token": csrf_token(client.get("/").text)}
+                response = client.post(action, data=encode(data), content_type="application/x-www-form-urlencoded")
+                page = response.get_data(as_text=True)
+                assert response.status_code == 200, (action, name, response.status_code)
+                error = re.search(rf'id="{re.escape(name)}-error">([^<]*)<', page)
+                assert error and "onzichtbare stuurtekens" in error.group(1), (action, name)
+                assert "PetX" in page, (action, name)
+                assert row_counts(app) == before, (action, name)
+                checked.append((action, name))
+    assert len(checked) >= 25, checked
