@@ -1,7 +1,9 @@
 """Fixtures in the style of flaskr: app, client, runner, and a logged-in client per role."""
 import json
+import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -227,6 +229,39 @@ def json_block(html, block_id):
 def form_errors(html):
     """The Dutch error messages shown next to fields, in page order."""
     return re.findall(r'class="field-error"[^>]*>([^<]+)<', html)
+
+
+@pytest.fixture
+def small_disk(tmp_path, template_db):
+    """A 3 MiB tmpfs holding a copy of the template database (needs root: CI runs as root, so it never skips)."""
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run as root to mount the small filesystem for the disk-full test")
+        pytest.skip("mounting a tmpfs needs root (CI runs this test)")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    try:
+        shutil.copy(template_db, mount / "straatwerk.sqlite")
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(folder):
+    """Write a filler file until the filesystem refuses another byte; returns its path."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 1):  # Big blocks first, then the last partial block byte by byte.
+            try:
+                while os.write(fd, b"\0" * size):
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
 
 
 # Browser tests: Debian's Chromium driven by Playwright at phone size against a real waitress server.

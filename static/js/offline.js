@@ -194,6 +194,8 @@
       /* 8 s: a save at Slow 4G takes about 1.5 s; past that she is better off with it kept on the phone (a late
          answer does no harm: the resend carries the same id). */
       post(form.action, body, 8000).then(function (response) {
+        /* The server could not save (a full disk answers 503): kept here and sent again later, like no signal. */
+        if (response.status >= 500) return keep(form, body, replaces);
         if (response.type !== "opaqueredirect") {  /* Same id again, or a mistake: the server shows its answer. */
           if (replaces) drop(replaces);
           form.submit();
