@@ -3,12 +3,16 @@
 The export holds everything kept about the youth, except who raised a concern (art. 15(4): the reporter's
 rights) and group notes that are also about others. Erasure cuts the youth loose like a retention purge:
 the pilot report's anonymous counts stay (invariant 5).
+
+The admin reads no case content in any other task, so this one is deliberate: nothing of a youth is shown before
+the request's reference (kenmerk) and reason are given, and every view, download and erasure is audited with them.
 """
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from . import audit
 from .access import allow
@@ -19,6 +23,15 @@ from .retention import anonymise_youth, family, frozen
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"
+# Why an admin may read a youth's records at all: a request under the AVG, or a question from the supervisor.
+REASONS = {
+    "inzage": "Inzageverzoek (AVG art. 15)",
+    "wissen": "Verzoek om te wissen (AVG art. 17)",
+    "correctie": "Verzoek om correctie (AVG art. 16)",
+    "bezwaar": "Bezwaar (AVG art. 21)",
+    "toezicht": "Vraag van de FG of de Autoriteit Persoonsgegevens",
+}
+OPEN_REQUESTS = 5  # Requests kept open in one admin's session; the oldest makes way.
 
 
 def reveal(table, column, value):
@@ -31,9 +44,42 @@ def reveal(table, column, value):
 
 
 class FindForm(Form):
-    """Which youth the request is about."""
+    """Which youth the request is about, the request's reference and the reason to read the records."""
     code = StringField("Code jongere", validators=[DataRequired("Vul de code van de jongere in."),
                                                    Regexp(CODE, message="Vul een code in zoals J-0042.")])
+    reference = StringField("Kenmerk van het verzoek", validators=[
+        DataRequired("Vul het kenmerk van het verzoek in, bijvoorbeeld AVG-2026-014."),
+        Length(max=40, message="Maximaal 40 tekens."),
+        Regexp(r"^[\w./ -]+$", message="Alleen letters, cijfers, spaties en . / - _ (geen namen).")])
+    reason = SelectField("Reden", choices=[SelectChoice(k, v) for k, v in {"": "Kies de reden", **REASONS}.items()],
+                         validators=[InputRequired("Kies waarom je de gegevens inziet.")])
+
+
+def open_request(code):
+    """The (reference, reason) the admin gave for this youth in this session, or None."""
+    found = session.get("subject_requests", {}).get(code)
+    return tuple(found) if found else None
+
+
+def remember_request(code, reference, reason):
+    """Keep the request open for this youth in the admin's session (a few at a time)."""
+    requests = {k: v for k, v in session.get("subject_requests", {}).items() if k != code}
+    requests[code] = [reference, reason]
+    session["subject_requests"] = dict(list(requests.items())[-OPEN_REQUESTS:])
+
+
+def audited(action, youth, what, db=None):
+    """Write the audit line of a view, download or erasure with the request's reference and reason."""
+    reference, reason = open_request(youth["code"])
+    audit.record(action, "youth", youth["id"], result=f"{what}; kenmerk {reference}; {REASONS[reason]}", db=db)
+
+
+def asked_first(code):
+    """The redirect to the request form when no reference and reason were given for this youth, else None."""
+    if open_request(youth_code(code)):
+        return None
+    flash("Vul eerst het kenmerk en de reden van het verzoek in.", "error")
+    return redirect(url_for("subject.find_youth", code=youth_code(code)))
 
 
 class EraseForm(Form):
@@ -104,10 +150,12 @@ def held(youth):
 @bp.route("/", methods=["GET", "POST"])
 @allow("admin")
 def find_youth():
-    """Start of a request: the youth's code."""
-    form = FindForm()
+    """Start of a request: the youth's code, the request's reference and the reason."""
+    form = FindForm(data={"code": request.args.get("code", "")[:20]})
     if form.validate_on_submit():
-        return redirect(url_for("subject.show_subject", code=youth_code(form.code.data)))
+        code = youth_code(form.code.data)
+        remember_request(code, form.reference.data.strip(), form.reason.data)
+        return redirect(url_for("subject.show_subject", code=code))
     return render_template("subject/find.html", form=form)
 
 
@@ -116,8 +164,11 @@ def find_youth():
 def show_subject(code):
     """Everything held about the youth, printable; with the JSON download and the erasure form."""
     youth = youth_by_code(code)
-    audit.record("export", "youth", youth["id"], result="inzage (pagina)")
-    return render_template("subject/show.html", youth=youth, data=held(youth), form=EraseForm())
+    if not_asked := asked_first(code):
+        return not_asked
+    audited("export", youth, "inzage (pagina)")
+    return render_template("subject/show.html", youth=youth, data=held(youth), form=EraseForm(),
+                           request_of=open_request(youth["code"]), reasons=REASONS)
 
 
 @bp.route("/<code>.json")
@@ -125,7 +176,9 @@ def show_subject(code):
 def export_subject(code):
     """The same as JSON, for the youth or their representative."""
     youth = youth_by_code(code)
-    audit.record("export", "youth", youth["id"], result="inzage (json)")
+    if not_asked := asked_first(code):
+        return not_asked
+    audited("export", youth, "inzage (json)")
     body = json.dumps(held(youth), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="inzage-{youth["code"]}.json"'})
@@ -136,14 +189,17 @@ def export_subject(code):
 def erase_subject(code):
     """Erase the youth's text and links on a lawful request; the report's anonymous counts stay."""
     youth = youth_by_code(code)
+    if not_asked := asked_first(code):
+        return not_asked
     form = EraseForm()
     if not form.validate_on_submit():
-        return render_template("subject/show.html", youth=youth, data=held(youth), form=form)
+        return render_template("subject/show.html", youth=youth, data=held(youth), form=form,
+                               request_of=open_request(youth["code"]), reasons=REASONS)
     db = get_db()
     with db.atomic(), frozen(db):
         counts = anonymise_youth(db, youth["id"])
         # The ground stays with the request's own file; the log says that it happened and what went.
-        audit.record("erase", "youth", youth["id"], result=f"op verzoek; {counts['links']} koppelingen", db=db)
+        audited("erase", youth, f"op verzoek; {counts['links']} koppelingen", db=db)
     fold_wal(db)
     flash(f"Gegevens van {youth['code']} gewist; de tellingen van de pilotevaluatie blijven.", "success")
     return redirect(url_for("subject.show_subject", code=youth["code"]))

@@ -126,6 +126,11 @@ class AuthActions:
         token = csrf_token(self.client.get(page).text)
         return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
+    def subject_request(self, code="J-0001", reference="AVG-2026-014", reason="inzage"):
+        """As the admin: open a subject-access request for a youth (its reference and reason come first)."""
+        return self.post("/admin/subject/", {"code": code, "reference": reference, "reason": reason},
+                         page="/admin/subject/")
+
     def logout(self):
         """Press the logout button."""
         return self.post("/logout")
