@@ -153,5 +153,7 @@ def test_content_security_policy_allows_only_our_origin_and_the_tiles(auth, clie
     assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "img-src 'self' data: https://service.pdok.nl" in policy
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.text)
-    assert inline and all(f'nonce="{nonce}"' in attrs for attrs in inline)  # The map script carries the nonce.
+    run = [attrs for attrs in inline if 'type="application/json"' not in attrs]  # Data blocks never run.
+    assert run and all(f'nonce="{nonce}"' in attrs for attrs in run)  # The map script carries the nonce.
+    assert len(inline) > len(run)  # The map's data came as JSON blocks.
     assert nonce not in client.get("/spots/").headers["Content-Security-Policy"]  # A new one per response.
