@@ -41,13 +41,13 @@ SECRET_KEY = {key!r}
 """
 
 
-def ensure_config(instance_path):
-    """Write instance/config.py with a generated secret key on first run (readable by the owner only)."""
+def ensure_config(instance_path, key=None):
+    """Write instance/config.py with a (generated) secret key on first run (readable by the owner only)."""
     path = Path(instance_path) / "config.py"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(CONFIG_TEMPLATE.format(key=secrets.token_hex(32)))
+            f.write(CONFIG_TEMPLATE.format(key=key or secrets.token_hex(32)))
     return path
 
 
@@ -74,12 +74,19 @@ def user_name(uid):
         return str(uid)
 
 
+def load_config(app):
+    """instance/config.py (made on first run); a new instance keeps its key in memory until it has a database."""
+    if os.path.exists(os.path.join(app.instance_path, "config.py")) or os.path.exists(app.config["DATABASE"]):
+        app.config.from_pyfile(ensure_config(app.instance_path))
+    else:  # Nothing is written into what may be the wrong folder: init-db (or the demo) writes config.py.
+        app.config["SECRET_KEY"] = app.extensions["outreach.new_secret_key"] = secrets.token_hex(32)
+
+
 def create_app(test_config=None):
     """Build the app: defaults, then instance/config.py (or test_config), then every capability."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_folder(),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
-    if test_config is None:
+    if test_config is None and os.path.isdir(app.instance_path):
         check_owner(app.instance_path)
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "straatwerk.sqlite"),
@@ -107,7 +114,7 @@ def create_app(test_config=None):
         PILOT_START=None,  # 'YYYY-MM' where the report's "Hele pilot" starts; by default the first month with data.
     )
     if test_config is None:
-        app.config.from_pyfile(ensure_config(app.instance_path))
+        load_config(app)
     else:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):

@@ -174,6 +174,11 @@ def open_database(create=False, upgrade=False):
     pool = current_app.extensions["outreach.db"]
     if not create and not exists(pool.path):
         refuse_missing(pool.path)
+    if create and not exists(pool.path):
+        from . import ensure_config  # The package's own: the instance folder and its config.py come with the database.
+        os.makedirs(os.path.dirname(os.path.abspath(pool.path)), mode=0o700, exist_ok=True)
+        if "outreach.new_secret_key" in current_app.extensions:
+            ensure_config(current_app.instance_path, current_app.extensions.pop("outreach.new_secret_key"))
     pool.ready = True
     db = get_db()
     names = []

@@ -45,7 +45,7 @@ def test_a_command_pointed_at_an_empty_instance_makes_no_database(tmp_path):
         result = flask(instance, *command, cwd=tmp_path)
         assert result.returncode != 0 and "Er is geen database" in result.stderr, (command, result.stderr)
         assert "STRAATWERK_INSTANCE" in result.stderr
-    assert not (instance / "straatwerk.sqlite").exists() and not (instance / "data-keys.json").exists()
+    assert not instance.exists()  # Not even the folder or a config.py.
     assert list(tmp_path.glob("straatwerk-*.sqlite")) == []  # No backup "with 0 rows".
     result = flask(instance, "init-db", cwd=tmp_path)
     assert result.returncode == 0 and (instance / "straatwerk.sqlite").exists(), result.stderr
@@ -162,3 +162,18 @@ def test_upgrade_by_the_readme_steps_keeps_every_figure_and_seals_every_secret(t
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_make_run_on_a_fresh_clone_makes_the_demo_and_serves(tmp_path):
+    """`run.py --demo` (what `make run` runs) on an empty instance writes config.py, makes and fills the database."""
+    instance, port, log = tmp_path / "instance", free_port(), tmp_path / "run.log"
+    instance.mkdir(mode=0o700)
+    server = run_py(instance, "--demo", "--port", str(port), log=open(log, "w"))
+    try:
+        wait_for_port(port, server, log, seconds=120)
+        assert Client(f"http://127.0.0.1:{port}", "127.0.0.1").request("GET", "/login").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert {"config.py", "straatwerk.sqlite", "demo-logins.txt"} <= {p.name for p in instance.iterdir()}
+    assert "Demo-inloggegevens" in log.read_text() and applied(instance / "straatwerk.sqlite")[-1] == LAST
