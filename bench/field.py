@@ -25,7 +25,7 @@ from bench.overhead import PASSWORD, timed  # noqa: E402  (run from the project 
 from outreach import create_app  # noqa: E402
 from outreach.access import allow  # noqa: E402
 from outreach.auth import create_user  # noqa: E402
-from outreach.db import PRAGMAS, connect, get_db  # noqa: E402
+from outreach.db import PRAGMAS, connect, get_db, open_database  # noqa: E402
 from outreach.demo_data import SPOTS  # noqa: E402
 from outreach.forms import now_local  # noqa: E402
 
@@ -48,6 +48,8 @@ def bare_insert(conn):
 def logged_in_app(path):
     """An app on a fresh database with a logged-in worker client and its CSRF token."""
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
+    with app.app_context():
+        open_database(create=True, upgrade=True)  # What `init-db` does.
 
     @app.post("/bench-floor")
     @allow("worker")

@@ -22,7 +22,7 @@ from flask import Flask
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from outreach import create_app  # noqa: E402
 from outreach.auth import create_user  # noqa: E402
-from outreach.db import PRAGMAS, connect  # noqa: E402
+from outreach.db import PRAGMAS, connect, open_database  # noqa: E402
 
 PASSWORD = "bench-wachtwoord-2026"
 
@@ -59,6 +59,7 @@ def main():
     work = Path(tempfile.mkdtemp())
     app = create_app({"DATABASE": str(work / "bench.sqlite"), "SECRET_KEY": "bench"})
     with app.app_context():
+        open_database(create=True, upgrade=True)  # What `init-db` does.
         create_user("werker", "worker", PASSWORD)
     client = app.test_client()
     raw, gz, n_assets = login_page_bytes(client)

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from outreach import create_app  # noqa: E402
 from outreach.auth import create_user, find_user  # noqa: E402
-from outreach.db import connect, get_db  # noqa: E402
+from outreach.db import connect, get_db, open_database  # noqa: E402
 from outreach.demo import seed  # noqa: E402
 from outreach.report import pilot_start  # noqa: E402
 from outreach.report_figures import MEDIAN, QUERIES, SPANS, Period, params  # noqa: E402
@@ -30,6 +30,8 @@ SIZES = {"100k": 54, "1M": 540}  # --scale: about 1,850 contacts each
 def app_on(path, scale):
     """The app on a cached demo database of the given scale (seeded on first use), with a bench manager."""
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        open_database(create=True, upgrade=True)  # What `init-db` does.
     with app.app_context():
         if not get_db()["contacts"].count:
             started = time.perf_counter()

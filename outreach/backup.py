@@ -1,6 +1,7 @@
 """`backup PATH`: a consistent copy of the live database by SQLite's online backup API, checked before it counts."""
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -9,7 +10,10 @@ from flask.cli import with_appcontext
 
 from . import audit
 from .crypto import ENCRYPTED, key_path
-from .db import get_db
+from .db import get_db, open_database
+
+EXISTS = ("{path} bestaat al; gebruik --force om het te overschrijven, of geef een map op: dan krijgt elke back-up "
+          "een eigen naam met datum en tijd.")
 
 # The tables an administrator recognises, with their Dutch names, in the order the summary prints them.
 TABLES = {
@@ -76,16 +80,29 @@ def copy_database(source, target):
     return problems, counts
 
 
+def dated_name(directory):
+    """A new file name in directory with the date and time: a second backup on one day gets its own file."""
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    for n in range(1, 100):
+        path = directory / (f"straatwerk-{stamp}.sqlite" if n == 1 else f"straatwerk-{stamp}-{n}.sqlite")
+        if not path.exists():
+            return path
+    raise click.ClickException(f"Kan geen nieuwe bestandsnaam maken in {directory}.")
+
+
 def make_backup(path, force=False):
-    """Back the app's database up to path; returns (size, counts) or raises ClickException."""
+    """Back the app's database up to path (a folder: a dated file in it); returns (path, size, counts)."""
     path = Path(path)
+    if path.is_dir():
+        path = dated_name(path)
     database = Path(current_app.config["DATABASE"])
     if path.resolve() in {database.resolve(), Path(f"{database}-wal").resolve(), Path(f"{database}-shm").resolve()}:
         raise click.ClickException("Het doel is de database zelf; kies een ander bestand.")
     if not path.parent.is_dir():
         raise click.ClickException(f"Map bestaat niet: {path.parent}")
     if path.exists() and not force:
-        raise click.ClickException(f"{path} bestaat al; gebruik --force om het te overschrijven.")
+        raise click.ClickException(EXISTS.format(path=path))
+    open_database()  # As it is: a backup never makes a database and never migrates one (the upgrade's step 1).
     db = get_db()
     temporary = new_private_file(path.parent, path.name)
     try:
@@ -99,7 +116,7 @@ def make_backup(path, force=False):
         else:
             os.link(temporary, path)  # Fails if someone created path meanwhile: never overwrite without --force.
     except FileExistsError:
-        raise click.ClickException(f"{path} bestaat al; gebruik --force om het te overschrijven.") from None
+        raise click.ClickException(EXISTS.format(path=path)) from None
     finally:
         temporary.unlink(missing_ok=True)
     directory = os.open(path.parent, os.O_RDONLY)
@@ -109,16 +126,16 @@ def make_backup(path, force=False):
         os.close(directory)
     size = path.stat().st_size
     audit.record("backup", "database", None, result=f"ok {size} bytes", db=db)
-    return size, counts
+    return path, size, counts
 
 
 @click.command("backup")
 @with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path())
 @click.option("--force", is_flag=True, help="Overschrijf een bestaand bestand.")
 def backup_command(path, force):
-    """Copy the database to PATH while the app keeps running, then check the copy (integrity_check)."""
-    size, counts = make_backup(path, force)
+    """Copy the database to PATH (a folder: straatwerk-DATE-TIME.sqlite in it) while the app runs, then check it."""
+    path, size, counts = make_backup(path, force)
     click.echo(f"Back-up gemaakt: {path} ({dutch_size(size)}), integriteitscontrole ok.")
     width = max(len(name) for name in TABLES.values())
     for table, name in TABLES.items():

@@ -80,6 +80,32 @@ def connect(path):
     return Database(conn)
 
 
+MIGRATE = "flask --app outreach migrate"
+
+
+class NotReady(click.ClickException):
+    """The database is missing or behind the code: refuse rather than make an empty one or change it unasked."""
+
+
+def exists(path):
+    """Whether the database file is there (an in-memory one always is)."""
+    return str(path) == ":memory:" or os.path.exists(path)
+
+
+def refuse_missing(path):
+    """A command outside init-db never makes a new, empty database (e.g. in the wrong instance folder)."""
+    raise NotReady(f"Er is geen database {path}. Staat STRAATWERK_INSTANCE op de instance-map van deze installatie? "
+                   "Een nieuwe, lege database maakt alleen 'flask --app outreach init-db'.")
+
+
+def refuse_pending(db, path):
+    """Refuse a database whose schema waits for migrations: they run only when asked for (after a backup)."""
+    names = [m.name for m in migrations.pending(db)]
+    if names:
+        raise NotReady(f"De database {path} wacht op {len(names)} migratie(s) ({', '.join(names)}). Maak eerst een "
+                       f"back-up en voer dan uit: {MIGRATE}")
+
+
 class ConnectionPool:
     """Keeps one connection per thread, because closing the last one checkpoints and drops the WAL."""
 
@@ -89,12 +115,23 @@ class ConnectionPool:
         self.local = threading.local()
         self.lock = threading.Lock()
         self.all = []
+        self.ready = False  # Until the first connection found the file there and its schema current.
 
     def get(self):
-        """Return this thread's connection, opening it on first use."""
+        """Return this thread's connection, opening it on first use (the first one checks the database)."""
         db = getattr(self.local, "db", None)
         if db is None:
-            db = self.local.db = connect(self.path)
+            if not self.ready and not exists(self.path):
+                refuse_missing(self.path)
+            db = connect(self.path)
+            if not self.ready:
+                try:
+                    refuse_pending(db, self.path)
+                except NotReady:
+                    db.close()
+                    raise
+                self.ready = True
+            self.local.db = db
             with self.lock:
                 self.all.append(db)
         return db
@@ -129,25 +166,48 @@ def end_request(exc=None):
         db.conn.rollback()
 
 
-def migrate(db):
-    """Apply every pending migration; safe to call at every start."""
-    migrations.apply(db)
+def open_database(create=False, upgrade=False):
+    """For a command that says so: make the file (init-db, the demo), migrate (migrate), or take it as it is (backup).
+
+    Returns the names of the migrations applied. Any other use of get_db() refuses a missing or outdated database.
+    """
+    pool = current_app.extensions["outreach.db"]
+    if not create and not exists(pool.path):
+        refuse_missing(pool.path)
+    if create and not exists(pool.path):
+        from . import ensure_config  # The package's own: the instance folder and its config.py come with the database.
+        os.makedirs(os.path.dirname(os.path.abspath(pool.path)), mode=0o700, exist_ok=True)
+        if "outreach.new_secret_key" in current_app.extensions:
+            ensure_config(current_app.instance_path, current_app.extensions.pop("outreach.new_secret_key"))
+    pool.ready = True
+    db = get_db()
+    names = []
+    if upgrade:
+        names = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+    return names
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create the database in instance/ or bring its schema up to date."""
-    db = get_db()
-    migrate(db)
+    """Create the database in the instance folder (or bring an existing one up to date)."""
+    open_database(create=True, upgrade=True)
     click.echo(f"Database klaar: {current_app.config['DATABASE']}")
 
 
+@click.command("migrate")
+@with_appcontext
+def migrate_command():
+    """Apply the pending migrations of an existing database (after a backup; see the README's upgrade steps)."""
+    names = open_database(upgrade=True)
+    click.echo(f"Migraties toegepast: {', '.join(names)}." if names else "Geen migraties te doen.")
+    click.echo(f"Database bij: {current_app.config['DATABASE']}")
+
+
 def init_app(app):
-    """Attach the connection pool, migrate the schema and register the init-db command."""
-    pool = ConnectionPool(app.config["DATABASE"])
-    app.extensions["outreach.db"] = pool
+    """Attach the connection pool (nothing opened yet: commands say what they need) and the database commands."""
+    app.extensions["outreach.db"] = ConnectionPool(app.config["DATABASE"])
     app.teardown_request(end_request)
     app.cli.add_command(init_db_command)
-    with app.app_context():
-        migrate(get_db())
+    app.cli.add_command(migrate_command)

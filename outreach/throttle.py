@@ -1,12 +1,18 @@
 """Login throttling per account name and per client IP: after repeated failures a growing wait (HTTP 429).
 
 The account key is the name as typed, whether or not such an account exists, so a throttled unknown name
-looks exactly like a throttled real one (no account enumeration).
+looks exactly like a throttled real one (no account enumeration). When the client's address cannot be known
+(HTTPS without TRUSTED_PROXY, or a proxy that sent no X-Forwarded-For) only the account is counted: one shared
+address would let twenty wrong passwords from anyone lock everybody out.
 """
 import math
 import time
 
 from flask import current_app
+
+UNKNOWN_IP = ("Het adres van de client is onbekend ({why}): mislukte inlogpogingen worden alleen per account "
+              "geteld, niet per IP-adres.")
+_warned = set()  # The proxy-sent-no-address warning, once per process.
 
 from .db import get_db
 
@@ -25,6 +31,26 @@ def limits():
     """Failures before the wait starts: per account (default 5) and per IP (default 20: an office shares one)."""
     config = current_app.config
     return {"account": config.get("LOGIN_FAILURE_LIMIT", 5), "ip": config.get("LOGIN_FAILURE_LIMIT_IP", 20)}
+
+
+def ip_unknown_reason(config):
+    """Why no request can carry the client's own address (HTTPS, so a proxy, but none trusted), else None."""
+    if config["HTTPS"] and not config["TRUSTED_PROXY"]:
+        return "HTTPS = True zonder TRUSTED_PROXY in de instellingen"
+    return None
+
+
+def ip_known(ip):
+    """Whether ip is the client's own address, not unknown and not the proxy's (it sent no X-Forwarded-For)."""
+    config = current_app.config
+    if not ip or ip_unknown_reason(config):
+        return False
+    if ip == config["TRUSTED_PROXY"]:
+        if ip not in _warned:
+            _warned.add(ip)
+            current_app.logger.warning(UNKNOWN_IP.format(why=f"de proxy {ip} stuurde geen X-Forwarded-For"))
+        return False
+    return True
 
 
 def account_key(username):
@@ -58,7 +84,8 @@ def wait_seconds(username, ip):
     """How long logging in with this name from this IP must still wait (0 when it may try now)."""
     at = now()
     waits = [0]
-    for scope, key in (("account", account_key(username)), ("ip", ip or "")):
+    scopes = [("account", account_key(username))] + [("ip", ip)] * ip_known(ip)
+    for scope, key in scopes:
         failures, latest = streak(scope, key, at)
         if failures:
             waits.append(latest + delay(failures, limits()[scope]) - at)
@@ -86,8 +113,9 @@ def claim(username, ip):
 
 
 def fail(ip):
-    """The attempt failed: count it for the IP as well (the account's row from claim() stays)."""
-    get_db().execute("insert into login_failures (scope, key, at) values ('ip', ?, ?)", [ip or "", now()])
+    """The attempt failed: count it for the IP as well, when known (the account's row from claim() stays)."""
+    if ip_known(ip):
+        get_db().execute("insert into login_failures (scope, key, at) values ('ip', ?, ?)", [ip, now()])
 
 
 def release(row):

@@ -14,7 +14,7 @@ import pytest
 
 from outreach import create_app
 from outreach.auth import create_user
-from outreach.db import connect, get_db
+from outreach.db import connect, get_db, open_database
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}
@@ -35,7 +35,7 @@ def csrf_token(html):
 def template_db(tmp_path_factory):
     """A migrated database with one account per role, made once and copied for each test."""
     path = tmp_path_factory.mktemp("template") / "straatwerk.sqlite"
-    app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test"})
+    app = make_app(path, SECRET_KEY="test")
     with app.app_context():
         for role, username in USERNAMES.items():
             user_id = create_user(username, role, PASSWORDS[role])
@@ -65,8 +65,11 @@ def next_code(database, username, secret=None):
 
 
 def make_app(path, **config):
-    """An app on the given database file with test settings."""
-    return create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", **config})
+    """An app on the given database file with test settings, made or brought up to date as `init-db` does."""
+    app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", **config})
+    with app.app_context():
+        open_database(create=True, upgrade=True)
+    return app
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """`flask --app outreach backup PATH`: online copy during writes, integrity check, audit row, and a tested restore."""
 import os
+import re
 import shutil
 import sqlite3
 import stat
 import threading
 import time
+from datetime import date
 
 import pytest
 
@@ -101,6 +103,30 @@ def test_backup_is_private_single_file_and_audited(app, runner, tmp_path, query)
     rows = query("select action, object_type, result, origin from audit_log where action = 'backup'")
     assert rows == [{"action": "backup", "object_type": "database", "result": f"ok {target.stat().st_size} bytes",
                      "origin": "cli"}]
+
+
+def test_backup_into_a_folder_gets_a_new_dated_file_each_run(app, runner, tmp_path):
+    """A folder as PATH: every run, also twice in one second, writes its own straatwerk-DATE-TIME file."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    outputs = [runner.invoke(args=["backup", str(folder)]) for _ in range(2)]
+    assert [r.exit_code for r in outputs] == [0, 0], [r.output for r in outputs]
+    files = sorted(p.name for p in folder.iterdir())
+    today = date.today().isoformat()
+    assert len(files) == 2 and all(re.fullmatch(rf"straatwerk-{today}-\d{{6}}(-2)?\.sqlite", f) for f in files), files
+    assert all(f"Back-up gemaakt: {folder}/" in r.output for r in outputs)
+    for name in files:  # Two whole copies, each with the four accounts.
+        conn = sqlite3.connect(folder / name)
+        assert conn.execute("select count(*) from users").fetchone()[0] == 4
+        conn.close()
+
+
+def test_backup_of_an_existing_file_suggests_a_folder(app, runner, tmp_path):
+    """A dated file name given twice on one day is refused with a message that says how to keep both."""
+    target = tmp_path / f"straatwerk-{date.today().isoformat()}.sqlite"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code != 0 and "geef een map op" in result.output
 
 
 def test_backup_refuses_to_overwrite_without_force(app, runner, tmp_path):

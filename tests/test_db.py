@@ -5,7 +5,8 @@ import threading
 import pytest
 import sqlite_utils
 
-from outreach.db import connect, get_db
+from outreach import create_app
+from outreach.db import NotReady, connect, get_db
 from outreach.schema import migrations
 
 
@@ -27,20 +28,42 @@ def test_init_db_is_idempotent(runner, app):
     with app.app_context():
         assert [m.name for m in migrations.applied(get_db())] == [
             "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission",
-            "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids"]
+            "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids",
+            "0010_seal_plain_values"]
         assert migrations.pending(get_db()) == []
 
 
-def test_older_database_is_migrated_at_start(tmp_path):
-    """A database made by an older version gets the newer migrations when the app starts."""
-    from conftest import make_app
+def test_older_database_is_refused_until_migrate_is_run(tmp_path):
+    """A database made by an older version is refused (naming `migrate`) until `migrate` brings it up to date."""
     old = connect(tmp_path / "old.sqlite")
     migrations.apply(old, stop_before="0002_contact_corrections")
-    assert "replaced_by" not in old["contacts"].columns_dict
     old.close()
-    app = make_app(tmp_path / "old.sqlite")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "old.sqlite"), "SECRET_KEY": "x"})
+    with app.app_context(), pytest.raises(NotReady, match="flask --app outreach migrate"):
+        get_db()
+    for command in (["create-user", "beheerder", "--role", "admin"], ["purge"], ["rotate-key"]):
+        result = app.test_cli_runner().invoke(args=command, input="een-heel-lang-wachtwoord\n" * 2)
+        assert result.exit_code != 0 and "wacht op 9 migratie(s)" in result.output, (command, result.output)
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0 and "0002_contact_corrections" in result.output, result.output
     with app.app_context():
-        assert "replaced_by" in get_db()["contacts"].columns_dict
+        assert "replaced_by" in get_db()["contacts"].columns_dict and migrations.pending(get_db()) == []
+    assert "Geen migraties te doen" in app.test_cli_runner().invoke(args=["migrate"]).output
+    app.extensions["outreach.db"].close_all()
+
+
+def test_no_command_but_init_db_makes_a_new_database(tmp_path):
+    """A command pointed at a folder without a database refuses and leaves no file; init-db makes one."""
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "nieuw.sqlite"), "SECRET_KEY": "x"})
+    for command in (["migrate"], ["backup", str(tmp_path)], ["purge"], ["rotate-key"], ["seed-demo"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code != 0 and "Er is geen database" in result.output, (command, result.output)
+        assert "init-db" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and (tmp_path / "nieuw.sqlite").exists()
+    with app.app_context():
+        assert migrations.pending(get_db()) == []
     app.extensions["outreach.db"].close_all()
 
 

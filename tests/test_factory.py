@@ -30,3 +30,19 @@ def test_huge_ids_are_not_found_not_errors(auth, client):
     for url in ("/spots/99999999999999999999", "/youths/99999999999999999999",
                 "/contacts/99999999999999999999/edit"):
         assert client.get(url).status_code == 404
+
+
+def test_instance_folder_comes_from_straatwerk_instance(tmp_path, monkeypatch):
+    """STRAATWERK_INSTANCE names the instance folder; a new one gets nothing written until init-db makes its database,
+    and then config.py holds the key the app already uses."""
+    monkeypatch.setenv("STRAATWERK_INSTANCE", str(tmp_path / "elders"))
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "elders")
+    assert app.config["DATABASE"] == str(tmp_path / "elders" / "straatwerk.sqlite")
+    assert not (tmp_path / "elders").exists()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    config = (tmp_path / "elders" / "config.py").read_text()
+    assert f"SECRET_KEY = {app.config['SECRET_KEY']!r}" in config
+    assert stat.S_IMODE(os.stat(tmp_path / "elders").st_mode) == 0o700
+    app.extensions["outreach.db"].close_all()
