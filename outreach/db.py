@@ -83,9 +83,9 @@ def connect(path):
 class ConnectionPool:
     """Keeps one connection per thread, because closing the last one checkpoints and drops the WAL."""
 
-    def __init__(self, path):
-        """Remember the database path; connections open lazily per thread."""
-        self.path = path
+    def __init__(self, path, opener=connect):
+        """Remember the database path (and how to open it); connections open lazily per thread."""
+        self.path, self.opener = path, opener
         self.local = threading.local()
         self.lock = threading.Lock()
         self.all = []
@@ -94,7 +94,7 @@ class ConnectionPool:
         """Return this thread's connection, opening it on first use."""
         db = getattr(self.local, "db", None)
         if db is None:
-            db = self.local.db = connect(self.path)
+            db = self.local.db = self.opener(self.path)
             with self.lock:
                 self.all.append(db)
         return db

@@ -204,3 +204,17 @@ def client_ids(db):
         db[table].add_column("client_id", str)
         db[table].add_column("client_hash", str)
         db[table].create_index(["client_id"], unique=True)
+
+
+@migrations(name="0010_reporters_apart")
+def reporters_apart(db):
+    """Reporter details leave this WAL database for their own rollback-journal file (outreach/reporters.py).
+
+    The rows are copied as stored (sealed), the table is dropped (secure_delete overwrites its pages), and
+    the database's WAL is folded at the next start (meta 'reporters_fold') so the file keeps no old page.
+    """
+    from . import reporters  # Imported here: only this migration needs it.
+
+    reporters.move_from_main(db)
+    db["concern_reporters"].drop()
+    db.execute("insert or replace into meta (key, value) values ('reporters_fold', '1')")
