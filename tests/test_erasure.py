@@ -210,3 +210,40 @@ def test_reporter_store_is_a_private_rollback_journal_file_with_secure_delete(ap
         assert side.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert path_for(app.config["DATABASE"]).stat().st_mode & 0o777 == 0o600
     assert not Path(f"{path_for(app.config['DATABASE'])}-wal").exists()
+
+
+def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_files(tmp_path, canary):
+    """Migration 0010 on a database of the previous release: the sealed rows move to the store, the old table and
+    every page of it leave the database file and its WAL (folded at the first start)."""
+    from conftest import make_app
+    from outreach.crypto import encrypt
+    from outreach.reporters import path_for
+    from outreach.schema import migrations
+    helper = make_app(tmp_path / "helper.sqlite")  # Only for the installation's key file (data-keys.json here).
+    with helper.app_context():
+        sealed = (encrypt("concern_reporters", "name", canary["name"]),
+                  encrypt("concern_reporters", "reach", canary["phone"]))
+    helper.extensions["outreach.db"].close_all()
+    database = tmp_path / "straatwerk.sqlite"
+    old = connect(database)  # The previous release: its schema, a reporter stored the way it stored them.
+    migrations.apply(old, stop_before="0010_reporters_apart")
+    old.execute("PRAGMA foreign_keys=OFF")  # Concern 7 itself does not matter here.
+    old.execute("insert into concern_reporters values (7, ?, ?)", sealed)
+    old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    old.close()
+    assert sealed[0].encode() in database.read_bytes() and not path_for(database).exists()
+    upgraded = make_app(database)
+    try:
+        with upgraded.app_context():
+            from outreach import reporters
+            assert reporters.get(7) == {"name": canary["name"], "reach": canary["phone"]}
+        db = connect(database)
+        assert db.execute("select count(*) from sqlite_master where name = 'concern_reporters'").fetchone()[0] == 0
+        assert db.execute("select count(*) from meta where key = 'reporters_fold'").fetchone()[0] == 0
+        db.close()
+        for name in (database, Path(f"{database}-wal")):
+            if name.exists():
+                raw = name.read_bytes()
+                assert sealed[0].encode() not in raw and sealed[1].encode() not in raw, name.name
+    finally:
+        upgraded.extensions["outreach.db"].close_all()
