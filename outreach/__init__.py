@@ -130,6 +130,7 @@ def create_app(test_config=None):
                    handoffs, home, maps, offline, register, report, retention, spots, subject, twofactor, visits,
                    youths)
     db.init_app(app)
+    crypto.check_keys(app)  # Refuse to start on a missing or wrong key file (exits with a Dutch message).
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
     app.add_template_global(forms.csrf_field)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import audit
-from .crypto import ENCRYPTED, key_path
+from .crypto import key_ids, key_path
 from .db import get_db, open_database
 
 EXISTS = ("{path} bestaat al; gebruik --force om het te overschrijven, of geef een map op: dan krijgt elke back-up "
@@ -44,16 +44,6 @@ def new_private_file(directory, name):
         except FileExistsError:
             continue
     raise click.ClickException(f"Kan geen tijdelijk bestand maken in {directory}.")
-
-
-def key_ids(conn):
-    """The ids of the data keys the copy's sealed values need: without them a restore cannot read the text."""
-    found = set()
-    for table, columns in ENCRYPTED.items():
-        for column in columns:  # Names from crypto.ENCRYPTED only: nothing typed reaches this SQL.
-            sql = f"SELECT DISTINCT substr({column}, 4, 8) FROM {table} WHERE {column} LIKE 'v1:%'"  # nosec B608
-            found.update(row[0] for row in conn.execute(sql))
-    return sorted(found)
 
 
 def copy_database(source, target):
@@ -143,3 +133,5 @@ def backup_command(path, force):
     # The keys stay out of the copy on purpose: a lost backup medium then shows no text; keep them apart.
     click.echo(f"Versleutelde tekst in deze back-up heeft sleutel {', '.join(counts['keys']) or '(geen)'} nodig "
                f"uit {key_path()}; bewaar dat bestand apart van de back-ups.")
+    # By design (invariant 2): a backup outlives every close, so reporter details are never in one.
+    click.echo("Gegevens van melders zitten nooit in een back-up (zie PRIVACY.md, Wissen van melders).")

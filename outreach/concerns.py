@@ -4,7 +4,7 @@ from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from . import audit
+from . import audit, reporters
 from .access import allow
 from .crypto import seal, unseal
 from .db import get_db, get_or_404
@@ -69,9 +69,7 @@ def save_concern(form):
             "level": form.level.data, "status": "nieuw", "reporter_informed": 0, "created_at": audit.utcnow(),
         })).last_pk
         name, reach = (form.reporter_name.data or "").strip(), (form.reporter_reach.data or "").strip()
-        if name or reach:
-            db["concern_reporters"].insert(seal("concern_reporters", {
-                "concern_id": concern_id, "name": name or None, "reach": reach or None}))
+        reporters.save(concern_id, name or None, reach or None)  # In its own file, never in this database.
         audit.record("create", "concern", concern_id)
     return concern_id
 
@@ -107,8 +105,7 @@ def reporter_of(concern):
     """The reporter row, only for the worker who recorded the concern (invariant 2); else None."""
     if concern["recorded_by"] != current_user.id:
         return None
-    rows = list(get_db().query("select name, reach from concern_reporters where concern_id = ?", [concern["id"]]))
-    return unseal("concern_reporters", rows[0]) if rows else None
+    return reporters.get(concern["id"])
 
 
 class StatusForm(Form):
@@ -158,30 +155,25 @@ def change_status(concern_id, form):
         if form.status.data == "afgesloten":
             values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
         db["concerns"].update(concern_id, values)
-        erased = erase_reporters(db, [concern_id]) if form.status.data == "afgesloten" else 0
         audit.record("update", "concern", concern_id, result=values["status"])
-    if erased:
-        fold_wal(db)
+        if form.status.data == "afgesloten":
+            # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
+            reporters.erase(db, [concern_id])
     return True
 
 
-def erase_reporters(db, concern_ids):
-    """Delete (not hide) reporter details; secure_delete overwrites them in the file (invariant 2). Returns the count."""
-    erased = 0
-    for concern_id in concern_ids:
-        if db.execute("delete from concern_reporters where concern_id = ?", [concern_id]).rowcount:
-            audit.record("erase", "reporter", concern_id, db=db)
-            erased += 1
-    return erased
-
-
 def fold_wal(db):
-    """After an erase, fold the WAL into the database and empty it, so old pages with the reporter leave the disk."""
+    """After a purge or erasure, fold the WAL into the database and empty it, so old pages leave the disk.
+
+    Returns whether it could; reporters never depend on it (they are not in this database, see reporters.py).
+    """
     busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    if busy:  # Another connection is reading; the next erase or `purge` folds it in.
+    if busy:  # Another connection is reading; the next purge or erasure folds it in.
         current_app.logger.warning("WAL-checkpoint na wissen uitgesteld (database bezig)")
+    return not busy
 
 
 def init_app(app):
-    """Register the blueprint."""
+    """Register the blueprint and open the reporter store."""
     app.register_blueprint(bp)
+    reporters.init_app(app)

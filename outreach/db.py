@@ -106,31 +106,37 @@ def refuse_pending(db, path):
                        f"back-up en voer dan uit: {MIGRATE}")
 
 
+def open_checked(path):
+    """Open the app's database, refusing a missing one or one whose migrations have not been run."""
+    if not exists(path):
+        refuse_missing(path)
+    db = connect(path)
+    try:
+        refuse_pending(db, path)
+    except NotReady:
+        db.close()
+        raise
+    return db
+
+
 class ConnectionPool:
     """Keeps one connection per thread, because closing the last one checkpoints and drops the WAL."""
 
-    def __init__(self, path):
-        """Remember the database path; connections open lazily per thread."""
-        self.path = path
+    def __init__(self, path, opener=connect, first=None):
+        """Remember the database path and how to open it (first: how to open and check the first connection)."""
+        self.path, self.opener, self.first = path, opener, first or opener
         self.local = threading.local()
         self.lock = threading.Lock()
         self.all = []
-        self.ready = False  # Until the first connection found the file there and its schema current.
+        self.ready = False  # Until the first connection was opened (and checked).
 
     def get(self):
         """Return this thread's connection, opening it on first use (the first one checks the database)."""
         db = getattr(self.local, "db", None)
         if db is None:
-            if not self.ready and not exists(self.path):
-                refuse_missing(self.path)
-            db = connect(self.path)
-            if not self.ready:
-                try:
-                    refuse_pending(db, self.path)
-                except NotReady:
-                    db.close()
-                    raise
-                self.ready = True
+            # The first connection checks the database (main pool only); later ones trust that check.
+            db = (self.opener if self.ready else self.first)(self.path)
+            self.ready = True
             self.local.db = db
             with self.lock:
                 self.all.append(db)
@@ -185,7 +191,16 @@ def open_database(create=False, upgrade=False):
     if upgrade:
         names = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
+        fold_after_migrations(db)
     return names
+
+
+def fold_after_migrations(db):
+    """A migration that erased something (meta 'fold_wal') leaves old pages in the WAL: fold it in now, or at the
+    next run of migrate when a reader holds it (the nightly purge folds it too)."""
+    if db.execute("select 1 from meta where key = 'fold_wal'").fetchone():
+        if not db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+            db.execute("delete from meta where key = 'fold_wal'")
 
 
 @click.command("init-db")
@@ -207,7 +222,7 @@ def migrate_command():
 
 def init_app(app):
     """Attach the connection pool (nothing opened yet: commands say what they need) and the database commands."""
-    app.extensions["outreach.db"] = ConnectionPool(app.config["DATABASE"])
+    app.extensions["outreach.db"] = ConnectionPool(app.config["DATABASE"], first=open_checked)
     app.teardown_request(end_request)
     app.cli.add_command(init_db_command)
     app.cli.add_command(migrate_command)

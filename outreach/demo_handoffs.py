@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from . import demo_data as D
 from .crypto import sealed
 from .forms import stamp
+from .reporters import store
 
 AGE_RANGE = {"≤11": (10, 11), "12–15": (12, 15), "16–17": (16, 17), "18–23": (18, 23), "24+": (24, 26)}
 
@@ -57,7 +58,9 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         if status == "overgedragen":
             handoff_youths.append((youth, n, received + timedelta(days=rng.randint(5, 30))))
     db["concerns"].insert_all(sealed("concerns", concerns))
-    db["concern_reporters"].insert_all(sealed("concern_reporters", reporters))
+    side = store()  # Reporter details live in their own file (outreach/reporters.py).
+    with side.atomic():
+        side["concern_reporters"].insert_all(sealed("concern_reporters", reporters), replace=True)
     # A few handoffs without a concern: youths the worker met herself at stage 4 or 5.
     serious = [y for y in youths if (y["stage"] or 0) >= 4][: 3 * scale]
     for youth in serious:

@@ -12,9 +12,9 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from . import audit
+from . import audit, reporters
 from .access import allow
-from .concerns import OPEN, erase_reporters, fold_wal
+from .concerns import OPEN
 from .crypto import seal, unseal
 from .db import get_db, get_or_404
 from .forms import LOCAL, DayField, Form, MomentField, arg_id, choices, now_local, stamp
@@ -185,11 +185,10 @@ def send(youth, form):
             db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
             db["concerns"].update(concern_id, {"status": "overgedragen", "closed_at": now})
             audit.record("update", "concern", concern_id, result="overgedragen", db=db)
-        erased = erase_reporters(db, concern_ids)
         add_event(db, handoff_id, "status", "verzonden")
         audit.record("create", "handoff", handoff_id, db=db)
-    if erased:
-        fold_wal(db)
+        # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
+        reporters.erase(db, concern_ids)
     return handoff_id, True
 
 

@@ -86,8 +86,9 @@ REGISTER = {
                   "worry": "vrije tekst", "facts": "vrije tekst", "level": "bijzonder", "status": "pseudoniem",
                   "close_reason": "pseudoniem", "reporter_informed": "geen", "first_contact_at": "pseudoniem",
                   "closed_at": "pseudoniem", "created_at": "systeem"}),
-    "concern_reporters": ("Wie een zorg meldde (beschermd: invariant 2)", PUBLIC_TASK,
-                          "alleen de werker die de melding vastlegde", "gewist bij afsluiten of overdracht",
+    "concern_reporters": ("Wie een zorg meldde (beschermd: invariant 2; in een eigen bestand naast de database, "
+                          "zie Wissen van melders)", PUBLIC_TASK, "alleen de werker die de melding vastlegde",
+                          "gewist bij afsluiten, overdracht of wissen op verzoek; nooit in een back-up",
                           {"concern_id": "systeem", "name": "melder", "reach": "melder"}),
     "handoffs": ("Overdrachten aan het CJG: de enige plek met naam en geboortedatum", HEALTH,
                  "de versturende werker en het CJG; aantallen in het rapport",
@@ -135,10 +136,14 @@ INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied mi
 
 
 def schema_columns(db):
-    """(table, column) of every column in the database, internal tables left out."""
-    tables = [r[0] for r in db.execute("select name from sqlite_master where type = 'table' and name not like "
-                                       "'sqlite_%' order by name") if r[0] not in INTERNAL]
-    return [(t, c) for t in tables for c in db[t].columns_dict]
+    """(table, column) of every column in the database and in the reporter store, internal tables left out."""
+    from .reporters import store  # The reporters' own file (invariant 2) is part of what is processed.
+    found = []
+    for conn in (db, store()):
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' and name not "
+                                             "like 'sqlite_%' order by name") if r[0] not in INTERNAL]
+        found += [(t, c) for t in tables for c in conn[t].columns_dict]
+    return found
 
 
 def missing(db):

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import audit, maps
 from .access import allow
-from .crypto import decrypt, seal
+from .crypto import decrypt, save_sealed
 from .db import get_db
 from .forms import Form, GuardedForm, MonthInputField, now_local
 from .report_figures import Period
@@ -165,10 +165,9 @@ def edit_insights():
                           [period.first, period.last]).fetchone()
     form = InsightsForm(data={"text": decrypt("insights", "text", existing[1]) if existing else ""})
     if form.ready():
-        text = seal("insights", {"text": form.text.data.strip(), "updated_by": current_user.id,
-                                 "updated_at": audit.utcnow()})
-        audit.save("insights", "insights", text, existing[0] if existing else None,
-                   period_from=period.first, period_to=period.last)
+        save_sealed("insights", "insights", {"text": form.text.data.strip(), "updated_by": current_user.id,
+                                             "updated_at": audit.utcnow()}, existing[0] if existing else None,
+                    period_from=period.first, period_to=period.last)
         flash("Inzichten opgeslagen.", "success")
         return redirect(url_for("report.show_report", van=period.first, tot=period.last))
     return render_template("report/insights.html", form=form, period=period, period_label=label(period),

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from . import audit
+from . import audit, reporters
 from .access import allow
 from .concerns import fold_wal
 from .db import get_db
@@ -105,8 +105,8 @@ def _anonymise_one(db, youth_id):
         "where youth_id = ?)", [youth_id]).rowcount
     counts["links"] = db.execute("delete from contact_youths where youth_id = ?", [youth_id]).rowcount
     db.execute("update concerns set worry = null, facts = null where youth_id = ?", [youth_id])
-    db.execute("delete from concern_reporters where concern_id in (select id from concerns where youth_id = ?)",
-               [youth_id])
+    # The reporter store commits this before the caller's transaction: erased even if that one fails.
+    reporters.erase(db, [r[0] for r in db.execute("select id from concerns where youth_id = ?", [youth_id])])
     db.execute("update handoffs set full_name = null, birth_date = null, phone = null, address = null, reason = '', "
                "facts = '', summary = null, decline_reason = null where youth_id = ?", [youth_id])
     db.execute("update handoff_events set text = null where handoff_id in (select id from handoffs "
@@ -133,9 +133,7 @@ def purge(db, now=None):
     with db.atomic(), frozen(db):
         for key, sql in STEPS:
             done[key] = done.get(key, 0) + db.execute(sql, [cutoff[key]]).rowcount
-        done["reporters"] = db.execute(
-            "delete from concern_reporters where concern_id in (select id from concerns where status in "
-            "('afgesloten', 'overgedragen'))").rowcount
+        done["reporters"] = reporters.sweep(db)  # Also rows a failed save left behind (concern gone).
         youths = [r[0] for r in db.execute(INACTIVE, [cutoff["youths"]])]
         for youth_id in youths:
             anonymise_youth(db, youth_id)

@@ -206,7 +206,21 @@ def client_ids(db):
         db[table].create_index(["client_id"], unique=True)
 
 
-@migrations(name="0010_seal_plain_values")
+@migrations(name="0010_reporters_apart")
+def reporters_apart(db):
+    """Reporter details leave this WAL database for their own rollback-journal file (outreach/reporters.py).
+
+    The rows are copied as stored (sealed), the table is dropped (secure_delete overwrites its pages), and
+    the database's WAL is folded right after the migrations ran (meta 'fold_wal') so the file keeps no old page.
+    """
+    from . import reporters  # Imported here: only this migration needs it.
+
+    reporters.move_from_main(db)
+    db["concern_reporters"].drop()
+    db.execute("insert or replace into meta (key, value) values ('fold_wal', '1')")
+
+
+@migrations(name="0011_seal_plain_values")
 def seal_plain_values(db):
     """Seal what earlier releases kept in clear (second-factor secrets, text from before encryption) under the key."""
     from . import crypto  # Here: crypto needs the app (its key file), which only a migration run from a command has.

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from . import audit, maps
 from .access import allow
-from .crypto import seal, unseal
+from .crypto import save_sealed, unseal
 from .db import get_db, get_or_404
 from .forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, nl_position, not_future,
                     note_length, now_local)
@@ -110,7 +110,7 @@ def save_spot(form, spot_id=None):
     values = {"name": form.name.data.strip(), "kind": form.kind.data, "lat": round(form.lat.data, 6),
               "lon": round(form.lon.data, 6), "description": (form.description.data or "").strip() or None,
               "first_identified": form.first_identified.data.isoformat() if form.first_identified.data else None}
-    return audit.save("spots", "spot", seal("spots", values), spot_id, created_by=current_user.id)
+    return save_sealed("spots", "spot", values, spot_id, created_by=current_user.id)
 
 
 @bp.route("/<int:spot_id>/edit", methods=["GET", "POST"])

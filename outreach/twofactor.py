@@ -94,8 +94,10 @@ def verify():
 def enrolment_secret(user_id):
     """The secret being set up for this user: made once and kept, so reloading shows the same QR code."""
     db = get_db()
-    db.execute("update users set totp_secret = ? where id = ? and totp_secret is null",
-               [encrypt("users", "totp_secret", pyotp.random_base32(32)), user_id])  # 160 bits (RFC 4226).
+    if db["users"].get(user_id)["totp_secret"] is None:
+        with db.atomic():  # Sealed under the write lock, so rotate-key cannot drop its key before the commit.
+            db.execute("update users set totp_secret = ? where id = ? and totp_secret is null",
+                       [encrypt("users", "totp_secret", pyotp.random_base32(32)), user_id])  # 160 bits (RFC 4226).
     return unseal("users", db["users"].get(user_id))
 
 

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from . import audit, idempotency
 from .access import allow
-from .crypto import seal, unseal
+from .crypto import save_sealed, unseal
 from .db import get_db, get_or_404
 from .forms import (CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp,
                     within_edit_window)
@@ -54,12 +54,12 @@ def save_visit(form, visit_id=None):
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
               "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
     if visit_id or not form.client_id.data:
-        return audit.save("visits", "visit", seal("visits", values), visit_id, worker_id=current_user.id)
+        return save_sealed("visits", "visit", values, visit_id, worker_id=current_user.id)
     db, digest = get_db(), idempotency.fingerprint()
     with db.atomic():  # The check and the insert in one write transaction: two resends cannot both insert.
-        return idempotency.seen(db, "visits", form.client_id.data, digest, current_user.id) or audit.save(
-            "visits", "visit", seal("visits", values), None, worker_id=current_user.id,
-            client_id=form.client_id.data, client_hash=digest)
+        return idempotency.seen(db, "visits", form.client_id.data, digest, current_user.id) or save_sealed(
+            "visits", "visit", values, None, worker_id=current_user.id, client_id=form.client_id.data,
+            client_hash=digest)
 
 
 def render_form(form, visit=None, nearest=False):

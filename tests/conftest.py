@@ -178,11 +178,32 @@ def plain(app, query):
 
 
 @pytest.fixture
+def reporters(app):
+    """Read the reporter store (reporters.sqlite beside the database) directly, like query does the database."""
+    from outreach.reporters import connect as connect_store, path_for
+
+    def run(sql="select * from concern_reporters", params=()):
+        """Rows of one query on the reporter store as dicts."""
+        store = connect_store(path_for(app.config["DATABASE"]))
+        try:
+            return [dict(r) for r in store.query(sql, params)]
+        finally:
+            store.close()
+    return run
+
+
+@pytest.fixture
 def seed_rows(app):
-    """Insert rows straight into the database (for known starting data); returns the new id."""
+    """Insert rows straight into the database (for known starting data); returns the new id.
+
+    Reporter rows (concern_reporters) go where the app keeps them: the reporter store, not the database.
+    """
+    from outreach.reporters import connect as connect_store, path_for
+
     def insert(table, **values):
         """One row in table."""
-        db = connect(app.config["DATABASE"])
+        is_reporter = table == "concern_reporters"
+        db = connect_store(path_for(app.config["DATABASE"])) if is_reporter else connect(app.config["DATABASE"])
         try:
             return db[table].insert(values).last_pk
         finally:

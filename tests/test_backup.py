@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from conftest import AuthActions, csrf_token, make_app
-from outreach.crypto import decrypt, key_path, keyring
+from outreach.crypto import KeyFileError, decrypt, key_path, keyring
 from outreach.db import connect
 from outreach.forms import now_local
 from outreach.rollups import drift
@@ -199,7 +199,7 @@ def test_restore_gives_a_working_app_with_the_same_rows(app, runner, auth, clien
 
 
 def test_restore_on_a_new_machine_needs_the_key_file(app, runner, auth, client, tmp_path):
-    """The backup holds no keys: restored beside a copy of data-keys.json it reads, without it it refuses loudly."""
+    """The backup holds no keys: restored beside a copy of data-keys.json it reads, without it it refuses to start."""
     auth.login_role("worker")
     token = csrf_token(client.get("/contacts/new").text)
     assert client.post("/contacts/new", data={**contact("geheim"), "csrf_token": token}).status_code == 302
@@ -210,15 +210,14 @@ def test_restore_on_a_new_machine_needs_the_key_file(app, runner, auth, client, 
         machine = tmp_path / name
         machine.mkdir()
         shutil.copy(tmp_path / "backup.sqlite", machine / "straatwerk.sqlite")
-        if with_keys:
-            shutil.copy(keys, machine / "data-keys.json")
+        if not with_keys:  # Never a fresh key that would make the restored text unreadable for good.
+            with pytest.raises(KeyFileError, match=f"sleutelbestand {machine / 'data-keys.json'} ontbreekt"):
+                make_app(machine / "straatwerk.sqlite")
+            assert not (machine / "data-keys.json").exists()
+            continue
+        shutil.copy(keys, machine / "data-keys.json")
         restored = make_app(machine / "straatwerk.sqlite")
         try:
-            with restored.app_context():
-                if with_keys:
-                    assert notes(restored, machine / "straatwerk.sqlite") == {"geheim"}
-                else:
-                    with pytest.raises(RuntimeError, match="Sleutelbestand"):
-                        keyring()  # Never a fresh key that would make the restored text unreadable for good.
+            assert notes(restored, machine / "straatwerk.sqlite") == {"geheim"}
         finally:
             restored.extensions["outreach.db"].close_all()

@@ -10,9 +10,10 @@ import pyotp
 import pytest
 
 from conftest import AuthActions, next_code
-from outreach.crypto import ENCRYPTED, DecryptionError, decrypt, encrypt, key_path, seal, unseal
+from outreach.crypto import ENCRYPTED, REPORTERS, DecryptionError, decrypt, encrypt, key_path, seal, unseal
 from outreach.db import connect
 from outreach.forms import now_local
+from outreach.reporters import path_for
 
 HANDOFF_CANARY, REPORTER_CANARY = "Canarywoutje Zeldzaamnaam", "Kanariemelder Uniek"
 
@@ -75,13 +76,13 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
 
 
 def raw_database(app):
-    """The bytes of the database file and its WAL after the app's connections closed and a full checkpoint."""
+    """The bytes of the database file, its WAL and the reporter store, after a full checkpoint."""
     app.extensions["outreach.db"].close_all()
     db = connect(app.config["DATABASE"])
     assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
     db.close()
-    return b"".join(open(p, "rb").read() for p in (app.config["DATABASE"], app.config["DATABASE"] + "-wal")
-                    if os.path.exists(p))
+    files = (app.config["DATABASE"], app.config["DATABASE"] + "-wal", path_for(app.config["DATABASE"]))
+    return b"".join(open(p, "rb").read() for p in files if os.path.exists(p))
 
 
 def record_canaries(app, auth, youth):
@@ -114,21 +115,22 @@ def test_a_copied_database_file_shows_no_names(app, auth, client, youth):
     assert HANDOFF_CANARY in cjg.client.get("/cjg/1").text
 
 
-def sealed_values(query):
-    """Every non-NULL encrypted value as stored: {(table, rowid, column): text}."""
+def sealed_values(query, reporters):
+    """Every non-NULL encrypted value as stored, in the database and the reporter store: {(table, rowid, column): text}."""
     found = {}
-    for table, columns in ENCRYPTED.items():
-        for row in query(f"select rowid as rowid_, {', '.join(columns)} from {table}"):
-            found.update({(table, row["rowid_"], c): row[c] for c in columns if row[c] is not None})
+    for read, tables in ((query, ENCRYPTED), (reporters, REPORTERS)):
+        for table, columns in tables.items():
+            for row in read(f"select rowid as rowid_, {', '.join(columns)} from {table}"):
+                found.update({(table, row["rowid_"], c): row[c] for c in columns if row[c] is not None})
     return found
 
 
-def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, youth, seed_rows, worker_id):
+def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, reporters, youth, seed_rows, worker_id):
     """After rotate-key every value reads as before, under the new key; the old key and old ciphertexts are gone."""
     record_canaries(app, auth, youth)
     seed_rows("visits", spot_id=seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03),
               worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=2, note="Van voor de versleuteling")
-    before = sealed_values(query)
+    before = sealed_values(query, reporters)
     with app.app_context():
         opened = {k: decrypt(k[0], k[2], v) for k, v in before.items()}
         path = key_path()
@@ -139,7 +141,7 @@ def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, youth,
     ring = json.loads(path.read_text())
     assert set(ring["keys"]) == {ring["current"]} and not old_ids & set(ring["keys"])  # Old keys dropped.
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    after = sealed_values(query)
+    after = sealed_values(query, reporters)
     assert after.keys() == before.keys()
     assert all(v.startswith(f"v1:{ring['current']}:") for v in after.values())  # Legacy text sealed too.
     with app.app_context():
@@ -151,20 +153,20 @@ def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, youth,
     assert b"Van voor de versleuteling" not in raw
 
 
-def test_a_failed_rotation_leaves_everything_readable(app, auth, runner, query, youth, monkeypatch):
+def test_a_failed_rotation_leaves_everything_readable(app, auth, runner, query, reporters, youth, monkeypatch):
     """A crash halfway through re-encrypting rolls back and keeps the old key, so nothing becomes unreadable."""
     import outreach.crypto
     record_canaries(app, auth, youth)
-    before = sealed_values(query)
+    before = sealed_values(query, reporters)
     real = outreach.crypto.reseal
 
-    def crash(db, key_id, batch=2000):
+    def crash(*args, **kwargs):
         """Re-encrypt for real, then fail before the commit."""
-        real(db, key_id, batch)
+        real(*args, **kwargs)
         raise OSError("schijf vol")
     monkeypatch.setattr(outreach.crypto, "reseal", crash)
     assert runner.invoke(args=["rotate-key"]).exit_code != 0
-    assert sealed_values(query) == before
+    assert sealed_values(query, reporters) == before
     with app.app_context():
         assert decrypt("handoffs", "full_name", before[("handoffs", 1, "full_name")]) == HANDOFF_CANARY
         assert len(json.loads(key_path().read_text())["keys"]) == 2  # The new key was added, the old one kept.

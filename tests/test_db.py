@@ -7,6 +7,7 @@ import sqlite_utils
 
 from outreach import create_app
 from outreach.db import NotReady, connect, get_db
+from outreach.reporters import connect as connect_store, path_for
 from outreach.schema import migrations
 
 
@@ -29,7 +30,7 @@ def test_init_db_is_idempotent(runner, app):
         assert [m.name for m in migrations.applied(get_db())] == [
             "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission",
             "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids",
-            "0010_seal_plain_values"]
+            "0010_reporters_apart", "0011_seal_plain_values"]
         assert migrations.pending(get_db()) == []
 
 
@@ -43,7 +44,7 @@ def test_older_database_is_refused_until_migrate_is_run(tmp_path):
         get_db()
     for command in (["create-user", "beheerder", "--role", "admin"], ["purge"], ["rotate-key"]):
         result = app.test_cli_runner().invoke(args=command, input="een-heel-lang-wachtwoord\n" * 2)
-        assert result.exit_code != 0 and "wacht op 9 migratie(s)" in result.output, (command, result.output)
+        assert result.exit_code != 0 and "wacht op 10 migratie(s)" in result.output, (command, result.output)
     result = app.test_cli_runner().invoke(args=["migrate"])
     assert result.exit_code == 0 and "0002_contact_corrections" in result.output, result.output
     with app.app_context():
@@ -147,11 +148,12 @@ ALLOWED_IDENTIFYING = {("handoffs", "full_name"), ("handoffs", "phone"), ("hando
 
 
 def test_invariant_1_no_identifying_columns_outside_handoffs(app):
-    """Read the schema itself: youths, contacts and visits have no column for a name, address or phone."""
-    db = connect(app.config["DATABASE"])
-    found = {(table, column.name) for table in db.table_names() for column in db[table].columns
-             if any(word in column.name.lower() for word in IDENTIFYING)}
-    db.close()
+    """Read the schema itself (database and reporter store): youths, contacts and visits have no name or phone."""
+    found = set()
+    for db in (connect(app.config["DATABASE"]), connect_store(path_for(app.config["DATABASE"]))):
+        found |= {(table, column.name) for table in db.table_names() for column in db[table].columns
+                  if any(word in column.name.lower() for word in IDENTIFYING)}
+        db.close()
     assert found == ALLOWED_IDENTIFYING
 
 
@@ -160,9 +162,14 @@ def test_database_files_are_readable_by_the_owner_only(tmp_path):
     import stat
     db = connect(tmp_path / "nieuw.sqlite")
     db["t"].insert({"a": 1})
-    for name in ("nieuw.sqlite", "nieuw.sqlite-wal"):
+    store = connect_store(path_for(tmp_path / "nieuw.sqlite"))
+    store.execute("begin immediate")
+    store.execute("insert into concern_reporters (concern_id, name) values (1, 'x')")  # Opens the journal.
+    for name in ("nieuw.sqlite", "nieuw.sqlite-wal", "nieuw-reporters.sqlite", "nieuw-reporters.sqlite-journal"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    store.execute("commit")
     db.close()
+    store.close()
 
 
 def test_schema_names_follow_changes_from_another_connection(tmp_path):

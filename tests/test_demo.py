@@ -6,6 +6,7 @@ import pytest
 from conftest import make_app
 from outreach.crypto import ENCRYPTED, unseal
 from outreach.db import connect
+from outreach.reporters import connect as connect_store, path_for
 
 END = "2026-11-27"
 RANDOM_COLUMNS = {"users": {"password_hash", "session_token", "created_at", "password_changed_at", "totp_secret",
@@ -91,10 +92,13 @@ def test_seed_has_every_status(demo):
 
 
 def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
-    """Invariant 2 seed keeps reporters only for open concerns."""
+    """Invariant 2: the seed keeps reporters, in the reporter store, only for open concerns."""
     db = demo[0]
+    store = connect_store(path_for(db.execute("PRAGMA database_list").fetchone()[2]))
+    ids = [r[0] for r in store.execute("select concern_id from concern_reporters")]
+    store.close()
     statuses = {r[0] for r in db.execute(
-        "select c.status from concern_reporters r join concerns c on c.id = r.concern_id")}
+        "select status from concerns where id in (select value from json_each(?))", [str(ids)])}
     assert statuses and statuses <= {"nieuw", "in onderzoek", "contact gelegd"}
 
 
