@@ -20,8 +20,15 @@ def test_admin_sets_a_term_and_reads_the_trail_of_a_youth(phone):
 
     phone.get_by_role("link", name="Inzage").click()
     phone.get_by_label("Code jongere").fill("J-0001")
+    phone.get_by_role("button", name="Tonen").click()  # Without the request's reference and reason: refused.
+    assert phone.locator("#reference-error").inner_text() == "Vul het kenmerk van het verzoek in, bijvoorbeeld AVG-2026-014."
+    assert phone.get_by_label("Code jongere").input_value() == "J-0001"
+    check_page(phone, "admin-subject-request")
+    phone.get_by_label("Kenmerk van het verzoek").fill("AVG-2026-014")
+    phone.get_by_label("Reden").select_option("inzage")
     phone.get_by_role("button", name="Tonen").click()
     phone.get_by_role("heading", name="Inzage · J-0001").wait_for()
+    assert "AVG-2026-014" in phone.locator("main").inner_text()
     check_page(phone, "admin-subject")
 
     phone.get_by_role("link", name="Auditlog").click()
@@ -34,7 +41,8 @@ def test_admin_sets_a_term_and_reads_the_trail_of_a_youth(phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     outcome = row.locator('td[data-label="Uitkomst"]')
     box = outcome.bounding_box()
-    assert outcome.inner_text() == "inzage (pagina)" and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert outcome.inner_text() == "inzage (pagina); kenmerk AVG-2026-014; Inzageverzoek (AVG art. 15)"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     check_page(phone, "admin-audit-youth")
 
     phone.get_by_role("link", name="Register").click()
