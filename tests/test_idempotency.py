@@ -50,3 +50,51 @@ def test_form_carries_a_fresh_id_and_works_without_one(auth, client, query, entr
     auth.post(url, data, page=url)
     auth.post(url, data, page=url)
     assert query(f"select count(*) as n from {table}")[0]["n"] == 2  # noqa: S608 - fixed table names
+
+
+def test_resend_after_a_new_login_is_the_same_entry(auth, query, entry):
+    """A queue sent again after the session ended carries a new CSRF token: still one row, no 409."""
+    table, url, data = entry
+    data = {**data, "client_id": str(uuid.uuid4())}
+    first = auth.post(url, data, page=url)
+    auth.logout()
+    auth.login_role("worker")
+    again = auth.post(url, data, page=url)
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
+
+
+def test_resend_with_the_personal_data_confirmation_is_the_same_entry(auth, query, entry):
+    """Confirming 'toch opslaan' on a resend does not make it other content: one row, no 409."""
+    table, url, data = entry
+    data = {**data, "client_id": str(uuid.uuid4())}
+    auth.post(url, data, page=url)
+    again = auth.post(url, {**data, "confirm_personal": "y"}, page=url)
+    assert again.status_code == 302
+    assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
+
+
+def test_another_workers_resend_of_the_same_id_is_refused(app, client, auth, query, entry):
+    """Worker B sending worker A's id with the same content gets 409; A's entry stays A's, nothing new."""
+    from outreach.auth import create_user
+    table, url, data = entry
+    data = {**data, "client_id": str(uuid.uuid4())}
+    auth.post(url, data, page=url)
+    with app.app_context():
+        create_user("collega", "worker", "een ander wachtwoord")
+    auth.logout()
+    auth.login("collega", "een ander wachtwoord")
+    response = auth.post(url, data, page=url)
+    assert response.status_code == 409
+    assert "al eerder verstuurd met andere gegevens" in response.get_data(as_text=True)
+    rows = query(f"select u.username from {table} t join users u on u.id = t.worker_id")  # noqa: S608
+    assert rows == [{"username": "werker"}]
+
+
+def test_a_malformed_id_is_refused_and_nothing_saved(auth, query, entry):
+    """An id that is not a UUID is not a valid send: the form comes back with what was typed, no row."""
+    table, url, data = entry
+    response = auth.post(url, {**data, "client_id": "x' or 1=1 --"}, page=url)
+    assert response.status_code == 200
+    assert 'name="client_id"' in response.text and data["note"] in response.text
+    assert query(f"select count(*) as n from {table}")[0]["n"] == 0  # noqa: S608 - fixed table names
