@@ -183,3 +183,52 @@ def test_second_factor_secret_is_sealed_and_still_logs_in(app, auth, query):
     assert auth.login("werker", second_factor=False).headers["Location"] == "/login/code"
     response = auth.code(next_code(app.config["DATABASE"], "werker", secret))
     assert response.status_code == 302 and auth.client.get("/").status_code == 200
+
+
+def test_rotate_key_over_more_rows_than_one_batch_leaves_every_value_under_the_new_key(app, runner, query,
+                                                                                        seed_rows, worker_id):
+    """4,101 notes (a batch is 2,000; rotate-key also makes a catch-up pass), old-key sealed and plain: afterwards
+    every one is under the new key and reads as before."""
+    from outreach.db import get_db
+    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03)
+    with app.app_context():
+        db = get_db()
+        rows = [{"spot_id": spot, "worker_id": worker_id, "visited_at": "2026-11-20 20:00", "youths_present": 1,
+                 "note": f"Notitie {n}"} for n in range(4101)]
+        db["visits"].insert_all(rows[:4000] + [dict(r, note=encrypt("visits", "note", r["note"])) for r in rows[4000:]])
+    result = runner.invoke(args=["rotate-key"])
+    assert result.exit_code == 0, result.output
+    current = json.loads(key_path_of(app).read_text())["current"]
+    stored = [r["note"] for r in query("select note from visits order by id")]
+    assert all(note.startswith(f"v1:{current}:") for note in stored)
+    with app.app_context():
+        assert [decrypt("visits", "note", note) for note in stored] == [f"Notitie {n}" for n in range(4101)]
+
+
+def key_path_of(app):
+    """The app's keyring file."""
+    with app.app_context():
+        return key_path()
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_reseal_in_small_batches_misses_no_row_of_any_table(app, seed_rows, worker_id, query, batch):
+    """Whatever the batch size, every sealed column of every row ends up under the key asked for."""
+    from outreach.crypto import keyring, new_key, read_keyring, reseal, write_keyring
+    from outreach.db import get_db
+    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description="Achter de hal")
+    for n in range(5):
+        seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=1,
+                  note=f"Notitie {n}" if n != 2 else None)
+    with app.app_context():
+        keyring()  # Made on first use.
+        ring = read_keyring(key_path())
+        key_id = new_key(ring)
+        write_keyring(key_path(), ring)
+        counts = reseal(get_db(), key_id, batch=batch)
+        notes = [r["note"] for r in query("select note from visits order by id")]
+        assert notes[2] is None and all(n.startswith(f"v1:{key_id}:") for i, n in enumerate(notes) if i != 2)
+        assert [decrypt("visits", "note", n) for n in notes] == ["Notitie 0", "Notitie 1", None, "Notitie 3",
+                                                                 "Notitie 4"]
+        assert query("select description from spots")[0]["description"].startswith(f"v1:{key_id}:")
+        assert counts["visits"] == 4 and counts["spots"] == 1
