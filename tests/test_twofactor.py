@@ -220,3 +220,83 @@ def test_odd_codes_get_a_dutch_message_not_an_error(auth, client, code):
     response = client.post("/login/code", data={"code": code, "csrf_token": csrf_token(page.text)})
     assert response.status_code == 200
     assert form_errors(response.text)[0] in (twofactor.WRONG, "Vul de code in.")
+
+
+@pytest.fixture
+def cjg_row(app):
+    """The CJG test account's row as a request loads it before checking a code."""
+    from outreach.db import get_db
+
+    def load():
+        """A fresh read of the row."""
+        return next(get_db().query("select id, totp_secret, totp_last_step from users where username = 'cjg'"))
+    return load
+
+
+def test_a_totp_code_raced_by_two_requests_is_accepted_once(app, clock, cjg_row):
+    """Two requests that both loaded the account before either stored the step: only one code use succeeds."""
+    with app.app_context():
+        first, second = cjg_row(), cjg_row()
+        code = code_at("cjg", T)
+        assert otp.use_code(first, code) is True
+        assert otp.use_code(second, code) is False  # Its stale row says no step was used yet: the UPDATE refuses.
+        assert cjg_row()["totp_last_step"] == T // 30
+
+
+def test_the_code_of_the_step_last_used_is_refused_and_a_newer_one_accepted(app, clock, cjg_row):
+    """Only a step newer than the last one used counts: the same step again is refused, the next one works."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 30)) is True
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 30)) is False
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 60)) is False
+        assert otp.use_code(cjg_row(), code_at("cjg", T)) is True
+        assert otp.use_code(cjg_row(), code_at("cjg", T + 30)) is True
+        assert cjg_row()["totp_last_step"] == T // 30 + 1
+
+
+@pytest.mark.parametrize("offset, accepted", [(-60, False), (-30, True), (0, True), (29, True), (30, True),
+                                              (60, False)])
+def test_a_code_is_accepted_one_step_early_or_late_and_no_further(app, clock, cjg_row, offset, accepted):
+    """Clock drift of one 30-second step either way is allowed; two steps is not."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), code_at("cjg", T + offset)) is accepted
+
+
+@pytest.mark.parametrize("typed", ["12345", "1234567", "abcdef", "", None])
+def test_anything_but_six_digits_is_no_code(app, clock, cjg_row, typed):
+    """A wrong length or letters never match, and store no step."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), typed) is False
+        assert cjg_row()["totp_last_step"] is None
+
+
+def test_a_code_typed_with_spaces_or_a_dash_is_accepted(app, clock, cjg_row):
+    """People copy '123 456' or '123-456' from their app."""
+    code = code_at("cjg", T)
+    with app.app_context():
+        assert otp.use_code(cjg_row(), f" {code[:3]} -{code[3:]} ") is True
+
+
+def test_a_recovery_code_raced_by_two_requests_is_spent_once(app, monkeypatch):
+    """Two requests with the same recovery code, interleaved after both read the unused codes: one succeeds."""
+    from outreach import passwords
+    shown, hashes = otp.new_recovery_codes()
+    with app.app_context():
+        otp.store_recovery_codes(2, hashes)
+        real, results, raced = otp.verify_hash, [], []
+
+        def verify_then_let_the_other_request_in(stored, typed):
+            """The first request's hash check passes; before it writes, the second request runs to its end."""
+            ok = real(stored, typed)
+            if ok and not raced:
+                raced.append(True)
+                results.append(otp.use_recovery_code(2, typed))
+            return ok
+        monkeypatch.setattr(otp, "verify_hash", verify_then_let_the_other_request_in)
+        results.append(otp.use_recovery_code(2, shown[0]))
+        monkeypatch.setattr(otp, "verify_hash", real)
+        assert results == [9, None]  # The second request (inside) spent it; the first one's UPDATE found it used.
+        assert otp.use_recovery_code(2, shown[0].upper().replace("-", " ")) is None
+        assert otp.use_recovery_code(2, shown[1].upper().replace("-", " ")) == 8
+        assert otp.use_recovery_code(2, "geen-code") is None and otp.use_recovery_code(2, "") is None
+    assert passwords.verify_hash is real
