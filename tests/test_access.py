@@ -282,3 +282,27 @@ def test_activity_keeps_a_session_alive_past_the_idle_time(auth, client):
     client.get("/report/")
     with client.session_transaction() as session:
         assert session["seen"] == before
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/contacts/?spot=1", True), ("/", True), ("", False), (None, False), ("//evil.example", False),
+    ("/\\evil.example", False), ("https://evil.example/", False), ("evil.example", False), ("/a b", False),
+    ("/a\tb", False), ("/a\x7fb", True), ("/%2F%2Fevil", True), ("/:x", True)])
+def test_next_accepts_only_a_path_on_this_site(target, safe):
+    """?next= after login may only lead to a path here: no other host, no backslash trick, no control characters."""
+    from outreach.access import safe_next
+    assert safe_next(target) == (target if safe else None)
+
+
+def test_a_session_ends_twelve_hours_after_the_password_step_however_active(auth, client):
+    """The absolute limit: even a worker active a minute ago logs in again after 12 hours."""
+    import time
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["login_at"] = time.time() - 12 * 3600 + 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["login_at"] = time.time() - 12 * 3600 - 1
+    response = client.get("/contacts/")
+    assert (response.status_code, response.headers["Location"]) == (302, "/login")
+    assert client.get("/").headers["Location"] == "/login?next=/"  # Logged out for real, not just redirected once.
