@@ -300,3 +300,35 @@ def test_a_recovery_code_raced_by_two_requests_is_spent_once(app, monkeypatch):
         assert otp.use_recovery_code(2, shown[1].upper().replace("-", " ")) == 8
         assert otp.use_recovery_code(2, "geen-code") is None and otp.use_recovery_code(2, "") is None
     assert passwords.verify_hash is real
+
+
+def test_an_account_without_a_secret_never_passes_a_code(app, clock):
+    """Six digits against an account that has no second factor (yet): refused, no error."""
+    with app.app_context():
+        assert otp.use_code({"id": 1, "totp_secret": None, "totp_last_step": None}, "123456") is False
+
+
+def test_switching_the_second_factor_off_is_audited_and_removes_everything(app, query):
+    """clear(): secret, step and recovery codes gone, sessions ended, and one audit row naming the account."""
+    _, hashes = otp.new_recovery_codes()
+    with app.app_context():
+        otp.store_recovery_codes(2, hashes)
+        before = query("select session_token from users where id = 2")[0]["session_token"]
+        otp.clear(2, "second factor reset")
+    assert query("select totp_secret, totp_enrolled_at, totp_last_step from users where id = 2") == [
+        {"totp_secret": None, "totp_enrolled_at": None, "totp_last_step": None}]
+    assert query("select session_token from users where id = 2")[0]["session_token"] != before
+    assert query("select count(*) as n from recovery_codes")[0]["n"] == 0
+    assert query("select action, object_type, object_id, result from audit_log") == [
+        {"action": "update", "object_type": "user", "object_id": "2", "result": "second factor reset"}]
+
+
+def test_the_qr_code_is_an_accessible_black_on_white_svg_with_medium_error_correction():
+    """Scanners need dark on light; a screen reader hears its title; size = error level M at 5 px a module."""
+    import segno
+    uri = "otpauth://totp/Straatwerk:cjg?secret=JBSWY3DPEHPK3PXP&issuer=Straatwerk"
+    svg = str(otp.qr_svg(uri))
+    size = segno.make(uri, error="m", boost_error=False).symbol_size(scale=5)
+    assert svg.startswith(f'<svg role="img" width="{size[0]}" height="{size[1]}" class="segno">'
+                          '<title>QR-code voor je app</title>')
+    assert 'fill="#fff"' in svg and 'stroke="#000"' in svg and svg.count("<svg") == 1
