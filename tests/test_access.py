@@ -306,3 +306,16 @@ def test_a_session_ends_twelve_hours_after_the_password_step_however_active(auth
     response = client.get("/contacts/")
     assert (response.status_code, response.headers["Location"]) == (302, "/login")
     assert client.get("/").headers["Location"] == "/login?next=/"  # Logged out for real, not just redirected once.
+
+
+@pytest.mark.parametrize("role, idle", [("worker", 2 * 3600), ("cjg", 1800)])
+def test_the_idle_limit_is_the_roles_own(auth, client, role, idle):
+    """A worker on her round stays logged in for 2 hours without a click; the CJG for 30 minutes."""
+    import time
+    auth.login_role(role)
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle + 30
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle - 30
+    assert client.get("/").headers["Location"] == "/login"
