@@ -232,3 +232,42 @@ def test_reseal_in_small_batches_misses_no_row_of_any_table(app, seed_rows, work
                                                                  "Notitie 4"]
         assert query("select description from spots")[0]["description"].startswith(f"v1:{key_id}:")
         assert counts["visits"] == 4 and counts["spots"] == 1
+
+
+def test_refusals_name_the_column_or_the_missing_key_and_never_the_content(app):
+    """What an operator reads in the log: which column, which key in which file; never the text itself."""
+    with app.app_context():
+        sealed = encrypt("handoffs", "full_name", "Daan de Vries")
+        with pytest.raises(DecryptionError, match=r"^handoffs\.phone: waarde is gewijzigd of hoort niet in deze kolom$"):
+            decrypt("handoffs", "phone", sealed)
+        with pytest.raises(DecryptionError, match=rf"^Sleutel 00000000 ontbreekt in {re.escape(str(key_path()))}$"):
+            decrypt("handoffs", "full_name", "v1:00000000:" + sealed.split(":")[2])
+        with pytest.raises(KeyError, match="youths.alias is geen versleutelde kolom"):
+            encrypt("youths", "alias", "Rode pet")
+
+
+def test_the_keyring_sits_beside_the_database_by_default(app):
+    """Without DATA_KEY_FILE the keys are in data-keys.json next to the database, as the README says."""
+    with app.app_context():
+        assert key_path() == type(key_path())(app.config["DATABASE"]).with_name("data-keys.json")
+
+
+def test_a_keyring_made_by_another_process_at_the_same_moment_is_kept(app):
+    """Two first runs at once: the second finds the file made meanwhile and keeps it; one key for everybody."""
+    from outreach.crypto import create_keyring, keyring, read_keyring
+    with app.app_context():
+        keyring()
+        first = read_keyring(key_path())
+        create_keyring(key_path())  # As if this process checked for the file just before the other one wrote it.
+        assert read_keyring(key_path()) == first
+        assert [p.name for p in key_path().parent.iterdir() if p.name.startswith(".data-keys-")] == []
+
+
+def test_rows_for_the_demo_seed_are_sealed_one_by_one(app):
+    """sealed() seals the encrypted columns of each row and leaves the others as they are."""
+    from outreach.crypto import sealed
+    with app.app_context():
+        rows = list(sealed("visits", [{"note": "Rustig", "youths_present": 3}, {"note": None, "youths_present": 0}]))
+        assert rows[0]["note"].startswith("v1:") and rows[0]["youths_present"] == 3 and rows[1] == {
+            "note": None, "youths_present": 0}
+        assert decrypt("visits", "note", rows[0]["note"]) == "Rustig"
