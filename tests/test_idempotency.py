@@ -19,12 +19,22 @@ def entry(request, auth, spot):
     return request.param, url, {**data, "spot": str(spot)}
 
 
-def test_same_id_twice_is_one_row_and_the_same_answer(auth, query, entry):
-    """A retried or doubled send: one row, and both answers redirect to the same page."""
+def new_login(auth):
+    """The session ended and the worker logged in again: a new session and a new CSRF token."""
+    auth.logout()
+    auth.login_role("worker")
+
+
+@pytest.mark.parametrize("between, extra", [(None, {}), (new_login, {}), (None, {"confirm_personal": "y"})],
+                         ids=["twice", "after-a-new-login", "with-the-confirmation"])
+def test_a_resend_is_one_row_and_the_same_answer(auth, query, entry, between, extra):
+    """A retried or doubled send, also after a new login or with 'toch opslaan' ticked: one row, the same answer."""
     table, url, data = entry
     data = {**data, "client_id": str(uuid.uuid4())}
     first = auth.post(url, data, page=url)
-    second = auth.post(url, data, page=url)
+    if between:
+        between(auth)
+    second = auth.post(url, {**data, **extra}, page=url)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
@@ -50,28 +60,6 @@ def test_form_carries_a_fresh_id_and_works_without_one(auth, client, query, entr
     auth.post(url, data, page=url)
     auth.post(url, data, page=url)
     assert query(f"select count(*) as n from {table}")[0]["n"] == 2  # noqa: S608 - fixed table names
-
-
-def test_resend_after_a_new_login_is_the_same_entry(auth, query, entry):
-    """A queue sent again after the session ended carries a new CSRF token: still one row, no 409."""
-    table, url, data = entry
-    data = {**data, "client_id": str(uuid.uuid4())}
-    first = auth.post(url, data, page=url)
-    auth.logout()
-    auth.login_role("worker")
-    again = auth.post(url, data, page=url)
-    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
-    assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
-
-
-def test_resend_with_the_personal_data_confirmation_is_the_same_entry(auth, query, entry):
-    """Confirming 'toch opslaan' on a resend does not make it other content: one row, no 409."""
-    table, url, data = entry
-    data = {**data, "client_id": str(uuid.uuid4())}
-    auth.post(url, data, page=url)
-    again = auth.post(url, {**data, "confirm_personal": "y"}, page=url)
-    assert again.status_code == 302
-    assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
 
 
 def test_another_workers_resend_of_the_same_id_is_refused(app, client, auth, query, entry):
