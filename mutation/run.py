@@ -78,7 +78,7 @@ def run(module, jobs, survivors, fresh):
     folder = prepare(module, fresh)
     names = []
     if survivors:
-        names = [n for n, s in results(folder, module).items() if s not in ("killed", "timeout")]
+        names = [n for n, s in results(folder, module).items() if s != "killed"]
         if not names and results(folder, module):
             return results(folder, module)
     env = {**os.environ, "PYTHONPATH": str(HERE)}  # For the fast_hash plugin named in setup.cfg.
@@ -100,16 +100,20 @@ def table(found, listed):
     for module, statuses in found.items():
         count = {s: sum(1 for v in statuses.values() if v == s)
                  for s in ("killed", "survived", "timeout", "no tests", "not checked", "suspicious")}
-        by_hand = sum(1 for n, s in statuses.items() if s == "survived" and listed.get(n, "").startswith("[killed]"))
-        equivalent = sum(1 for n, s in statuses.items() if n in listed and s == "survived") - by_hand
+        # A timeout is not a kill: a worker that hangs (e.g. on a lock) says nothing about the tests.
+        left = ("survived", "timeout")
+        by_hand = sum(1 for n, s in statuses.items() if s in left and listed.get(n, "").startswith("[killed]"))
+        equivalent = sum(1 for n, s in statuses.items() if n in listed and s in left) - by_hand
         checked = len(statuses) - count["not checked"] - equivalent
-        score = 100 * (count["killed"] + count["timeout"] + by_hand) / checked if checked else 0.0
+        score = 100 * (count["killed"] + by_hand) / checked if checked else 0.0
         worst = min(worst, score)
         print(f"{module:12} {len(statuses):7} {count['killed']:6} {count['survived']:8} {count['timeout']:7} "
               f"{count['no tests']:7} {by_hand:7} {equivalent:6} {score:5.1f}%")
-    print("score = (killed + timed out + killed by hand) ÷ (checked − equivalent); both lists: mutation/equivalent.txt")
+    print("score = (killed + killed by hand) ÷ (checked − equivalent); a timeout counts as not killed; "
+          "both lists: mutation/equivalent.txt")
     for module, statuses in found.items():
-        left = [n for n, s in statuses.items() if s in ("survived", "no tests", "suspicious") and n not in listed]
+        left = [n for n, s in statuses.items() if s in ("survived", "timeout", "no tests", "suspicious")
+                and n not in listed]
         if left:
             print(f"\n{module}: not killed and not listed as equivalent (see: cd .mutation/{module} && "
                   f"{Path(sys.executable).with_name('mutmut')} show NAME)")

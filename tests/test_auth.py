@@ -485,3 +485,15 @@ def test_the_failure_limits_are_settings(template_db, tmp_path, clock, setting, 
 def test_the_wait_is_told_in_whole_minutes_rounded_up(seconds, text):
     """The Dutch message never says 0 minutes and rounds up."""
     assert throttle.message(seconds) == f"Te veel mislukte pogingen. Probeer het over {text} opnieuw."
+
+
+def test_failures_from_one_address_do_not_hold_off_another(app, clock):
+    """The IP limit is per address: twenty wrong logins from one office do not lock out the next office."""
+    from conftest import AuthActions
+    office, elsewhere = (AuthActions(app.test_client()) for _ in range(2))
+    office.client.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    for n in range(20):
+        office.login(f"poging{n}", "fout-wachtwoord-123")
+    assert office.login("werker").status_code == 429
+    assert elsewhere.login("werker").status_code == 302
