@@ -194,6 +194,18 @@ def around_the_cutoffs(seed_rows, worker_id, spot):
                               status="afgesloten" if closed else "afgewezen" if declined else "verzonden", **handoff)
         seed_rows("handoff_events", handoff_id=ids[name], at=sent, kind="opmerking", text=f"Tijdlijn {name}")
     seed_rows("youth_stages", youth_id=ids["youth_5"], stage=3, set_at="2026-07-01 10:00")
+    # Inactive youth 2 (and the duplicate merged into it) still has an open concern, an open handoff and a link:
+    # only the youth's own erasure takes those, no term does.
+    ids["youth_6"] = seed_rows("youths", code="J-0006", alias="Dubbel", merged_into=ids["youth_2"], **youth)
+    ids["contact_of_2"] = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2024-01-01 10:00",
+                                    kind="straatcontact", youths_present=1)
+    seed_rows("contact_youths", contact_id=ids["contact_of_2"], youth_id=ids["youth_2"])
+    ids["concern_of_2"] = seed_rows("concerns", **{**concern, "youth_id": ids["youth_2"]}, status="nieuw",
+                                    worry="Zorg om 2", facts="Feit om 2")
+    ids["handoff_of_2"] = seed_rows("handoffs", youth_id=ids["youth_2"], reason="Reden 2", full_name="Naam 2",
+                                    sent_at="2024-01-01 10:00", status="verzonden", **handoff)
+    seed_rows("handoff_events", handoff_id=ids["handoff_of_2"], at="2024-01-01 10:00", kind="opmerking",
+              text="Tijdlijn 2")
     return ids
 
 
@@ -219,13 +231,18 @@ def test_purge_erases_exactly_what_is_due_and_leaves_the_rest_untouched_field_by
     expected[("handoffs", ids["handoff_identity_due"])].update(identity)
     expected[("handoffs", ids["handoff_text_due"])].update(identity, reason="", facts="", summary=None,
                                                           decline_reason=None)
-    event = next(k for k, r in before.items() if k[0] == "handoff_events" and r["handoff_id"] == ids["handoff_text_due"])
-    expected[event]["text"] = None
-    youth_2 = ("youths", ids["youth_2"])
-    expected[youth_2].update(alias=None, risk_signals="[]", erased_at=after[youth_2]["erased_at"])
-    assert after[youth_2]["erased_at"] is not None
+    for handoff in ("handoff_text_due", "handoff_of_2"):
+        event = next(k for k, r in before.items() if k[0] == "handoff_events" and r["handoff_id"] == ids[handoff])
+        expected[event]["text"] = None
+    expected[("handoffs", ids["handoff_of_2"])].update(identity, reason="", facts="", summary=None)
+    expected[("concerns", ids["concern_of_2"])].update(worry=None, facts=None)
+    del expected[("contact_youths", (ids["contact_of_2"], ids["youth_2"]))]
+    for youth in ("youth_2", "youth_6"):
+        key = ("youths", ids[youth])
+        assert after[key]["erased_at"] is not None
+        expected[key].update(alias=None, risk_signals="[]", erased_at=after[key]["erased_at"])
     assert after == expected
-    assert (done["notes"], done["concern_text"], done["handoff_identity"], done["youths"]) == (2, 1, 2, 1)
+    assert (done["notes"], done["concern_text"], done["handoff_identity"], done["youths"]) == (2, 1, 2, 2)
 
 
 def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_other(app, auth, client, youth):
