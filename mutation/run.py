@@ -124,7 +124,7 @@ def table(found, listed):
 def main():
     """Run the chosen modules one after the other and print the table; exit 1 below 90%."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES), choices=[[], *MODULES], metavar="module")
+    parser.add_argument("modules", nargs="*", default=[], choices=[[], *MODULES], metavar="module")  # none: all
     parser.add_argument("--survivors", action="store_true", help="re-test only the previous run's survivors")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results and start over")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", 2)))
