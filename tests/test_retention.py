@@ -198,7 +198,7 @@ def around_the_cutoffs(seed_rows, worker_id, spot):
     # only the youth's own erasure takes those, no term does.
     ids["youth_6"] = seed_rows("youths", code="J-0006", alias="Dubbel", merged_into=ids["youth_2"], **youth)
     ids["contact_of_2"] = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2024-01-01 10:00",
-                                    kind="straatcontact", youths_present=1)
+                                    kind="straatcontact", youths_present=1, note="Notitie bij 2")
     seed_rows("contact_youths", contact_id=ids["contact_of_2"], youth_id=ids["youth_2"])
     ids["concern_of_2"] = seed_rows("concerns", **{**concern, "youth_id": ids["youth_2"]}, status="nieuw",
                                     worry="Zorg om 2", facts="Feit om 2")
@@ -224,8 +224,8 @@ def test_purge_erases_exactly_what_is_due_and_leaves_the_rest_untouched_field_by
         done = purge(get_db(), now=NOW)
     after = snapshot(query)
     expected = {key: dict(row) for key, row in before.items()}
-    for name in ("contact_due", "visit_due"):
-        expected[(name.split("_")[0] + "s", ids[name])]["note"] = None
+    for name in ("contact_due", "visit_due", "contact_of_2"):
+        expected[(name.split("_")[0] + "s", ids[name])]["note"] = None  # contact_of_2: due by the notes term too.
     expected[("concerns", ids["concern_due"])].update(worry=None, facts=None)
     identity = {"full_name": None, "birth_date": None, "phone": None, "address": None}
     expected[("handoffs", ids["handoff_identity_due"])].update(identity)
@@ -242,7 +242,7 @@ def test_purge_erases_exactly_what_is_due_and_leaves_the_rest_untouched_field_by
         assert after[key]["erased_at"] is not None
         expected[key].update(alias=None, risk_signals="[]", erased_at=after[key]["erased_at"])
     assert after == expected
-    assert (done["notes"], done["concern_text"], done["handoff_identity"], done["youths"]) == (2, 1, 2, 2)
+    assert (done["notes"], done["concern_text"], done["handoff_identity"], done["youths"]) == (3, 1, 2, 2)
 
 
 def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_other(app, auth, client, youth):
@@ -261,3 +261,14 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
     assert "Melder 0" not in shown[0] and "Melder 1" not in shown[1]
     assert "06-11122233" not in shown[0] + shown[1]
     assert "Melder 2" in shown[2] and "06-11122233" in shown[2]  # An open concern keeps its reporter.
+
+
+def test_erasing_a_youth_counts_the_notes_and_links_it_cut(app, around_the_cutoffs):
+    """anonymise_youth reports what it took for the whole family: here one group note and one link."""
+    from outreach.db import get_db
+    from outreach.retention import anonymise_youth, frozen
+    with app.app_context():
+        db = get_db()
+        with db.atomic(), frozen(db):
+            assert anonymise_youth(db, around_the_cutoffs["youth_2"]) == {"notes": 1, "links": 1}
+            assert anonymise_youth(db, around_the_cutoffs["youth_1"]) == {"notes": 3, "links": 3}
