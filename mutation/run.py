@@ -5,7 +5,7 @@ Each module runs in its own work folder (.mutation/<module>/, links to the proje
 about its module, and a second run re-tests only what changed. Mutants listed in mutation/equivalent.txt
 (no change in behaviour) are left out of the score, and said so.
 
-Usage: python mutation/run.py [--survivors] [--fresh] [module ...]   (default: every module below)
+Usage: python mutation/run.py [--survivors] [--fresh] [--table] [module ...]   (default: every module below)
 """
 import argparse
 import configparser
@@ -127,11 +127,15 @@ def main():
     parser.add_argument("modules", nargs="*", default=[], choices=[[], *MODULES], metavar="module")  # none: all
     parser.add_argument("--survivors", action="store_true", help="re-test only the previous run's survivors")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results and start over")
+    parser.add_argument("--table", action="store_true", help="only print the table of the last results")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", 2)))
     args = parser.parse_args()
     started, found = time.monotonic(), {}
     for module in args.modules or list(MODULES):
         begun = time.monotonic()
+        if args.table:
+            found[module] = results(WORK / module, module)
+            continue
         found[module] = run(module, args.jobs, args.survivors, args.fresh)
         print(f"{module}: {len(found[module])} mutants in {time.monotonic() - begun:.0f} s", flush=True)
     print()
