@@ -256,7 +256,7 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
         for page, status in zip(pages, ("afgesloten", "overgedragen")):
             db.execute("update concerns set status = ?, closed_at = '2026-07-01 10:00' where id = ?",
                        [status, int(page.rstrip("/").rsplit("/", 1)[1])])
-        purge(db, now=NOW)
+        assert purge(db, now=NOW)["reporters"] == 2
     shown = [client.get(page).text for page in pages]
     assert "Melder 0" not in shown[0] and "Melder 1" not in shown[1]
     assert "06-11122233" not in shown[0] + shown[1]
@@ -272,3 +272,28 @@ def test_erasing_a_youth_counts_the_notes_and_links_it_cut(app, around_the_cutof
         with db.atomic(), frozen(db):
             assert anonymise_youth(db, around_the_cutoffs["youth_2"]) == {"notes": 1, "links": 1}
             assert anonymise_youth(db, around_the_cutoffs["youth_1"]) == {"notes": 3, "links": 3}
+
+
+def test_the_audit_term_counts_in_utc_from_local_time_and_the_log_closes_again(app, monkeypatch):
+    """Local noon in summer is 10:00 UTC: the audit rows before the cutoff go, the rest stay, and afterwards
+    the log refuses deletes again (also of old rows), whatever time zone the server itself runs in."""
+    import time
+    from outreach.db import get_db
+    monkeypatch.setenv("TZ", "America/New_York")  # Not the municipality's zone, not UTC.
+    time.tzset()
+    try:
+        with app.app_context():
+            db = get_db()
+            for at in ("2021-07-01T09:59:59Z", "2021-07-01T10:00:00Z"):
+                db.execute("insert into audit_log (at, action, result) values (?, 'view', 'ok')", [at])
+            done = purge(db, now=datetime(2026, 7, 1, 12, 0))
+            assert done["audit"] == 1
+            assert [r[0] for r in db.execute("select at from audit_log where at < '2022'")] == ["2021-07-01T10:00:00Z"]
+            result = db.execute("select result from audit_log where action = 'purge'").fetchone()[0]
+            assert result == ", ".join(f"{k} {v}" for k, v in done.items()) and result.startswith("notes 0, ")
+            db.execute("insert into audit_log (at, action, result) values ('2019-01-01T00:00:00Z', 'view', 'ok')")
+            with pytest.raises(Exception, match="append-only"):
+                db.execute("delete from audit_log where at < '2020'")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
