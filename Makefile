@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench clean
+.PHONY: run test bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.app: $(BIN)/python setup.cfg pyproject.toml
 
 $(VENV)/.test: $(VENV)/.app
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.mutate: $(VENV)/.test
+	$(BIN)/pip install --quiet -e '.[test,mutate]'
 	touch $@
 
 run: $(VENV)/.app
@@ -33,5 +37,10 @@ bench: $(VENV)/.app
 	$(BIN)/python bench/field.py
 	$(BIN)/python bench/report.py
 
+# Mutation testing of the guard modules (slow, not part of `make test`): MODULES="access otp" for a few,
+# ARGS=--survivors to re-test only the last survivors, ARGS=--fresh to start over, MUTATE_JOBS=1 on a busy machine.
+mutate: $(VENV)/.mutate
+	$(BIN)/python mutation/run.py $(ARGS) $(MODULES)
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mutation mutants

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from conftest import USERNAMES, make_app
-from formwalk import sample
+from conftest import TOTP_SECRETS, USERNAMES, AuthActions, make_app
+from formwalk import STATIC, sample
 
 # One allow-list per role: every endpoint a role may use. A new route without an entry here fails.
 ALLOWED = {
@@ -31,6 +31,19 @@ for _endpoints in ALLOWED.values():
     _endpoints |= {"twofactor.enrol", "twofactor.renew_codes", "twofactor.switch_off"}
 ALLOWED["admin"].add("admin.reset_second_factor")
 PUBLIC.add("twofactor.verify")
+# Where an allowed request for row 1 (one_of_each) or an empty form lands when it is not a page of its own.
+REDIRECTS = {
+    ("auth.login", "GET"): "/", ("auth.login", "POST"): "/", ("twofactor.verify", "GET"): "/",
+    ("twofactor.verify", "POST"): "/", ("auth.logout", "POST"): "/login",
+    ("spots.archive_spot", "POST"): "/spots/1", ("visits.delete_visit", "POST"): "/visits/",
+    ("contacts.delete_contact", "POST"): "/contacts/", ("youths.edit_youth", "POST"): "/youths/1",
+    ("cjg.act", "POST"): "/cjg/1", ("admin.toggle_active", "POST"): "/admin/",
+    ("admin.reset_second_factor", "POST"): "/admin/", ("twofactor.switch_off", "POST"): "/account/2fa",
+    ("twofactor.renew_codes", "POST"): "/account/2fa",  # Without a second factor there are no codes to renew.
+}
+# Anonymous on a public route: the page, except the code step (no password given yet) and a post without a token.
+ANONYMOUS = {("twofactor.verify", "GET"): (302, "/login"), ("twofactor.verify", "POST"): (400, None),
+             ("auth.login", "POST"): (400, None)}
 
 
 def routes():
@@ -38,7 +51,7 @@ def routes():
     app = make_app(":memory:")
     found = []
     for rule in app.url_map.iter_rules():
-        values = {arg: sample(rule._converters[arg]) for arg in rule.arguments}
+        values = STATIC.get(rule.endpoint) or {arg: sample(rule._converters[arg]) for arg in rule.arguments}
         url = rule.build(values)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, url))
@@ -55,22 +68,71 @@ def test_every_endpoint_is_declared():
     assert endpoints == declared
 
 
+def expected(role, endpoint, method):
+    """The exact answer (status, Location) a logged-in role gets: the page, its known redirect, or 403."""
+    if endpoint not in PUBLIC and endpoint not in ALLOWED[role]:
+        return 403, None
+    target = REDIRECTS.get((endpoint, method))
+    if endpoint == "twofactor.renew_codes" and role in TOTP_SECRETS:
+        target = None  # An enrolled account gets its ten new codes on the page itself.
+    return (302, target) if target else (200, None)
+
+
 @pytest.mark.parametrize("endpoint, method, url", ROUTES)
 @pytest.mark.parametrize("role", list(USERNAMES))
 def test_role_route_matrix(auth, client, one_of_each, role, endpoint, method, url):
-    """Allowed: the page works (a page, a form with its messages, or a redirect); not allowed: 403."""
+    """Allowed: the page itself, or exactly its own redirect (never back to /login); not allowed: 403."""
     auth.login_role(role)
     if method == "POST":
         response = auth.post(url)
     else:
         response = client.open(url, method=method)
-    if endpoint in PUBLIC:
-        assert response.status_code in (200, 302, 404)  # A vendor file that is not there is a 404.
-    elif endpoint in ALLOWED[role]:
-        assert response.status_code in (200, 302), response.status_code
-    else:
-        assert response.status_code == 403
+    status, location = expected(role, endpoint, method)
+    assert (response.status_code, response.headers.get("Location")) == (status, location)
+    if status == 403:
         assert "Geen toegang" in response.text
+
+
+@pytest.mark.parametrize("endpoint, method, url", [r for r in ROUTES if r[0] in PUBLIC])
+def test_public_routes_answer_anonymous_users_exactly(client, endpoint, method, url):
+    """The login page, its code step, the service worker and static files, for someone not logged in."""
+    response = client.open(url, method=method)
+    status, location = ANONYMOUS.get((endpoint, method), (200, None))
+    assert (response.status_code, response.headers.get("Location")) == (status, location)
+
+
+@pytest.fixture
+def unmarked(template_db, tmp_path):
+    """An app with one extra view that carries no role mark at all (a developer forgot @allow)."""
+    import shutil
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite")
+    app.add_url_rule("/vergeten", "vergeten", lambda: "geheim")
+    yield app
+    app.extensions["outreach.db"].close_all()
+
+
+@pytest.mark.parametrize("role", list(USERNAMES))
+def test_a_view_without_a_role_mark_is_refused_for_every_role(unmarked, role):
+    """Deny by default: a view nobody marked is 403 for every role, never shown."""
+    client = unmarked.test_client()
+    AuthActions(client).login_role(role)
+    response = client.get("/vergeten")
+    assert response.status_code == 403 and "geheim" not in response.text
+
+
+def test_a_view_without_a_role_mark_sends_anonymous_users_to_login(unmarked):
+    """Deny by default also for someone not logged in: to the login page, not the view."""
+    response = unmarked.test_client().get("/vergeten")
+    assert (response.status_code, response.headers["Location"]) == (302, "/login?next=/vergeten")
+
+
+def test_an_unknown_role_in_a_mark_is_a_programming_error():
+    """A typo in @allow fails at import time instead of silently locking a page."""
+    from outreach.access import allow
+    with pytest.raises(ValueError, match="unknown roles"):
+        allow("worker", "wroker")
+    assert allow("worker", "cjg")(lambda: None).allowed_roles == {"worker", "cjg"}
 
 
 def first_role(endpoint):
@@ -157,3 +219,111 @@ def test_content_security_policy_allows_only_our_origin_and_the_tiles(auth, clie
     assert run and all(f'nonce="{nonce}"' in attrs for attrs in run)  # The map script carries the nonce.
     assert len(inline) > len(run)  # The map's data came as JSON blocks.
     assert nonce not in client.get("/spots/").headers["Content-Security-Policy"]  # A new one per response.
+
+
+def test_static_files_keep_their_cache_for_a_logged_in_user(auth, client):
+    """Only pages are no-store: our own script and the vendored Leaflet are no personal data and stay cached."""
+    auth.login_role("worker")
+    for url in ("/static/js/map.js", next(u for e, m, u in ROUTES if e == "maps.vendor_file")):
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers.get("Cache-Control") != "no-store"
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("https", [True, False])
+def test_strict_transport_security_only_behind_https(template_db, tmp_path, https):
+    """HSTS for a year when the app is served over HTTPS, never on plain http (it would lock out the dev server)."""
+    import shutil
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", HTTPS=https)
+    response = app.test_client().get("/login")
+    assert response.headers.get("Strict-Transport-Security") == ("max-age=31536000" if https else None)
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    app.extensions["outreach.db"].close_all()
+
+
+def test_a_forced_password_change_comes_before_every_page(app, auth, client):
+    """An account that must change its password sees only that page (and may log out), whatever its role allows."""
+    from outreach.db import get_db
+    with app.app_context():
+        get_db().execute("update users set must_change_password = 1 where username = 'werker'")
+    auth.login_role("worker")
+    for url in ("/", "/contacts/", "/report/"):
+        response = client.get(url)
+        assert (response.status_code, response.headers.get("Location")) == (302, "/account/password")
+    assert client.get("/account/password").status_code == 200
+    assert client.get("/admin/").status_code == 403  # The role check still comes first.
+    assert auth.post("/logout", page="/account/password").headers["Location"] == "/login"
+
+
+def test_a_role_that_needs_a_second_factor_gets_only_the_enrolment_page(app, auth, client):
+    """A CJG account without a second factor set up is sent to enrol on every page but logout."""
+    from outreach.db import get_db
+    with app.app_context():
+        get_db().execute("update users set totp_secret = null, totp_enrolled_at = null where username = 'cjg'")
+    response = auth.login("cjg")
+    assert response.headers["Location"] in ("/", "/account/2fa")
+    for url in ("/", "/cjg/", "/report/"):
+        response = client.get(url)
+        assert (response.status_code, response.headers.get("Location")) == (302, "/account/2fa")
+    assert client.get("/account/2fa").status_code == 200
+    assert auth.post("/logout", page="/account/2fa").headers["Location"] == "/login"
+
+
+def test_activity_keeps_a_session_alive_past_the_idle_time(auth, client):
+    """Each request (at most every 30 s) moves 'last seen', so a worker busy for longer than the idle time stays in."""
+    import time
+    auth.login_role("manager")
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - 1800 + 5
+    assert client.get("/report/").status_code == 200
+    with client.session_transaction() as session:
+        assert session["seen"] > time.time() - 5
+        session["seen"] -= 20  # Seen 20 s ago: not rewritten (the cookie changes at most every 30 s).
+        before = session["seen"]
+    client.get("/report/")
+    with client.session_transaction() as session:
+        assert session["seen"] == before
+        session["seen"] = time.time() - 30.5  # Seen just over 30 s ago: rewritten.
+    client.get("/report/")
+    with client.session_transaction() as session:
+        assert session["seen"] > time.time() - 5
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/contacts/?spot=1", True), ("/", True), ("", False), (None, False), ("//evil.example", False),
+    ("/\\evil.example", False), ("https://evil.example/", False), ("evil.example", False), ("/a b", False),
+    ("/a\tb", False), ("/a\x7fb", True), ("/%2F%2Fevil", True), ("/:x", True), ("/a!b", True)])
+def test_next_accepts_only_a_path_on_this_site(target, safe):
+    """?next= after login may only lead to a path here: no other host, no backslash trick, no control characters."""
+    from outreach.access import safe_next
+    assert safe_next(target) == (target if safe else None)
+
+
+def test_a_session_ends_twelve_hours_after_the_password_step_however_active(auth, client):
+    """The absolute limit: even a worker active a minute ago logs in again after 12 hours."""
+    import time
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["login_at"] = time.time() - 12 * 3600 + 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["login_at"] = time.time() - 12 * 3600 - 1
+    response = client.get("/contacts/")
+    assert (response.status_code, response.headers["Location"]) == (302, "/login")
+    assert client.get("/").headers["Location"] == "/login?next=/"  # Logged out for real, not just redirected once.
+
+
+@pytest.mark.parametrize("role, idle", [("worker", 2 * 3600), ("cjg", 1800), ("manager", 1800), ("admin", 1800)])
+def test_idle_timeout_per_role(client, auth, role, idle):
+    """The idle limit is the role's own: a worker on her round 2 hours, the others 30 minutes."""
+    import time
+    auth.login_role(role)
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle + 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - idle - 60
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "te lang niet actief" in client.get("/login").text

@@ -108,20 +108,6 @@ def test_anonymous_redirected_to_login_with_next(client):
     assert response.headers["Location"] == "/login?next=/admin/"
 
 
-@pytest.mark.parametrize("role, idle", [("worker", 2 * 3600), ("cjg", 1800), ("manager", 1800), ("admin", 1800)])
-def test_idle_timeout_per_role(client, auth, role, idle):
-    """Idle timeout per role."""
-    auth.login_role(role)
-    with client.session_transaction() as session:
-        session["seen"] = time.time() - idle + 60
-    assert client.get("/").status_code == 200
-    with client.session_transaction() as session:
-        session["seen"] = time.time() - idle - 60
-    response = client.get("/")
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
-    assert "te lang niet actief" in client.get("/login").text
-
-
 def test_absolute_session_lifetime(client, auth):
     """Absolute session lifetime."""
     auth.login_role("worker")
@@ -414,3 +400,100 @@ def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
     checked = db.execute("select count(*) from audit_log where action = 'login failed'").fetchone()[0]
     db.close()
     assert checked <= 5 and codes.count(429) >= 11, (checked, sorted(codes))
+
+
+def failures_at(app, moments, scope="account", key="werker"):
+    """Failed attempts of one key at these moments (seconds), as the throttle stores them."""
+    from outreach.db import get_db
+    with app.app_context():
+        get_db()["login_failures"].insert_all({"scope": scope, "key": key, "at": float(at)} for at in moments)
+
+
+@pytest.mark.parametrize("moments, at, run", [
+    ([0, 900, 1800], 1800, (3, 1800)),     # Exactly 15 minutes apart: one run.
+    ([0, 901, 1802], 1802, (1, 1802)),     # Just over: each failure starts a new run.
+    ([0, 60, 961], 961, (1, 961)),          # The run before the gap no longer counts.
+    ([0, 60, 120], 1020, (3, 120)),         # The latest failure exactly 15 minutes ago: the run still counts.
+    ([0, 60, 120], 1021, (0, None)),        # Longer ago: no run at all.
+])
+def test_a_run_of_failures_ends_after_15_minutes_without_one(app, moments, at, run):
+    """Failures count together when each follows the previous within 900 s; the edge itself still counts."""
+    failures_at(app, moments)
+    with app.app_context():
+        assert throttle.streak("account", "werker", at) == run
+
+
+def test_the_wait_per_number_of_failures(app):
+    """None below the limit, 30 s at it, then doubling up to the 15-minute cap."""
+    assert [throttle.delay(n, 5) for n in range(3, 14)] == [0, 0, 30, 60, 120, 240, 480, 900, 900, 900, 900]
+    assert throttle.delay(40, 5) == 900 and throttle.delay(19, 20) == 0 and throttle.delay(20, 20) == 30
+
+
+def test_the_wait_counts_down_to_zero_in_whole_seconds(app, clock):
+    """After the fifth failure the wait is 30 s, read as whole seconds rounded up, and then 0."""
+    start = throttle.now()
+    failures_at(app, [start - 40, start - 30, start - 20, start - 10, start - 0.5])
+    with app.app_context():
+        assert throttle.wait_seconds(" WERKER ", "10.0.0.1") == 30  # 29.5 s left, shown as 30.
+        clock(29.5)
+        assert throttle.wait_seconds("werker", "10.0.0.1") == 0
+        assert throttle.wait_seconds("iemand-anders", "10.0.0.1") == 0
+
+
+def test_failures_older_than_a_day_are_forgotten_and_deleted(app, clock):
+    """A failure from yesterday neither counts nor stays in the table once someone tries again."""
+    from outreach.db import get_db
+    start = throttle.now()
+    failures_at(app, [start - 24 * 3600 - 1, start - 10])
+    with app.app_context():
+        assert throttle.streak("account", "werker", start) == (1, start - 10)
+        assert throttle.claim("werker", "10.0.0.1")[0] == 0
+        assert [r[0] for r in get_db().execute("select at from login_failures order by at")] == [start - 10, start]
+
+
+def test_nineteen_failures_from_one_address_are_fine_and_the_twentieth_locks_until_the_wait_ends(auth, clock):
+    """The office limit: 19 wrong logins under other names still let a colleague in; 20 hold everyone off 30 s."""
+    for n in range(19):
+        auth.login(f"poging{n}", "fout-wachtwoord-123")
+    assert auth.login("werker").status_code == 302
+    auth.logout()
+    auth.login("poging19", "fout-wachtwoord-123")
+    assert auth.login("werker").status_code == 429
+    clock(29)
+    assert auth.login("werker").status_code == 429
+    clock(30)
+    assert auth.login("werker").status_code == 302
+
+
+@pytest.mark.parametrize("setting, limit", [("LOGIN_FAILURE_LIMIT", 3), ("LOGIN_FAILURE_LIMIT_IP", 4)])
+def test_the_failure_limits_are_settings(template_db, tmp_path, clock, setting, limit):
+    """The number of failures before the wait is set per account and per IP in the config, and honoured."""
+    import shutil
+
+    from conftest import AuthActions, make_app
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", **{setting: limit})
+    auth = AuthActions(app.test_client())
+    name = (lambda n: "werker") if setting == "LOGIN_FAILURE_LIMIT" else (lambda n: f"poging{n}")
+    answers = [auth.login(name(n), "fout-wachtwoord-123").status_code for n in range(limit)]
+    assert answers[:limit - 1] == [200] * (limit - 1)
+    assert auth.login("werker").status_code == 429
+    app.extensions["outreach.db"].close_all()
+
+
+@pytest.mark.parametrize("seconds, text", [(1, "1 minuut"), (60, "1 minuut"), (61, "2 minuten"), (900, "15 minuten")])
+def test_the_wait_is_told_in_whole_minutes_rounded_up(seconds, text):
+    """The Dutch message never says 0 minutes and rounds up."""
+    assert throttle.message(seconds) == f"Te veel mislukte pogingen. Probeer het over {text} opnieuw."
+
+
+def test_failures_from_one_address_do_not_hold_off_another(app, clock):
+    """The IP limit is per address: twenty wrong logins from one office do not lock out the next office."""
+    from conftest import AuthActions
+    office, elsewhere = (AuthActions(app.test_client()) for _ in range(2))
+    office.client.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    for n in range(20):
+        office.login(f"poging{n}", "fout-wachtwoord-123")
+    assert office.login("werker").status_code == 429
+    assert elsewhere.login("werker").status_code == 302

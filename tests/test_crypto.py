@@ -70,7 +70,8 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
         db.execute("insert into visits (spot_id, worker_id, visited_at, youths_present, note) "
                    "values (1, 1, '2026-11-20 20:00', 0, ?)", [sealed])
         path.unlink()
-        with pytest.raises(RuntimeError, match="sleutelbestand terug"):
+        lost = r"ontbreekt, maar de database bevat versleutelde gegevens; zet het sleutelbestand terug uit de back-up\.$"
+        with pytest.raises(RuntimeError, match=lost):
             encrypt("visits", "note", "Nieuw")
     app.extensions["outreach.db"].close_all()
 
@@ -185,3 +186,91 @@ def test_second_factor_secret_is_sealed_and_still_logs_in(app, auth, query):
     assert auth.login("werker", second_factor=False).headers["Location"] == "/login/code"
     response = auth.code(next_code(app.config["DATABASE"], "werker", secret))
     assert response.status_code == 302 and auth.client.get("/").status_code == 200
+
+
+def test_rotate_key_over_more_rows_than_one_batch_leaves_every_value_under_the_new_key(app, runner, query,
+                                                                                        seed_rows, worker_id):
+    """4,101 notes (a batch is 2,000; rotate-key also makes a catch-up pass), old-key sealed and plain: afterwards
+    every one is under the new key and reads as before."""
+    from outreach.db import get_db
+    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03)
+    with app.app_context():
+        db = get_db()
+        rows = [{"spot_id": spot, "worker_id": worker_id, "visited_at": "2026-11-20 20:00", "youths_present": 1,
+                 "note": f"Notitie {n}"} for n in range(4101)]
+        db["visits"].insert_all(rows[:4000] + [dict(r, note=encrypt("visits", "note", r["note"])) for r in rows[4000:]])
+    result = runner.invoke(args=["rotate-key"])
+    assert result.exit_code == 0, result.output
+    current = json.loads(key_path_of(app).read_text())["current"]
+    stored = [r["note"] for r in query("select note from visits order by id")]
+    assert all(note.startswith(f"v1:{current}:") for note in stored)
+    with app.app_context():
+        assert [decrypt("visits", "note", note) for note in stored] == [f"Notitie {n}" for n in range(4101)]
+
+
+def key_path_of(app):
+    """The app's keyring file."""
+    with app.app_context():
+        return key_path()
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_reseal_in_small_batches_misses_no_row_of_any_table(app, seed_rows, worker_id, query, batch):
+    """Whatever the batch size, every sealed column of every row ends up under the key asked for."""
+    from outreach.crypto import keyring, new_key, read_keyring, reseal, write_keyring
+    from outreach.db import get_db
+    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description="Achter de hal")
+    for n in range(5):
+        seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=1,
+                  note=f"Notitie {n}" if n != 2 else None)
+    with app.app_context():
+        keyring()  # Made on first use.
+        ring = read_keyring(key_path())
+        key_id = new_key(ring)
+        write_keyring(key_path(), ring)
+        counts = reseal(get_db(), key_id, batch=batch)
+        notes = [r["note"] for r in query("select note from visits order by id")]
+        assert notes[2] is None and all(n.startswith(f"v1:{key_id}:") for i, n in enumerate(notes) if i != 2)
+        assert [decrypt("visits", "note", n) for n in notes] == ["Notitie 0", "Notitie 1", None, "Notitie 3",
+                                                                 "Notitie 4"]
+        assert query("select description from spots")[0]["description"].startswith(f"v1:{key_id}:")
+        assert counts["visits"] == 4 and counts["spots"] == 1
+
+
+def test_refusals_name_the_column_or_the_missing_key_and_never_the_content(app):
+    """What an operator reads in the log: which column, which key in which file; never the text itself."""
+    with app.app_context():
+        sealed = encrypt("handoffs", "full_name", "Daan de Vries")
+        with pytest.raises(DecryptionError, match=r"^handoffs\.phone: waarde is gewijzigd of hoort niet in deze kolom$"):
+            decrypt("handoffs", "phone", sealed)
+        with pytest.raises(DecryptionError, match=rf"^Sleutel 00000000 ontbreekt in {re.escape(str(key_path()))}$"):
+            decrypt("handoffs", "full_name", "v1:00000000:" + sealed.split(":")[2])
+        with pytest.raises(KeyError, match="youths.alias is geen versleutelde kolom"):
+            encrypt("youths", "alias", "Rode pet")
+
+
+def test_the_keyring_sits_beside_the_database_by_default(app):
+    """Without DATA_KEY_FILE the keys are in data-keys.json next to the database, as the README says."""
+    with app.app_context():
+        assert key_path() == type(key_path())(app.config["DATABASE"]).with_name("data-keys.json")
+
+
+def test_a_keyring_made_by_another_process_at_the_same_moment_is_kept(app):
+    """Two first runs at once: the second finds the file made meanwhile and keeps it; one key for everybody."""
+    from outreach.crypto import create_keyring, keyring, read_keyring
+    with app.app_context():
+        keyring()
+        first = read_keyring(key_path())
+        create_keyring(key_path())  # As if this process checked for the file just before the other one wrote it.
+        assert read_keyring(key_path()) == first
+        assert [p.name for p in key_path().parent.iterdir() if p.name.startswith(".data-keys-")] == []
+
+
+def test_rows_for_the_demo_seed_are_sealed_one_by_one(app):
+    """sealed() seals the encrypted columns of each row and leaves the others as they are."""
+    from outreach.crypto import sealed
+    with app.app_context():
+        rows = list(sealed("visits", [{"note": "Rustig", "youths_present": 3}, {"note": None, "youths_present": 0}]))
+        assert rows[0]["note"].startswith("v1:") and rows[0]["youths_present"] == 3 and rows[1] == {
+            "note": None, "youths_present": 0}
+        assert decrypt("visits", "note", rows[0]["note"]) == "Rustig"

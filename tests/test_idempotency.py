@@ -19,12 +19,22 @@ def entry(request, auth, spot):
     return request.param, url, {**data, "spot": str(spot)}
 
 
-def test_same_id_twice_is_one_row_and_the_same_answer(auth, query, entry):
-    """A retried or doubled send: one row, and both answers redirect to the same page."""
+def new_login(auth):
+    """The session ended and the worker logged in again: a new session and a new CSRF token."""
+    auth.logout()
+    auth.login_role("worker")
+
+
+@pytest.mark.parametrize("between, extra", [(None, {}), (new_login, {}), (None, {"confirm_personal": "y"})],
+                         ids=["twice", "after-a-new-login", "with-the-confirmation"])
+def test_a_resend_is_one_row_and_the_same_answer(auth, query, entry, between, extra):
+    """A retried or doubled send, also after a new login or with 'toch opslaan' ticked: one row, the same answer."""
     table, url, data = entry
     data = {**data, "client_id": str(uuid.uuid4())}
     first = auth.post(url, data, page=url)
-    second = auth.post(url, data, page=url)
+    if between:
+        between(auth)
+    second = auth.post(url, {**data, **extra}, page=url)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
@@ -50,3 +60,29 @@ def test_form_carries_a_fresh_id_and_works_without_one(auth, client, query, entr
     auth.post(url, data, page=url)
     auth.post(url, data, page=url)
     assert query(f"select count(*) as n from {table}")[0]["n"] == 2  # noqa: S608 - fixed table names
+
+
+def test_another_workers_resend_of_the_same_id_is_refused(app, client, auth, query, entry):
+    """Worker B sending worker A's id with the same content gets 409; A's entry stays A's, nothing new."""
+    from outreach.auth import create_user
+    table, url, data = entry
+    data = {**data, "client_id": str(uuid.uuid4())}
+    auth.post(url, data, page=url)
+    with app.app_context():
+        create_user("collega", "worker", "een ander wachtwoord")
+    auth.logout()
+    auth.login("collega", "een ander wachtwoord")
+    response = auth.post(url, data, page=url)
+    assert response.status_code == 409
+    assert "al eerder verstuurd met andere gegevens" in response.get_data(as_text=True)
+    rows = query(f"select u.username from {table} t join users u on u.id = t.worker_id")  # noqa: S608
+    assert rows == [{"username": "werker"}]
+
+
+def test_a_malformed_id_is_refused_and_nothing_saved(auth, query, entry):
+    """An id that is not a UUID is not a valid send: the form comes back with what was typed, no row."""
+    table, url, data = entry
+    response = auth.post(url, {**data, "client_id": "x' or 1=1 --"}, page=url)
+    assert response.status_code == 200
+    assert 'name="client_id"' in response.text and data["note"] in response.text
+    assert query(f"select count(*) as n from {table}")[0]["n"] == 0  # noqa: S608 - fixed table names

@@ -255,3 +255,59 @@ def test_share_never_reveals_a_small_count(part_base):
     if percent is not None:
         assert base >= 5 and not small(part) and not small(base - part)
         assert percent == round(100 * part / base)
+
+
+def test_withhold_shows_a_group_that_cannot_be_protected_as_withheld_and_leaves_other_groups_alone():
+    """withhold=True: the linked cells that give themselves away all show "–"; a table sharing no line is untouched."""
+    from outreach.suppress import WITHHELD
+    ones = {"a": 1, "b": 1, "g": 1, "h": 1, "t": 4}  # Four "<5"s adding up to a "<5": all must be 1.
+    cells = {**ones, "c": 3, "d": 12, "u": 15, "e": 9, "f": 6, "v": 15}
+    lines = [line("a", "b", "g", "h", total="t"), line("c", "d", total="u"), line("e", "f", total="v")]
+    shown = protect(cells, lines, withhold=True)
+    assert shown == {**dict.fromkeys(ones, WITHHELD), "c": SMALL, "d": HIDDEN, "u": 15, "e": 9, "f": 6, "v": 15}
+
+
+def test_a_kept_headline_count_is_hidden_only_when_no_other_count_will_do():
+    """A kept count makes another one go instead; when hiding all others is not enough, it goes all the same."""
+    cells, lines = {"a": 3, "b": 6, "c": 40, "t": 49}, [line("a", "b", "c", total="t")]
+    assert protect(cells, lines, keep={"b"}) == {"a": SMALL, "b": 6, "c": HIDDEN, "t": 49}
+    assert protect(cells, lines) == {"a": SMALL, "b": HIDDEN, "c": 40, "t": 49}
+    assert protect({"a": 1, "b": 5, "t": 6}, [line("a", "b", total="t")], keep={"t"}) == {
+        "a": SMALL, "b": HIDDEN, "t": HIDDEN}  # Without keep only the total goes (see above).
+
+
+def test_refusals_say_what_is_wrong():
+    """A bad table names its problem; a table that gives itself away names the cell."""
+    with pytest.raises(ValueError, match=r"^cells must be counts: ints >= 0$"):
+        protect({"a": 2.5})
+    with pytest.raises(ValueError, match=r"^the parts of 't' do not add up to it$"):
+        protect({"a": 1, "t": 2}, [line("a", total="t")])
+    with pytest.raises(CannotProtect, match=r"follows from the table even with every count of 5 or more hidden"):
+        protect({"a": 1, "b": 1, "c": 1, "d": 1, "t": 4}, [line("a", "b", "c", "d", total="t")])
+
+
+@settings(max_examples=150, deadline=None)
+@example(rows=[[0, 0, 1], [0, 0, 2], [1, 2, 1]], hide=2)
+@example(rows=[[4, 1], [1, 4]], hide=0)
+@given(ROWS, st.integers(0, 2))
+def test_the_exactness_check_agrees_with_the_independent_attacker(rows, hide):
+    """For every suppressed cell: another table that adds up exists exactly when the attacker finds one.
+
+    The table offered as proof is itself checked: inside what is shown, every line adding up, the cell different.
+    """
+    from outreach.suppress import _alternative
+    cells, lines = table(rows)
+    # Show the small counts as "<5" and hide every count >= 5 in one, two or all rows: wide, searchable ranges.
+    shown = {k: SMALL if small(n) else HIDDEN if n >= 5 and (k[0] == "+" or k[0] <= hide) else n
+             for k, n in cells.items()}
+    cap = max(cells.values()) + 1
+    bounds = domain(shown, cap)
+    for key in (k for k, v in shown.items() if v in (SMALL, HIDDEN)):
+        other = _alternative(cells, shown, lines, key)
+        values = attacker_values(shown, lines, key, cap)
+        if other is None:
+            assert values == {cells[key]}, key
+        else:
+            assert len(values) == 2 and other[key] != cells[key]
+            assert all(bounds[k][0] <= other[k] <= bounds[k][1] for k in other)
+            assert all(sum(other[p] for p in parts) == other[total] for parts, total in lines)

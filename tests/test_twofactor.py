@@ -221,3 +221,115 @@ def test_odd_codes_get_a_dutch_message_not_an_error(auth, client, code):
     response = client.post("/login/code", data={"code": code, "csrf_token": csrf_token(page.text)})
     assert response.status_code == 200
     assert form_errors(response.text)[0] in (twofactor.WRONG, "Vul de code in.", INVISIBLE_MESSAGE)
+
+
+@pytest.fixture
+def cjg_row(app):
+    """The CJG test account's row as a request loads it before checking a code."""
+    from outreach.db import get_db
+
+    def load():
+        """A fresh read of the row."""
+        return next(get_db().query("select id, totp_secret, totp_last_step from users where username = 'cjg'"))
+    return load
+
+
+def test_a_totp_code_raced_by_two_requests_is_accepted_once(app, clock, cjg_row):
+    """Two requests that both loaded the account before either stored the step: only one code use succeeds."""
+    with app.app_context():
+        first, second = cjg_row(), cjg_row()
+        code = code_at("cjg", T)
+        assert otp.use_code(first, code) is True
+        assert otp.use_code(second, code) is False  # Its stale row says no step was used yet: the UPDATE refuses.
+        assert cjg_row()["totp_last_step"] == T // 30
+
+
+def test_the_code_of_the_step_last_used_is_refused_and_a_newer_one_accepted(app, clock, cjg_row):
+    """Only a step newer than the last one used counts: the same step again is refused, the next one works."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 30)) is True
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 30)) is False
+        assert otp.use_code(cjg_row(), code_at("cjg", T - 60)) is False
+        assert otp.use_code(cjg_row(), code_at("cjg", T)) is True
+        assert otp.use_code(cjg_row(), code_at("cjg", T + 30)) is True
+        assert cjg_row()["totp_last_step"] == T // 30 + 1
+
+
+@pytest.mark.parametrize("offset, accepted", [(-60, False), (-30, True), (0, True), (29, True), (30, True),
+                                              (60, False)])
+def test_a_code_is_accepted_one_step_early_or_late_and_no_further(app, clock, cjg_row, offset, accepted):
+    """Clock drift of one 30-second step either way is allowed; two steps is not."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), code_at("cjg", T + offset)) is accepted
+
+
+@pytest.mark.parametrize("typed", ["12345", "1234567", "abcdef", "", None])
+def test_anything_but_six_digits_is_no_code(app, clock, cjg_row, typed):
+    """A wrong length or letters never match, and store no step."""
+    with app.app_context():
+        assert otp.use_code(cjg_row(), typed) is False
+        assert cjg_row()["totp_last_step"] is None
+
+
+def test_a_code_typed_with_spaces_or_a_dash_is_accepted(app, clock, cjg_row):
+    """People copy '123 456' or '123-456' from their app."""
+    code = code_at("cjg", T)
+    with app.app_context():
+        assert otp.use_code(cjg_row(), f" {code[:3]} -{code[3:]} ") is True
+
+
+def test_a_recovery_code_raced_by_two_requests_is_spent_once(app, monkeypatch):
+    """Two requests with the same recovery code, interleaved after both read the unused codes: one succeeds."""
+    from outreach import passwords
+    shown, hashes = otp.new_recovery_codes()
+    with app.app_context():
+        otp.store_recovery_codes(2, hashes)
+        real, results, raced = otp.verify_hash, [], []
+
+        def verify_then_let_the_other_request_in(stored, typed):
+            """The first request's hash check passes; before it writes, the second request runs to its end."""
+            ok = real(stored, typed)
+            if ok and not raced:
+                raced.append(True)
+                results.append(otp.use_recovery_code(2, typed))
+            return ok
+        monkeypatch.setattr(otp, "verify_hash", verify_then_let_the_other_request_in)
+        results.append(otp.use_recovery_code(2, shown[0]))
+        monkeypatch.setattr(otp, "verify_hash", real)
+        assert results == [9, None]  # The second request (inside) spent it; the first one's UPDATE found it used.
+        assert otp.use_recovery_code(2, shown[0].upper().replace("-", " ")) is None
+        assert otp.use_recovery_code(2, shown[1].upper().replace("-", " ")) == 8
+        assert otp.use_recovery_code(2, "geen-code") is None and otp.use_recovery_code(2, "") is None
+    assert passwords.verify_hash is real
+
+
+def test_an_account_without_a_secret_never_passes_a_code(app, clock):
+    """Six digits against an account that has no second factor (yet): refused, no error."""
+    with app.app_context():
+        assert otp.use_code({"id": 1, "totp_secret": None, "totp_last_step": None}, "123456") is False
+
+
+def test_switching_the_second_factor_off_is_audited_and_removes_everything(app, query):
+    """clear(): secret, step and recovery codes gone, sessions ended, and one audit row naming the account."""
+    _, hashes = otp.new_recovery_codes()
+    with app.app_context():
+        otp.store_recovery_codes(2, hashes)
+        before = query("select session_token from users where id = 2")[0]["session_token"]
+        otp.clear(2, "second factor reset")
+    assert query("select totp_secret, totp_enrolled_at, totp_last_step from users where id = 2") == [
+        {"totp_secret": None, "totp_enrolled_at": None, "totp_last_step": None}]
+    assert query("select session_token from users where id = 2")[0]["session_token"] != before
+    assert query("select count(*) as n from recovery_codes")[0]["n"] == 0
+    assert query("select action, object_type, object_id, result from audit_log") == [
+        {"action": "update", "object_type": "user", "object_id": "2", "result": "second factor reset"}]
+
+
+def test_the_qr_code_is_an_accessible_black_on_white_svg_with_medium_error_correction():
+    """Scanners need dark on light; a screen reader hears its title; size = error level M at 5 px a module."""
+    import segno
+    uri = "otpauth://totp/Straatwerk:cjg?secret=JBSWY3DPEHPK3PXP&issuer=Straatwerk"
+    svg = str(otp.qr_svg(uri))
+    size = segno.make(uri, error="m", boost_error=False).symbol_size(scale=5)
+    assert svg.startswith(f'<svg role="img" width="{size[0]}" height="{size[1]}" class="segno">'
+                          '<title>QR-code voor je app</title>')
+    assert 'fill="#fff"' in svg and 'stroke="#000"' in svg and svg.count("<svg") == 1
