@@ -40,6 +40,10 @@ REDIRECTS = {
     ("cjg.act", "POST"): "/cjg/1", ("admin.toggle_active", "POST"): "/admin/",
     ("admin.reset_second_factor", "POST"): "/admin/", ("twofactor.switch_off", "POST"): "/account/2fa",
     ("twofactor.renew_codes", "POST"): "/account/2fa",  # Without a second factor there are no codes to renew.
+    # Case content only after the request's reference and reason: first the request form, code filled in.
+    ("subject.show_subject", "GET"): "/admin/subject/?code=J-0001",
+    ("subject.export_subject", "GET"): "/admin/subject/?code=J-0001",
+    ("subject.erase_subject", "POST"): "/admin/subject/?code=J-0001",
 }
 # Anonymous on a public route: the page, except the code step (no password given yet) and a post without a token.
 ANONYMOUS = {("twofactor.verify", "GET"): (302, "/login"), ("twofactor.verify", "POST"): (400, None),
