@@ -126,9 +126,14 @@ def create_app(test_config=None):
         app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-straatwerk",
                           SESSION_COOKIE_PATH="/", PREFERRED_URL_SCHEME="https")
 
-    from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors, forms,
-                   handoffs, home, maps, offline, register, report, retention, spots, subject, twofactor, visits,
-                   youths)
+    from .core import access, audit, crypto, db, errors, forms, maps
+    from .admin import users as admin, backup, register, retention, subject
+    from .auth import login as auth, twofactor
+    from .casework import cjg, concerns, handoffs
+    from .field import contacts, offline, spots, visits, youths
+    from .demo import seed as demo
+    from . import home
+    from .report import views as report
     db.init_app(app)
     crypto.check_keys(app)  # Refuse to start on a missing or wrong key file (exits with a Dutch message).
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.

@@ -5,12 +5,12 @@ from datetime import datetime
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from .access import ROLES, allow
-from .admin import list_users
-from .cjg import inbox
-from .db import get_db
-from .report import show_report
-from .forms import LOCAL
+from .core.access import ROLES, allow
+from .admin.users import list_users
+from .casework.cjg import inbox
+from .core.db import get_db
+from .report.views import show_report
+from .core.forms import LOCAL
 
 bp = Blueprint("home", __name__)
 

@@ -13,8 +13,8 @@ import pyotp
 import pytest
 
 from outreach import create_app
-from outreach.auth import create_user
-from outreach.db import connect, get_db, open_database
+from outreach.auth.login.login import create_user
+from outreach.core.db import connect, get_db, open_database
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}
@@ -42,7 +42,7 @@ def template_db(tmp_path_factory):
             if role in TOTP_SECRETS:
                 get_db()["users"].update(user_id, {"totp_secret": TOTP_SECRETS[role],
                                                    "totp_enrolled_at": "2026-01-01T08:00:00Z"})
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
     db = connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -79,7 +79,7 @@ def app(template_db, tmp_path):
     shutil.copy(template_db, path)
     app = make_app(path)
     yield app
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 @pytest.fixture
@@ -167,8 +167,8 @@ def query(app):
 
 @pytest.fixture
 def plain(app, query):
-    """Like query, with the encrypted columns of one table opened (they are stored sealed, see outreach.crypto)."""
-    from outreach.crypto import unseal
+    """Like query, with the encrypted columns of one table opened (they are stored sealed, see outreach.core.crypto)."""
+    from outreach.core.crypto import unseal
 
     def run(table, sql, params=()):
         """Rows of one query on table as dicts, decrypted."""
@@ -180,7 +180,7 @@ def plain(app, query):
 @pytest.fixture
 def reporters(app):
     """Read the reporter store (reporters.sqlite beside the database) directly, like query does the database."""
-    from outreach.reporters import connect as connect_store, path_for
+    from outreach.core.reporters import connect as connect_store, path_for
 
     def run(sql="select * from concern_reporters", params=()):
         """Rows of one query on the reporter store as dicts."""
@@ -198,7 +198,7 @@ def seed_rows(app):
 
     Reporter rows (concern_reporters) go where the app keeps them: the reporter store, not the database.
     """
-    from outreach.reporters import connect as connect_store, path_for
+    from outreach.core.reporters import connect as connect_store, path_for
 
     def insert(table, **values):
         """One row in table."""
@@ -234,7 +234,7 @@ def youth(seed_rows, worker_id):
 @pytest.fixture
 def one_of_each(seed_rows, worker_id):
     """Row 1 in every table a URL can point at, owned by the test worker and saved just now."""
-    from outreach.audit import utcnow
+    from outreach.core.audit import utcnow
     seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, created_by=worker_id)
     seed_rows("youths", code="J-0001", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
     seed_rows("contacts", worker_id=worker_id, spot_id=1, contacted_at="2026-11-27 12:00", kind="straatcontact",
@@ -311,7 +311,7 @@ def live(template_db, tmp_path_factory):
 
     from waitress import create_server
 
-    from outreach.demo import seed
+    from outreach.demo.seed.seed import seed
     path = tmp_path_factory.mktemp("live") / "straatwerk.sqlite"
     shutil.copy(template_db, path)
     app = make_app(path)
@@ -323,7 +323,7 @@ def live(template_db, tmp_path_factory):
     LIVE_DATABASES[url] = path
     yield SimpleNamespace(url=url, path=path)
     httpd.close()
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode, urlsplit
 
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from outreach.maps import LEAFLET
+from outreach.core.maps import LEAFLET
 
 from conftest import AuthActions, make_app
 

@@ -113,7 +113,7 @@ def unmarked(template_db, tmp_path):
     app = make_app(tmp_path / "db.sqlite")
     app.add_url_rule("/vergeten", "vergeten", lambda: "geheim")
     yield app
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 @pytest.mark.parametrize("role", list(USERNAMES))
@@ -133,7 +133,7 @@ def test_a_view_without_a_role_mark_sends_anonymous_users_to_login(unmarked):
 
 def test_an_unknown_role_in_a_mark_is_a_programming_error():
     """A typo in @allow fails at import time instead of silently locking a page."""
-    from outreach.access import allow
+    from outreach.core.access import allow
     with pytest.raises(ValueError, match="unknown roles"):
         allow("worker", "wroker")
     assert allow("worker", "cjg")(lambda: None).allowed_roles == {"worker", "cjg"}
@@ -185,7 +185,7 @@ def test_unknown_page_is_dutch_404(client):
 def test_server_error_is_dutch_500(template_db, tmp_path):
     """Server error is dutch 500."""
     import shutil
-    from outreach.access import allow
+    from outreach.core.access import allow
     shutil.copy(template_db, tmp_path / "db.sqlite")
     app = make_app(tmp_path / "db.sqlite")
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -197,7 +197,7 @@ def test_server_error_is_dutch_500(template_db, tmp_path):
     assert response.status_code == 500
     assert "Er ging aan onze kant iets mis" in response.text
     assert "ZeroDivisionError" not in response.text
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 def test_pages_with_personal_data_are_not_cached(auth, client):
@@ -243,12 +243,12 @@ def test_strict_transport_security_only_behind_https(template_db, tmp_path, http
     response = app.test_client().get("/login")
     assert response.headers.get("Strict-Transport-Security") == ("max-age=31536000" if https else None)
     assert response.headers["Referrer-Policy"] == "same-origin"
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 def test_a_forced_password_change_comes_before_every_page(app, auth, client):
     """An account that must change its password sees only that page (and may log out), whatever its role allows."""
-    from outreach.db import get_db
+    from outreach.core.db import get_db
     with app.app_context():
         get_db().execute("update users set must_change_password = 1 where username = 'werker'")
     auth.login_role("worker")
@@ -262,7 +262,7 @@ def test_a_forced_password_change_comes_before_every_page(app, auth, client):
 
 def test_a_role_that_needs_a_second_factor_gets_only_the_enrolment_page(app, auth, client):
     """A CJG account without a second factor set up is sent to enrol on every page but logout."""
-    from outreach.db import get_db
+    from outreach.core.db import get_db
     with app.app_context():
         get_db().execute("update users set totp_secret = null, totp_enrolled_at = null where username = 'cjg'")
     response = auth.login("cjg")
@@ -300,7 +300,7 @@ def test_activity_keeps_a_session_alive_past_the_idle_time(auth, client):
     ("/a\tb", False), ("/a\x7fb", True), ("/%2F%2Fevil", True), ("/:x", True), ("/a!b", True)])
 def test_next_accepts_only_a_path_on_this_site(target, safe):
     """?next= after login may only lead to a path here: no other host, no backslash trick, no control characters."""
-    from outreach.access import safe_next
+    from outreach.core.access import safe_next
     assert safe_next(target) == (target if safe else None)
 
 

@@ -5,8 +5,8 @@ import time
 import pytest
 
 from conftest import PASSWORDS, csrf_token, form_errors
-from outreach import throttle
-from outreach.auth import password_problem
+from outreach.auth.login import throttle
+from outreach.auth.login.login import password_problem
 
 
 def test_login_page_in_dutch(client):
@@ -156,7 +156,7 @@ def test_change_password_bad_input_saves_nothing(client, auth, query):
 def test_deactivated_user_cannot_log_in(auth, query, app):
     """Deactivated user cannot log in."""
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["users"].update(query("select id from users where username='cjg'")[0]["id"], {"active": 0})
     response = auth.login("cjg")
     assert "Gebruikersnaam of wachtwoord klopt niet." in response.text
@@ -205,7 +205,7 @@ def test_https_mode_secure_host_cookie(template_db, tmp_path):
     cookie = page.headers["Set-Cookie"]
     assert cookie.startswith("__Host-straatwerk=") and "Secure" in cookie and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 def test_new_password_must_differ_from_the_current_one(auth, query):
@@ -262,7 +262,7 @@ def test_five_failures_then_429_and_audit(auth, client, clock, query):
 
 def test_the_wait_grows_and_is_capped(app, auth, clock):
     """30 s, 60 s, 120 s … at most 15 minutes; each failure after a wait doubles it."""
-    from outreach.throttle import wait_seconds
+    from outreach.auth.login.throttle import wait_seconds
     waited = 0
     for _ in range(5):
         auth.login("werker", "fout-wachtwoord-123")
@@ -279,7 +279,7 @@ def test_the_wait_grows_and_is_capped(app, auth, clock):
 
 def test_throttled_unknown_and_known_accounts_answer_alike(auth, client, monkeypatch):
     """No enumeration: the same status and page for an unknown name, and one argon2 check per attempt."""
-    from outreach import passwords
+    from outreach.core import passwords
     answers = {}
 
     class Counting:
@@ -368,7 +368,7 @@ def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
     from waitress import create_server
 
     from conftest import csrf_token, make_app
-    from outreach.db import connect
+    from outreach.core.db import connect
     path = tmp_path / "s.sqlite"
     shutil.copy(template_db, path)
     app = make_app(path)
@@ -395,7 +395,7 @@ def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
     for t in threads:
         t.join()
     httpd.close()
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
     db = connect(path)
     checked = db.execute("select count(*) from audit_log where action = 'login failed'").fetchone()[0]
     db.close()
@@ -404,7 +404,7 @@ def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
 
 def failures_at(app, moments, scope="account", key="werker"):
     """Failed attempts of one key at these moments (seconds), as the throttle stores them."""
-    from outreach.db import get_db
+    from outreach.core.db import get_db
     with app.app_context():
         get_db()["login_failures"].insert_all({"scope": scope, "key": key, "at": float(at)} for at in moments)
 
@@ -442,7 +442,7 @@ def test_the_wait_counts_down_to_zero_in_whole_seconds(app, clock):
 
 def test_failures_older_than_a_day_are_forgotten_and_deleted(app, clock):
     """A failure from yesterday neither counts nor stays in the table once someone tries again."""
-    from outreach.db import get_db
+    from outreach.core.db import get_db
     start = throttle.now()
     failures_at(app, [start - 24 * 3600 - 1, start - 10])
     with app.app_context():
@@ -478,7 +478,7 @@ def test_the_failure_limits_are_settings(template_db, tmp_path, clock, setting, 
     answers = [auth.login(name(n), "fout-wachtwoord-123").status_code for n in range(limit)]
     assert answers[:limit - 1] == [200] * (limit - 1)
     assert auth.login("werker").status_code == 429
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
 
 
 @pytest.mark.parametrize("seconds, text", [(1, "1 minuut"), (60, "1 minuut"), (61, "2 minuten"), (900, "15 minuten")])

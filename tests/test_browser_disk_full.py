@@ -3,7 +3,7 @@ room again. The server runs as in production (waitress in its own process) on a 
 import pytest
 
 from conftest import PHONE, fill, log_in
-from outreach.db import connect
+from outreach.core.db import connect
 from test_browser_offline import Server, ready, saved, wait_saved
 
 pytestmark = pytest.mark.browser

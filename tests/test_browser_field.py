@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import HEERDE_SKATEPARK, check_page, log_in
-from outreach.db import connect
+from outreach.core.db import connect
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import check_page, log_in
-from outreach.db import connect
+from outreach.core.db import connect
 from outreach.home import BADGES
 
 pytestmark = pytest.mark.browser

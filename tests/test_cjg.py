@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from conftest import AuthActions
-from outreach.forms import now_local, stamp
+from outreach.core.forms import now_local, stamp
 
 CANARY_NAME, CANARY_PHONE = "Kanarie Vogelzang-7781", "06-77810042"
 
@@ -95,7 +95,7 @@ def test_transitions_only_from_valid_states(auth, client, query, handoff, steps,
 
 def test_a_colleague_acting_at_the_same_moment_wins_once(auth, query, handoff, monkeypatch):
     """Both CJG users saw 'ontvangen'; the second post, checked again under the write lock, changes nothing."""
-    from outreach import cjg
+    from outreach.casework import cjg
     auth.login_role("cjg")
     auth.client.get(f"/cjg/{handoff}")
     stale = dict(query("select * from handoffs")[0])
@@ -229,7 +229,7 @@ def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, rep
                                 "reporter_name": CANARY_NAME, "reporter_reach": CANARY_PHONE, "youth_code": "J-0001",
                                 "worry": "Zorgen", "level": "midden", "new_gender": "onbekend"}, page="/concerns/new")
     raw = b"".join(folder_bytes(app.config["DATABASE"]).values())
-    sealed = reporters("select name, reach from concern_reporters")[0]  # Stored encrypted (outreach.crypto)...
+    sealed = reporters("select name, reach from concern_reporters")[0]  # Stored encrypted (outreach.core.crypto)...
     assert sealed["name"].encode() in raw and CANARY_NAME.encode() not in raw
     auth.post("/concerns/1", {"status": "afgesloten", "close_reason": "geen zorgen"}, page="/concerns/1")
     assert query("select status from concerns") == [{"status": "afgesloten"}]

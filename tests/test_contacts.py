@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import form_errors
-from outreach.forms import now_local
+from outreach.core.forms import now_local
 
 
 class FormDefaults(HTMLParser):
@@ -125,7 +125,7 @@ def test_a_bad_or_half_gps_fix_is_dropped_not_refused(auth, query, spot, lat, lo
 
 def test_nothing_half_saved_when_the_transaction_fails(app, auth, query, spot, monkeypatch):
     """A failure after the quick-added youth was inserted leaves neither the youth nor the contact."""
-    from outreach import contacts
+    from outreach.field import contacts
     app.config["PROPAGATE_EXCEPTIONS"] = False
     auth.login_role("worker")
 
@@ -164,7 +164,7 @@ def test_after_24_hours_a_correction_keeps_the_original(app, auth, client, query
     saved_contact(auth, spot, note="Eerste versie")
     original = query("select id from contacts")[0]["id"]
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["contacts"].update(original, {"created_at": "2020-01-01T00:00:00Z"})
     page = client.get(f"/contacts/{original}/edit").text
     assert "wordt opgeslagen als correctie" in page
@@ -190,7 +190,7 @@ def test_delete_only_within_24_hours(app, auth, query, spot):
     saved_contact(auth, spot)
     first, second = [r["id"] for r in query("select id from contacts order by id")]
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["contacts"].update(first, {"created_at": "2020-01-01T00:00:00Z"})
     auth.post(f"/contacts/{first}/delete")
     auth.post(f"/contacts/{second}/delete")
@@ -199,7 +199,7 @@ def test_delete_only_within_24_hours(app, auth, query, spot):
 
 def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_rows):
     """Someone elses contact cannot be changed."""
-    from outreach.auth import create_user
+    from outreach.auth.login.login import create_user
     with app.app_context():
         other = create_user("collega", "worker", "een ander wachtwoord")
     theirs = seed_rows("contacts", worker_id=other, spot_id=spot, contacted_at="2026-11-27 10:00",

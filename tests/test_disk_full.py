@@ -4,8 +4,8 @@ import logging
 
 from conftest import AuthActions, csrf_token, fill, make_app
 from formwalk import browser_data, post_forms
-from outreach.crypto import decrypt
-from outreach.db import connect
+from outreach.core.crypto import decrypt
+from outreach.core.db import connect
 
 
 def contacts(path):
@@ -45,7 +45,7 @@ def test_save_on_a_full_disk_is_503_keeps_the_text_and_saves_once_later(small_di
         with app.app_context():
             assert [decrypt("contacts", "note", n) for n in contacts(path)] == ["Jongens bij de skatebaan, rustig"]
     finally:
-        app.extensions["outreach.db"].close_all()
+        app.extensions["outreach.core.db"].close_all()
 
 
 def test_login_on_a_full_disk_is_503_and_never_echoes_the_password(small_disk):
@@ -63,4 +63,4 @@ def test_login_on_a_full_disk_is_503_and_never_echoes_the_password(small_disk):
         assert response.status_code == 503 and "geen ruimte meer" in text
         assert "geheim-wachtwoord-123" not in text and "Opnieuw proberen" not in text
     finally:
-        app.extensions["outreach.db"].close_all()
+        app.extensions["outreach.core.db"].close_all()

@@ -17,9 +17,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from conftest import AuthActions
-from outreach.crypto import COLUMNS, NONCE
-from outreach.db import connect
-from outreach.forms import now_local
+from outreach.core.crypto import COLUMNS, NONCE
+from outreach.core.db import connect
+from outreach.core.forms import now_local
 
 SEALED_BYTES = re.compile(rb"v1:([0-9a-f]{8}):([A-Za-z0-9_-]+=*)")
 # A reader in its own process, as a long report or a backup would be: it keeps its snapshot until told to stop.
@@ -161,8 +161,8 @@ def test_handing_over_erases_the_reporter_from_every_file_while_another_process_
 
 def test_purge_of_an_inactive_youth_erases_the_reporter_while_another_process_reads(app, auth, client, youth, canary):
     """Purge with the youth's term due (three years on) while a second process reads: the reporter is gone."""
-    from outreach.db import get_db
-    from outreach.retention import purge
+    from outreach.core.db import get_db
+    from outreach.admin.users.retention import purge
     concern_id = record_concern(auth, canary)
     assert_readable_before(app, client, concern_id, canary)
     with read_snapshot(app.config["DATABASE"]):
@@ -202,7 +202,7 @@ def test_subject_erasure_erases_the_reporter_while_another_process_reads(app, au
 
 def test_reporter_store_is_a_private_rollback_journal_file_with_secure_delete(app, auth, youth, canary):
     """The store's settings that the erasure relies on: no WAL, deleted cells overwritten, owner-only."""
-    from outreach.reporters import path_for, store
+    from outreach.core.reporters import path_for, store
     record_concern(auth, canary)
     with app.app_context():
         side = store()
@@ -217,14 +217,14 @@ def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_f
     """Migration 0010 on a database of the previous release: the sealed rows move to the store, the old table and
     every page of it leave the database file and its WAL (folded at the first start)."""
     from conftest import make_app
-    from outreach.crypto import encrypt
-    from outreach.reporters import path_for
-    from outreach.schema import migrations
+    from outreach.core.crypto import encrypt
+    from outreach.core.reporters import path_for
+    from outreach.core.schema import migrations
     helper = make_app(tmp_path / "helper.sqlite")  # Only for the installation's key file (data-keys.json here).
     with helper.app_context():
         sealed = (encrypt("concern_reporters", "name", canary["name"]),
                   encrypt("concern_reporters", "reach", canary["phone"]))
-    helper.extensions["outreach.db"].close_all()
+    helper.extensions["outreach.core.db"].close_all()
     database = tmp_path / "straatwerk.sqlite"
     old = connect(database)  # The previous release: its schema, a reporter stored the way it stored them.
     migrations.apply(old, stop_before="0010_reporters_apart")
@@ -236,7 +236,7 @@ def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_f
     upgraded = make_app(database)
     try:
         with upgraded.app_context():
-            from outreach import reporters
+            from outreach.core import reporters
             assert reporters.get(7) == {"name": canary["name"], "reach": canary["phone"]}
         db = connect(database)
         assert db.execute("select count(*) from sqlite_master where name = 'concern_reporters'").fetchone()[0] == 0
@@ -247,4 +247,4 @@ def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_f
                 raw = name.read_bytes()
                 assert sealed[0].encode() not in raw and sealed[1].encode() not in raw, name.name
     finally:
-        upgraded.extensions["outreach.db"].close_all()
+        upgraded.extensions["outreach.core.db"].close_all()

@@ -5,8 +5,8 @@ import pytest
 
 from conftest import csrf_token
 from formwalk import FORMS, encode, filled, forms_of, logged_in
-from outreach.db import get_db
-from outreach.forms import personal_data_in
+from outreach.core.db import get_db
+from outreach.core.forms import personal_data_in
 
 
 @pytest.mark.parametrize("text, found", [

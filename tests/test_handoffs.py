@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import AuthActions, form_errors
-from outreach.auth import create_user
-from outreach.forms import now_local
+from outreach.auth.login.login import create_user
+from outreach.core.forms import now_local
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
 
 def test_no_orphan_rows_when_sending_fails(app, auth, query, reporters, youth, concern, monkeypatch):
     """No orphan rows when sending fails."""
-    from outreach import handoffs
+    from outreach.casework import handoffs
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def broken(*args, **kwargs):
@@ -123,7 +123,7 @@ def test_no_orphan_rows_when_sending_fails(app, auth, query, reporters, youth, c
 ])
 def test_overdue_counts_working_days(app, sent, now, expected):
     """Overdue counts working days."""
-    from outreach.handoffs import overdue
+    from outreach.casework.handoffs import overdue
     with app.app_context():
         assert overdue({"status": "verzonden", "sent_at": sent}, now) is expected
         assert overdue({"status": "ontvangen", "sent_at": sent}, now) is False
@@ -178,7 +178,7 @@ def test_a_concern_closed_meanwhile_is_not_handed_over(app, auth, query, youth, 
     """A concern closed meanwhile is not handed over."""
     auth.login_role("worker")
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["concerns"].update(concern, {"status": "afgesloten"})  # A colleague closed it a moment ago.
     response = post_handoff(auth, youth, good(concern))
     assert "Kies alleen open meldingen van deze jongere." in form_errors(response.text)

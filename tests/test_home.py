@@ -51,7 +51,7 @@ def get_pages(app):
 def test_invariant_7_no_third_party_host_and_demo_marker_on_every_page(app, auth, client, role, one_of_each):
     """Every page a role reaches refers only to our own origin (the map adds the tile URL), and says DEMO."""
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["meta"].insert({"key": "demo", "value": "1"})
     auth.login_role(role)
     reached = 0

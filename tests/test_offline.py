@@ -5,8 +5,8 @@ import shutil
 import time
 
 from conftest import make_app
-from outreach.auth import create_user
-from outreach.offline import SHELL_PAGES, owner_marker
+from outreach.auth.login.login import create_user
+from outreach.field.offline import SHELL_PAGES, owner_marker
 
 OWNER = re.compile(r'<body[^>]*\sdata-owner="([^"]*)"')
 
@@ -48,7 +48,7 @@ def test_only_the_worker_shell_and_static_files_are_cached(client):
 def test_cache_name_changes_with_the_static_files(app, client, monkeypatch):
     """A deploy that changes a cached file renames the cache, so phones drop the old one on activate."""
     first = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
-    import outreach.offline as offline
+    import outreach.field.offline as offline
     monkeypatch.setattr(offline, "CACHE_VERSION", offline.CACHE_VERSION + 1)
     second = re.search(r'const CACHE = "([^"]+)"', client.get("/sw.js").text).group(1)
     assert first.startswith("straatwerk-v") and first != second

@@ -12,11 +12,11 @@ import pytest
 
 from conftest import PASSWORDS, csrf_token
 from outreach import create_app
-from outreach.auth import create_user
-from outreach.crypto import ENCRYPTED, decrypt
-from outreach.db import connect, get_db, open_database
-from outreach.demo import seed
-from outreach.schema import migrations
+from outreach.auth.login.login import create_user
+from outreach.core.crypto import ENCRYPTED, decrypt
+from outreach.core.db import connect, get_db, open_database
+from outreach.demo.seed.seed import seed
+from outreach.core.schema import migrations
 from servers import Client, free_port, run_py, wait_for_port
 
 LAST = migrations.pending(connect(":memory:"))[-1].name  # The newest migration: the previous release lacked it.
@@ -124,7 +124,7 @@ def previous_release(instance):
             db.execute("update contacts set note = ? where id = ?", [decrypt("contacts", "note", contact["note"]),
                                                                       contact["id"]])
         before = report_csv(app)
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
     return secrets, before
 
 
@@ -153,7 +153,7 @@ def test_upgrade_by_the_readme_steps_keeps_every_figure_and_seals_every_secret(t
         stored = {r["id"]: r["totp_secret"] for r in get_db().query("select id, totp_secret from users")}
         assert {i: decrypt("users", "totp_secret", stored[i]) for i in secrets} == secrets
         assert report_csv(app) == before
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
     port, log = free_port(), tmp_path / "run.log"
     server = run_py(instance, "--port", str(port), log=open(log, "w"))  # 5. Start.
     try:

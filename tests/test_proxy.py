@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import PASSWORDS, USERNAMES
-from outreach.db import connect
+from outreach.core.db import connect
 from servers import Client, free_port, nginx_binary, nginx_config, self_signed, start_app, wait_for_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # Our own cert.

@@ -1,8 +1,8 @@
 """The register of processing covers every column, and PRIVACY.md is what the code says."""
 from pathlib import Path
 
-from outreach.db import get_db
-from outreach.register import REGISTER, markdown, missing, schema_columns
+from outreach.core.db import get_db
+from outreach.admin.users.register import REGISTER, markdown, missing, schema_columns
 
 PRIVACY = Path(__file__).resolve().parent.parent / "PRIVACY.md"
 

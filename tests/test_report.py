@@ -7,9 +7,9 @@ import pytest
 
 from conftest import form_errors
 
-from outreach.db import connect
-from outreach.report_figures import Period
-from outreach.report_model import collect
+from outreach.core.db import connect
+from outreach.report.views.figures import Period
+from outreach.report.views.model import collect
 
 PERIOD = Period("2026-03", "2026-05")  # The previous period of equal length is 2025-12 .. 2026-02.
 ARGS = {"van": "2026-03", "tot": "2026-05"}
@@ -144,7 +144,7 @@ def test_stage_substance_and_ed_figures_match_the_hand_count(pilot):
 
 def test_rollups_follow_edits_corrections_deletes_and_merges(pilot):
     """The triggers keep every roll-up equal to a fresh count, whatever happens to the base rows."""
-    from outreach.rollups import drift
+    from outreach.core.rollups import drift
     db = connect(pilot.config["DATABASE"])
     with db.atomic():
         db.execute("update contacts set contacted_at = '2026-04-30 10:00', spot_id = 3, topics = '[\"hulpvraag\"]' "

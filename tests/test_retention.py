@@ -4,11 +4,11 @@ from datetime import date, datetime
 import pytest
 
 from conftest import form_errors
-from outreach.db import connect
-from outreach.demo import seed
-from outreach.report_figures import Period
-from outreach.report_model import collect
-from outreach.retention import DEFAULTS, months_before, purge
+from outreach.core.db import connect
+from outreach.demo.seed.seed import seed
+from outreach.report.views.figures import Period
+from outreach.report.views.model import collect
+from outreach.admin.users.retention import DEFAULTS, months_before, purge
 
 END = date(2026, 6, 30)
 DEMO = Period("2025-07", "2026-06")
@@ -75,7 +75,7 @@ def test_purged_name_is_gone_from_the_database_file(app, demo_db, tmp_path):
     assert canary.encode() in open(path, "rb").read()
     with app.app_context():
         purge(demo_db, now=datetime(2026, 6, 30, 12, 0))
-    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.core.db"].close_all()
     demo_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("", "-wal"):
         try:
@@ -220,7 +220,7 @@ def test_purge_erases_exactly_what_is_due_and_leaves_the_rest_untouched_field_by
     """One minute past a term: erased; at the cutoff or newer, open or active: every field as it was."""
     ids, before = around_the_cutoffs, snapshot(query)
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         done = purge(get_db(), now=NOW)
     after = snapshot(query)
     expected = {key: dict(row) for key, row in before.items()}
@@ -251,7 +251,7 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
     auth.login_role("worker")
     pages = [post_concern(auth, reporter_name=f"Melder {n}").headers["Location"] for n in range(3)]
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         db = get_db()
         for page, status in zip(pages, ("afgesloten", "overgedragen")):
             db.execute("update concerns set status = ?, closed_at = '2026-07-01 10:00' where id = ?",
@@ -265,8 +265,8 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
 
 def test_erasing_a_youth_counts_the_notes_and_links_it_cut(app, around_the_cutoffs):
     """anonymise_youth reports what it took for the whole family: here one group note and one link."""
-    from outreach.db import get_db
-    from outreach.retention import anonymise_youth, frozen
+    from outreach.core.db import get_db
+    from outreach.admin.users.retention import anonymise_youth, frozen
     with app.app_context():
         db = get_db()
         with db.atomic(), frozen(db):
@@ -278,7 +278,7 @@ def test_the_audit_term_counts_in_utc_from_local_time_and_the_log_closes_again(a
     """Local noon in summer is 10:00 UTC: the audit rows before the cutoff go, the rest stay, and afterwards
     the log refuses deletes again (also of old rows), whatever time zone the server itself runs in."""
     import time
-    from outreach.db import get_db
+    from outreach.core.db import get_db
     monkeypatch.setenv("TZ", "America/New_York")  # Not the municipality's zone, not UTC.
     time.tzset()
     try:

@@ -7,10 +7,10 @@ import threading
 import time
 
 from conftest import AuthActions
-from outreach.crypto import ENCRYPTED, REPORTERS, decrypt, encrypt, key_path
-from outreach.db import connect
-from outreach.forms import now_local
-from outreach.reporters import connect as connect_store, path_for
+from outreach.core.crypto import ENCRYPTED, REPORTERS, decrypt, encrypt, key_path
+from outreach.core.db import connect
+from outreach.core.forms import now_local
+from outreach.core.reporters import connect as connect_store, path_for
 
 
 def stored_values(database):

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from outreach.db import connect
-from outreach.report_figures import Period
-from outreach.report_model import collect
+from outreach.core.db import connect
+from outreach.report.views.figures import Period
+from outreach.report.views.model import collect
 
 
 def held_youth(seed_rows, worker_id):

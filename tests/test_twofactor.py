@@ -6,9 +6,9 @@ import pyotp
 import pytest
 
 from conftest import SECRET_OF, TOTP_SECRETS, csrf_token, form_errors
-from outreach import otp, twofactor
-from outreach.auth import create_user
-from outreach.forms import INVISIBLE_MESSAGE
+from outreach.auth.login import otp, twofactor
+from outreach.auth.login.login import create_user
+from outreach.core.forms import INVISIBLE_MESSAGE
 
 T = 1_800_000_000.0  # A fixed moment (a multiple of 30 s), so the codes of each time step are known.
 
@@ -114,7 +114,7 @@ def test_pending_step_is_bound_to_the_session_token(app, auth, client):
     """When the account's sessions are ended meanwhile (password reset, 2FA reset), the code step is void."""
     auth.login("beheerder", second_factor=False)
     token = csrf_token(client.get("/login/code").text)
-    from outreach.db import connect
+    from outreach.core.db import connect
     db = connect(app.config["DATABASE"])
     db.execute("update users set session_token = 'nieuw' where username = 'beheerder'")
     db.close()
@@ -226,7 +226,7 @@ def test_odd_codes_get_a_dutch_message_not_an_error(auth, client, code):
 @pytest.fixture
 def cjg_row(app):
     """The CJG test account's row as a request loads it before checking a code."""
-    from outreach.db import get_db
+    from outreach.core.db import get_db
 
     def load():
         """A fresh read of the row."""
@@ -280,7 +280,7 @@ def test_a_code_typed_with_spaces_or_a_dash_is_accepted(app, clock, cjg_row):
 
 def test_a_recovery_code_raced_by_two_requests_is_spent_once(app, monkeypatch):
     """Two requests with the same recovery code, interleaved after both read the unused codes: one succeeds."""
-    from outreach import passwords
+    from outreach.core import passwords
     shown, hashes = otp.new_recovery_codes()
     with app.app_context():
         otp.store_recovery_codes(2, hashes)

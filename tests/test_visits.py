@@ -4,7 +4,7 @@ import re
 import pytest
 
 from conftest import form_errors
-from outreach.forms import now_local
+from outreach.core.forms import now_local
 
 
 def good(spot):
@@ -95,7 +95,7 @@ def test_own_visit_can_be_fixed_or_deleted_for_24_hours(app, auth, client, query
     auth.post(f"/visits/{second}/delete")
     assert query("select id, youths_present from visits") == [{"id": first, "youths_present": 3}]
     with app.app_context():
-        from outreach.db import get_db
+        from outreach.core.db import get_db
         get_db()["visits"].update(first, {"created_at": "2020-01-01T00:00:00Z"})
     assert client.get(f"/visits/{first}/edit").status_code == 404
     assert auth.post(f"/visits/{first}/delete").status_code == 404

@@ -88,7 +88,7 @@ def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows
         seed_rows("contact_youths", contact_id=contact_id, youth_id=youth_id)
     seed_rows("youth_stages", youth_id=twin, stage=3, set_by=worker_id, set_at="2026-11-21 20:00")
     seed_rows("youth_stages", youth_id=youth, stage=2, set_by=worker_id, set_at="2026-10-01 20:00")
-    from outreach.db import connect
+    from outreach.core.db import connect
     db = connect(client.application.config["DATABASE"])
     db["youths"].update(twin, {"risk_signals": '["ADHD"]'})
     db["youths"].update(youth, {"risk_signals": '["LVB"]'})

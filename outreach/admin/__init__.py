@@ -1,0 +1,1 @@
+"""The administrator's desk: users, audit log, retention, subject access, register, backup."""

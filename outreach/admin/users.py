@@ -1,0 +1,120 @@
+"""The administrator's pages: accounts (list, create, deactivate, reset password or second factor)."""
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, ValidationError
+
+from ..core import audit
+from ..core.access import ROLES, allow
+from ..auth.login import SECOND_FACTOR_REQUIRED, create_user, set_password, username_problem
+from ..core.db import get_db, get_or_404
+from ..core.forms import Form
+from ..auth.otp import clear
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def temporary_password():
+    """A one-time password the user must replace at first login (4 groups, 19 characters)."""
+    return "-".join(secrets.token_hex(2) for _ in range(4))
+
+
+class UserForm(Form):
+    """A new account: name and role; the password is generated."""
+    username = StringField("Gebruikersnaam", validators=[DataRequired("Vul een gebruikersnaam in.")])
+    role = SelectField("Rol", choices=[SelectChoice("", "Kies een rol")] + [SelectChoice(k, v) for k, v in ROLES.items()],
+                       validators=[DataRequired("Kies een rol.")])
+
+    def validate_username(self, field):
+        """Format and uniqueness, in Dutch."""
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def not_yourself(user_id, message):
+    """Back to the list with message when the admin aims at their own account (a lock-out); else None."""
+    if user_id == current_user.id:
+        flash(message, "error")
+        return redirect(url_for("admin.list_users"))
+    return None
+
+
+def get_user(user_id):
+    """The users row or a 404."""
+    return get_or_404("users", "id = ?", [user_id])
+
+
+@bp.route("/")
+@allow("admin")
+def list_users():
+    """All accounts with role, state and last login."""
+    users = get_db()["users"].rows_where(order_by="active desc, role, username",
+                                         select="id, username, role, active, last_login_at, must_change_password, "
+                                                "totp_enrolled_at")
+    return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
+                           required=SECOND_FACTOR_REQUIRED)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow("admin")
+def create_account():
+    """Create an account with a one-time password, shown once."""
+    form = UserForm()
+    if form.validate_on_submit():
+        password = temporary_password()
+        user_id = create_user(form.username.data, form.role.data, password, must_change=True)
+        audit.record("create", "user", user_id, result=f"role {form.role.data}")
+        return render_template("admin/password_once.html", user=get_user(user_id), password=password)
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@allow("admin")
+def toggle_active(user_id):
+    """Deactivate an account (its sessions end at once) or activate it again."""
+    if refused := not_yourself(user_id, "Je kunt je eigen account niet uitschakelen."):
+        return refused
+    active = 1 if request.form.get("active") == "1" else 0  # The button says what it wants; twice is once.
+    db = get_db()
+    with db.atomic():
+        user = get_user(user_id)
+        if user["active"] != active:
+            db["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
+            audit.record("update", "user", user_id, result="activated" if active else "deactivated")
+    flash(f"{user['username']} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@allow("admin")
+def reset_password(user_id):
+    """Give an account a new one-time password; its open sessions end."""
+    if refused := not_yourself(user_id, "Je eigen wachtwoord wijzig je onder Account."):
+        return refused
+    password = temporary_password()
+    with get_db().atomic():
+        user = get_user(user_id)
+        set_password(user_id, password, must_change=True)
+        audit.record("update", "user", user_id, result="password reset")
+    return render_template("admin/password_once.html", user=user, password=password)
+
+
+@bp.route("/users/<int:user_id>/second-factor", methods=["POST"])
+@allow("admin")
+def reset_second_factor(user_id):
+    """Remove an account's second factor (lost phone): its sessions end and it sets up a new one at next login."""
+    if refused := not_yourself(user_id, "Je eigen tweestapsverificatie kan alleen een andere beheerder resetten."):
+        return refused
+    user = get_user(user_id)
+    if user["totp_secret"] is None:
+        flash(f"{user['username']} heeft geen tweestapsverificatie.", "info")
+        return redirect(url_for("admin.list_users"))
+    clear(user_id, "second factor reset")
+    later = "stelt die opnieuw in" if user["role"] in SECOND_FACTOR_REQUIRED else "kan die opnieuw instellen"
+    flash(f"Tweestapsverificatie van {user['username']} is gereset; {user['username']} {later} bij het inloggen.",
+          "success")
+    return redirect(url_for("admin.list_users"))

@@ -1,0 +1,1 @@
+"""Concerns, handoffs to the CJG and the CJG's inbox."""

@@ -1,0 +1,159 @@
+"""The CJG inbox: receive handoffs, take them on or decline, give feedback, close with an outcome, print."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..core import audit
+from ..core.access import allow
+from ..core.crypto import seal, unseal
+from ..core.db import get_db, get_or_404
+from ..core.forms import Form, choices, now_local, stamp
+from .handoffs import URGENCIES, add_event, overdue, timeline
+
+bp = Blueprint("cjg", __name__, url_prefix="/cjg")
+OUTCOMES = ["in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)", "geen hulp nodig", "jongere weigert hulp",
+            "verhuisd", "anders"]
+STATUSES = ["verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgesloten"]
+# Which action may be taken in which status.
+ALLOWED = {"accept": ("ontvangen",), "decline": ("ontvangen",), "feedback": ("ontvangen", "geaccepteerd"),
+           "close": ("geaccepteerd",)}
+
+
+class AcceptForm(Form):
+    """Take the handoff on, assigned to a named CJG employee."""
+    assigned_to = SelectField("Toegewezen aan", coerce=int, validators=[DataRequired("Kies een medewerker.")])
+
+
+class DeclineForm(Form):
+    """Decline, always with a reason."""
+    decline_reason = StringField("Reden", validators=[DataRequired("Geef een reden om af te wijzen."), Length(max=300)])
+
+
+class FeedbackForm(Form):
+    """A short note back to the worker; nothing of the CJG's own case file."""
+    text = TextAreaField("Terugkoppeling aan de straathoekwerker", validators=[
+        DataRequired("Schrijf een korte terugkoppeling."), Length(max=500, message="Maximaal 500 tekens.")])
+
+
+class CloseForm(Form):
+    """Close with an outcome."""
+    outcome = SelectField("Uitkomst", choices=choices(OUTCOMES, "Kies de uitkomst"),
+                          validators=[DataRequired("Kies de uitkomst.")])
+
+
+FORMS = {"accept": AcceptForm, "decline": DeclineForm, "feedback": FeedbackForm, "close": CloseForm}
+
+
+def cjg_staff():
+    """Active CJG employees to assign a handoff to."""
+    return [(r["id"], r["username"]) for r in get_db().query(
+        "select id, username from users where role = 'cjg' and active = 1 order by username")]
+
+
+@bp.route("/")
+@allow("cjg")
+def inbox():
+    """New and overdue first, then by urgency; filter by status."""
+    status = request.args.get("status", "")
+    select = ("select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, u.username as assigned "
+              "from handoffs h left join users u on u.id = h.assigned_to ")
+    db = get_db()
+    # Everything still to do, all of it; of what is finished only the latest 100 (or 500 when filtered).
+    active = db.query(select + "where h.status not in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
+                      "order by h.status != 'verzonden', case h.urgency when 'acuut' then 0 when 'hoog' then 1 "
+                      "else 2 end, h.sent_at", [status, status])
+    done = db.query(select + "where h.status in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
+                    "order by h.sent_at desc limit ?", [status, status, 500 if status else 100])
+    rows = [unseal("handoffs", r) for r in list(active) + list(done)]
+    for row in rows:
+        row["overdue"] = overdue(row)
+    rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
+    audit.record("view", "handoff", None, result="inbox")
+    return render_template("cjg/inbox.html", handoffs=rows, status=status, statuses=STATUSES, urgencies=URGENCIES)
+
+
+def forms_for(handoff):
+    """The action forms that fit the handoff's status."""
+    forms = {name: cls(prefix=name) for name, cls in FORMS.items() if handoff["status"] in ALLOWED[name]}
+    if "accept" in forms:
+        forms["accept"].assigned_to.choices = cjg_staff()
+        forms["accept"].assigned_to.data = forms["accept"].assigned_to.data or current_user.id
+    return forms
+
+
+def mark_received(handoff_id, how="ok"):
+    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it 'ontvangen'."""
+    db = get_db()
+    with db.atomic():
+        handoff = get_or_404("handoffs", "id = ?", [handoff_id])
+        if handoff["status"] == "verzonden":
+            db["handoffs"].update(handoff_id, {"status": "ontvangen", "received_at": stamp(now_local())})
+            add_event(db, handoff_id, "status", "ontvangen")
+            handoff = db["handoffs"].get(handoff_id)
+        audit.record("view", "handoff", handoff_id, result=how, db=db)
+    return unseal("handoffs", handoff)
+
+
+@bp.route("/<int:handoff_id>")
+@allow("cjg")
+def open_handoff(handoff_id):
+    """One handoff; the first time a CJG user opens it, it becomes 'ontvangen'."""
+    handoff = mark_received(handoff_id)
+    db = get_db()
+    return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),
+                           youth=db["youths"].get(handoff["youth_id"]))
+
+
+@bp.route("/<int:handoff_id>/<any(accept, decline, feedback, close):action>", methods=["POST"])
+@allow("cjg")
+def act(handoff_id, action):
+    """Accept, decline, give feedback or close; each only from the statuses where it makes sense."""
+    db = get_db()
+    handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
+    if handoff["status"] not in ALLOWED[action]:
+        flash(f"Dat kan niet: de overdracht is {handoff['status']}.", "error")
+        return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
+    forms = forms_for(handoff)
+    form = forms[action]
+    if not form.validate_on_submit():
+        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig")
+        return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms,
+                               youth=db["youths"].get(handoff["youth_id"])), 200
+    now = stamp(now_local())
+    with db.atomic():
+        # Checked again inside the write lock: a colleague may have acted on it a moment ago.
+        if db["handoffs"].get(handoff_id)["status"] not in ALLOWED[action]:
+            flash("Een collega heeft deze overdracht net behandeld; bekijk de nieuwe stand.", "error")
+            return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
+        if action == "accept":
+            db["handoffs"].update(handoff_id, {"status": "geaccepteerd", "accepted_at": now,
+                                               "assigned_to": form.assigned_to.data})
+            add_event(db, handoff_id, "status", "geaccepteerd", dict(cjg_staff()).get(form.assigned_to.data))
+        elif action == "decline":
+            db["handoffs"].update(handoff_id, seal("handoffs", {
+                "status": "afgewezen", "declined_at": now, "decline_reason": form.decline_reason.data.strip()}))
+            add_event(db, handoff_id, "status", "afgewezen", form.decline_reason.data.strip())
+        elif action == "feedback":
+            add_event(db, handoff_id, "feedback", None, form.text.data.strip())
+        else:
+            db["handoffs"].update(handoff_id, {"status": "afgesloten", "closed_at": now, "outcome": form.outcome.data})
+            add_event(db, handoff_id, "status", "afgesloten", form.outcome.data)
+        audit.record("update", "handoff", handoff_id, result=action, db=db)
+    flash({"accept": "Overdracht geaccepteerd.", "decline": "Overdracht afgewezen.",
+           "feedback": "Terugkoppeling verstuurd.", "close": "Overdracht afgesloten."}[action], "success")
+    return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
+
+
+@bp.route("/<int:handoff_id>/print")
+@allow("cjg")
+def print_handoff(handoff_id):
+    """An A4 print view for the CJG's own system."""
+    handoff = mark_received(handoff_id, "print")
+    return render_template("handoffs/show.html", handoff=handoff, events=timeline(handoff_id), overdue=False,
+                           youth=get_db()["youths"].get(handoff["youth_id"]), print_view=True)
+
+
+def init_app(app):
+    """Register the blueprint."""
+    app.register_blueprint(bp)

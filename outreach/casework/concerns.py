@@ -1,0 +1,179 @@
+"""Zorgmeldingen: a worry about a youth, its source, and a reporter whose identity stays protected (invariant 2)."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..core import audit, reporters
+from ..core.access import allow
+from ..core.crypto import seal, unseal
+from ..core.db import get_db, get_or_404
+from ..core.forms import Form, MomentField, arg_id, choices, not_future, note_length, now_local, stamp
+from ..field.youths import NewYouthFields
+
+bp = Blueprint("concerns", __name__, url_prefix="/concerns")
+SOURCES = ["vriend/vriendin", "ouder", "school", "politie", "huisarts", "jongere zelf", "eigen waarneming",
+           "anoniem", "andere partner"]
+LEVELS = ["laag", "midden", "hoog", "acuut"]
+CLOSE_REASONS = ["geen zorgen", "al in zorg", "niet gevonden", "anders"]
+OPEN = ("nieuw", "in onderzoek", "contact gelegd")
+# Which status may follow which; "overgedragen" is only ever set by sending a handoff.
+NEXT = {"nieuw": ["in onderzoek", "contact gelegd", "afgesloten"], "in onderzoek": ["contact gelegd", "afgesloten"],
+        "contact gelegd": ["afgesloten"]}
+
+
+class ConcernForm(NewYouthFields):
+    """A new concern; the reporter's name and how to reach them are optional and kept apart."""
+    received_at = MomentField("Ontvangen op", validators=[InputRequired("Vul in wanneer de melding binnenkwam."),
+                                                          not_future])
+    source = SelectField("Van wie komt de melding?", choices=choices(SOURCES, "Kies de bron"),
+                         validators=[DataRequired("Kies van wie de melding komt.")])
+    reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Length(max=80)])
+    reporter_reach = StringField("Hoe bereik je de melder?", validators=[Length(max=120)])
+    youth_code = StringField("Code van de jongere", validators=[Length(max=12)])
+    worry = TextAreaField("Waar maakt de melder zich zorgen over?",
+                          validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
+    facts = TextAreaField("Concrete feiten", validators=note_length())
+    level = RadioField("Mate van zorg", choices=choices(LEVELS), validators=[InputRequired("Kies de mate van zorg.")])
+    guarded = ("worry", "facts", "new_alias")
+    youth_id = None
+
+    def validate_youth_code(self, field):
+        """An existing code, or a new youth, is needed; not both."""
+        code = (field.data or "").strip().upper()
+        new = (self.new_alias.data or "").strip()
+        if not code and not new:
+            raise ValidationError("Vul de code van de jongere in, of voeg hieronder een nieuwe jongere toe.")
+        if code and new:
+            raise ValidationError("Kies een bestaande code óf een nieuwe jongere, niet allebei.")
+        if code:
+            row = get_db().execute("select id from youths where code = ? and merged_into is null", [code]).fetchone()
+            if not row:
+                raise ValidationError(f"Onbekende code: {code}.")
+            self.youth_id = row[0]
+
+    def validate_reporter_name(self, field):
+        """An anonymous report has no reporter details."""
+        if self.source.data == "anoniem" and ((field.data or "").strip() or (self.reporter_reach.data or "").strip()):
+            raise ValidationError("Een anonieme melding heeft geen gegevens van de melder.")
+
+
+def save_concern(form):
+    """Insert the concern (and a quick-added youth) and, apart from it, the reporter; one transaction."""
+    db = get_db()
+    with db.atomic():
+        youth_id = form.youth_id or form.create_new_youth(db)
+        concern_id = db["concerns"].insert(seal("concerns", {
+            "youth_id": youth_id, "recorded_by": current_user.id, "received_at": stamp(form.received_at.data),
+            "source": form.source.data, "worry": form.worry.data.strip(), "facts": (form.facts.data or "").strip(),
+            "level": form.level.data, "status": "nieuw", "reporter_informed": 0, "created_at": audit.utcnow(),
+        })).last_pk
+        name, reach = (form.reporter_name.data or "").strip(), (form.reporter_reach.data or "").strip()
+        reporters.save(concern_id, name or None, reach or None)  # In its own file, never in this database.
+        audit.record("create", "concern", concern_id)
+    return concern_id
+
+
+@bp.route("/")
+@allow("worker")
+def list_concerns():
+    """Open concerns first, the most worrying on top; then the latest closed ones."""
+    rows = get_db().query(
+        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias from concerns c "
+        "join youths y on y.id = c.youth_id order by c.status in ('overgedragen', 'afgesloten'), "
+        "case c.level when 'acuut' then 0 when 'hoog' then 1 when 'midden' then 2 else 3 end, "
+        "c.received_at desc limit 100")
+    audit.record("view", "concern", None, result="list")
+    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow("worker")
+def new_concern():
+    """Record a concern as it comes in."""
+    youth = get_db().execute("select code from youths where id = ?", [arg_id("youth")]).fetchone()
+    form = ConcernForm() if request.method == "POST" else ConcernForm(data={
+        "received_at": now_local(), "youth_code": youth[0] if youth else ""})
+    if form.ready():
+        concern_id = save_concern(form)
+        flash("Zorgmelding opgeslagen.", "success")
+        return redirect(url_for("concerns.show_concern", concern_id=concern_id))
+    return render_template("concerns/form.html", form=form)
+
+
+def reporter_of(concern):
+    """The reporter row, only for the worker who recorded the concern (invariant 2); else None."""
+    if concern["recorded_by"] != current_user.id:
+        return None
+    return reporters.get(concern["id"])
+
+
+class StatusForm(Form):
+    """Move a concern on; closing needs a reason."""
+    status = SelectField("Nieuwe status", choices=choices(["in onderzoek", "contact gelegd", "afgesloten"],
+                                                          "Status blijft gelijk"))
+    close_reason = SelectField("Reden van afsluiten", choices=choices(CLOSE_REASONS, "Kies een reden"),
+                               validate_choice=False)
+    reporter_informed = BooleanField("De melder weet dat er iets mee gedaan is")
+
+    def validate_close_reason(self, field):
+        """A closed concern says why."""
+        if self.status.data == "afgesloten" and field.data not in CLOSE_REASONS:
+            raise ValidationError("Kies waarom de melding wordt afgesloten.")
+
+
+@bp.route("/<int:concern_id>", methods=["GET", "POST"])
+@allow("worker")
+def show_concern(concern_id):
+    """One concern with its status actions; the reporter's details only for the worker who recorded it."""
+    concern = unseal("concerns", get_or_404("concerns", "id = ?", [concern_id]))
+    form = StatusForm(data={"reporter_informed": bool(concern["reporter_informed"])})
+    form.status.choices = choices(NEXT.get(concern["status"], []), "Status blijft gelijk")
+    if form.validate_on_submit():
+        if change_status(concern_id, form):
+            flash(f"Status: {form.status.data}." if form.status.data else "Opgeslagen.", "success")
+        else:
+            flash("Deze melding is intussen gewijzigd; bekijk de nieuwe stand.", "error")
+        return redirect(url_for("concerns.show_concern", concern_id=concern_id))
+    youth = get_db()["youths"].get(concern["youth_id"])
+    audit.record("view", "concern", concern_id)
+    return render_template("concerns/show.html", concern=concern, youth=youth, reporter=reporter_of(concern),
+                           form=form, next_statuses=NEXT.get(concern["status"], []))
+
+
+def change_status(concern_id, form):
+    """Apply a status change if it is still allowed; closing erases the reporter in the same transaction."""
+    db = get_db()
+    with db.atomic():
+        concern = db["concerns"].get(concern_id)  # Read again under the write lock: a colleague may have acted.
+        if form.status.data and form.status.data not in NEXT.get(concern["status"], []):
+            return False
+        values = {"status": form.status.data or concern["status"],
+                  "reporter_informed": int(form.reporter_informed.data)}
+        if form.status.data == "contact gelegd" and not concern["first_contact_at"]:
+            values["first_contact_at"] = stamp(now_local())
+        if form.status.data == "afgesloten":
+            values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
+        db["concerns"].update(concern_id, values)
+        audit.record("update", "concern", concern_id, result=values["status"])
+        if form.status.data == "afgesloten":
+            # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
+            reporters.erase(db, [concern_id])
+    return True
+
+
+def fold_wal(db):
+    """After a purge or erasure, fold the WAL into the database and empty it, so old pages leave the disk.
+
+    Returns whether it could; reporters never depend on it (they are not in this database, see reporters.py).
+    """
+    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:  # Another connection is reading; the next purge or erasure folds it in.
+        current_app.logger.warning("WAL-checkpoint na wissen uitgesteld (database bezig)")
+    return not busy
+
+
+def init_app(app):
+    """Register the blueprint and open the reporter store."""
+    app.register_blueprint(bp)
+    reporters.init_app(app)

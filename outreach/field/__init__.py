@@ -1,0 +1,1 @@
+"""The worker's field work: hangplekken, visits, contacts, youths, offline use."""

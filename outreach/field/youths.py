@@ -1,0 +1,217 @@
+"""Jongeren: pseudonymous profiles (a code and an alias only workers see), stage history, timeline, merging."""
+import json
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..core import audit
+from ..core.access import allow
+from ..core.db import get_db, get_or_404
+from ..core.forms import GuardedForm, choices, now_local, stamp
+
+bp = Blueprint("youths", __name__, url_prefix="/youths")
+AGE_BANDS = ["≤11", "12–15", "16–17", "18–23", "24+"]
+GENDERS = ["m", "v", "x", "onbekend"]
+STAGES = {1: "experimenteren", 2: "recreatief gebruik", 3: "gewoontegebruik", 4: "problematisch gebruik",
+          5: "verslaving"}
+RISK_SIGNALS = ["kind van verslaafde ouder", "LVB", "ADHD", "meisje in kwetsbare positie rond gebruikers",
+                "schooluitval", "geen werk of opleiding", "contact met politie"]
+STAGE_CHOICES = [SelectChoice("", "onbekend")] + [SelectChoice(str(k), f"{k} · {v}") for k, v in STAGES.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes for one list field."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class YouthForm(GuardedForm):
+    """A youth profile: never a real name, address or phone (invariant 1)."""
+    alias = StringField("Bijnaam (alleen voor straathoekwerkers)", validators=[
+        DataRequired("Kies een bijnaam, bijvoorbeeld ‘Rode pet’."), Length(max=40, message="Maximaal 40 tekens.")])
+    age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies een leeftijd"),
+                           validators=[DataRequired("Kies een leeftijdsgroep.")])
+    gender = RadioField("Gender", choices=choices(GENDERS), default="onbekend",
+                        validators=[DataRequired("Kies een gender of ‘onbekend’.")])
+    stage = SelectField("Fase (Jellinek)", choices=STAGE_CHOICES)
+    risk_signals = MultiCheckboxField("Risicosignalen", choices=choices(RISK_SIGNALS))
+    guarded = ("alias",)
+
+
+class NewYouthFields(GuardedForm):
+    """Quick-add of a new youth inside another form (contact, concern): alias, age band, gender."""
+    new_alias = StringField("Nieuwe jongere: bijnaam",
+                            validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
+    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
+    new_gender = SelectField("Gender", choices=choices(GENDERS), default="onbekend")
+
+    def validate_new_age_band(self, field):
+        """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
+        if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
+            raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
+
+    def create_new_youth(self, db):
+        """Insert the quick-added youth (inside the caller's transaction); its id, or None when none was asked."""
+        if not (self.new_alias.data or "").strip():
+            return None
+        return create_youth(db, self.new_alias.data, self.new_age_band.data, self.new_gender.data)[0]
+
+
+def next_code(db):
+    """The next free youth code, J-0001 upward; called inside the write transaction, so it is unique."""
+    row = db.execute("select max(cast(substr(code, 3) as integer)) from youths").fetchone()
+    return f"J-{(row[0] or 0) + 1:04d}"
+
+
+def create_youth(db, alias, age_band, gender, stage=None, risk_signals=()):
+    """Insert a youth with a new code and its first stage entry; returns (id, code). Call inside db.atomic()."""
+    code = next_code(db)
+    youth_id = db["youths"].insert({
+        "code": code, "alias": alias.strip(), "age_band": age_band, "gender": gender,
+        "stage": int(stage) if stage else None, "risk_signals": json.dumps(sorted(risk_signals)),
+        "created_by": current_user.id, "created_at": audit.utcnow(),
+    }).last_pk
+    if stage:
+        db["youth_stages"].insert({"youth_id": youth_id, "stage": int(stage), "set_by": current_user.id,
+                                   "set_at": stamp(now_local())})
+    audit.record("create", "youth", youth_id)
+    return youth_id, code
+
+
+def get_youth(youth_id):
+    """One youth row that has not been merged away, or 404."""
+    return get_or_404("youths", "id = ? and merged_into is null", [youth_id])
+
+
+@bp.route("/")
+@allow("worker")
+def list_youths():
+    """Youths by last contact, searchable by code or alias."""
+    q = request.args.get("q", "").strip()[:40]
+    youths = get_db().query(
+        "select y.id, y.code, y.alias, y.age_band, y.gender, y.stage, max(c.contacted_at) as last_seen, "
+        "count(c.id) as contacts from youths y left join contact_youths cy on cy.youth_id = y.id "
+        "left join contacts c on c.id = cy.contact_id and c.replaced_by is null "
+        "where y.merged_into is null and (? = '' or y.code like ? or y.alias like ?) "
+        "group by y.id order by last_seen desc nulls last, y.code limit 200",
+        [q, f"%{q}%", f"%{q}%"])
+    audit.record("view", "youth", None, result="list")
+    return render_template("youths/list.html", youths=list(youths), q=q, stages=STAGES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow("worker")
+def new_youth():
+    """Create a pseudonymous profile."""
+    form = YouthForm()
+    if form.ready():
+        db = get_db()
+        with db.atomic():
+            youth_id, code = create_youth(db, form.alias.data, form.age_band.data, form.gender.data,
+                                          form.stage.data, form.risk_signals.data)
+        flash(f"Jongere {code} aangemaakt.", "success")
+        return redirect(url_for("youths.show_youth", youth_id=youth_id))
+    return render_template("youths/form.html", form=form, youth=None)
+
+
+@bp.route("/<int:youth_id>")
+@allow("worker")
+def show_youth(youth_id):
+    """The profile with its stage history and a timeline; an old link to a merged profile leads to the kept one."""
+    youth = get_or_404("youths", "id = ?", [youth_id])
+    if youth["merged_into"]:
+        return redirect(url_for("youths.show_youth", youth_id=youth["merged_into"]))
+    db = get_db()
+    stages = db.query("select s.stage, s.set_at, u.username from youth_stages s left join users u on u.id = s.set_by "
+                      "where s.youth_id = ? order by s.set_at desc", [youth_id])
+    timeline = db.query(
+        "select c.contacted_at as at, 'contact' as kind, c.kind as what, sp.name as place, c.topics, c.substances, "
+        "c.id from contacts c join contact_youths cy on cy.contact_id = c.id left join spots sp on sp.id = c.spot_id "
+        "where cy.youth_id = ? and c.replaced_by is null "
+        "union all select received_at, 'zorgmelding', level, source, null, null, id from concerns where youth_id = ? "
+        "union all select sent_at, 'overdracht', status, urgency, null, null, id from handoffs where youth_id = ? "
+        "order by 1 desc limit 100", [youth_id, youth_id, youth_id])
+    audit.record("view", "youth", youth_id)
+    return render_template("youths/show.html", youth=youth, stages=list(stages), timeline=list(timeline),
+                           stage_names=STAGES, risks=json.loads(youth["risk_signals"] or "[]"), loads=json.loads)
+
+
+@bp.route("/<int:youth_id>/edit", methods=["GET", "POST"])
+@allow("worker")
+def edit_youth(youth_id):
+    """Change a profile; a new stage is added to the history with who set it and when."""
+    youth = get_youth(youth_id)
+    form = YouthForm(data={**youth, "stage": str(youth["stage"] or ""),
+                           "risk_signals": json.loads(youth["risk_signals"] or "[]")})
+    if request.method == "GET":
+        audit.record("view", "youth", youth_id, result="edit form")
+    if form.ready():
+        stage = int(form.stage.data) if form.stage.data else None
+        db = get_db()
+        with db.atomic():
+            db["youths"].update(youth_id, {"alias": form.alias.data.strip(), "age_band": form.age_band.data,
+                                           "gender": form.gender.data, "stage": stage,
+                                           "risk_signals": json.dumps(sorted(form.risk_signals.data))})
+            if stage and stage != youth["stage"]:
+                db["youth_stages"].insert({"youth_id": youth_id, "stage": stage, "set_by": current_user.id,
+                                           "set_at": stamp(now_local())})
+            audit.record("update", "youth", youth_id)
+        flash("Profiel bijgewerkt.", "success")
+        return redirect(url_for("youths.show_youth", youth_id=youth_id))
+    return render_template("youths/form.html", form=form, youth=youth)
+
+
+class MergeForm(GuardedForm):
+    """Which other profile is the same youth."""
+    other = StringField("Code van het dubbele profiel", validators=[DataRequired("Vul de code in, bijvoorbeeld J-0042.")])
+    sure = BooleanField("Ik weet zeker dat dit dezelfde jongere is", validators=[
+        DataRequired("Vink aan dat je het zeker weet.")])
+
+
+@bp.route("/<int:youth_id>/merge", methods=["GET", "POST"])
+@allow("worker")
+def merge_youth(youth_id):
+    """Merge a duplicate profile into this one: its contacts, stages, concerns and handoffs move here."""
+    youth = get_youth(youth_id)
+    form = MergeForm()
+    if form.validate_on_submit():
+        db = get_db()
+        other = list(db["youths"].rows_where("code = ? and merged_into is null",
+                                             [form.other.data.strip().upper()], limit=1))
+        if not other or other[0]["id"] == youth_id:
+            form.other.errors.append("Geen ander actief profiel met deze code.")
+        else:
+            merge(db, other[0]["id"], youth_id)
+            flash(f"{other[0]['code']} is samengevoegd met {youth['code']}.", "success")
+            return redirect(url_for("youths.show_youth", youth_id=youth_id))
+    return render_template("youths/merge.html", form=form, youth=youth)
+
+
+def merge(db, source, target):
+    """Move everything of youth source to youth target in one transaction; nothing is lost or doubled."""
+    with db.atomic():
+        both = list(db.query("select id, stage, risk_signals from youths where id in (?, ?)", [source, target]))
+        signals = sorted({s for row in both for s in json.loads(row["risk_signals"] or "[]")})
+        db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
+                   "select contact_id, ? from contact_youths where youth_id = ?", [target, source])
+        db.execute("delete from contact_youths where youth_id = ?", [source])
+        db.execute("update youth_stages set youth_id = ? where youth_id = ?", [target, source])
+        db.execute("update concerns set youth_id = ? where youth_id = ?", [target, source])
+        db.execute("update handoffs set youth_id = ? where youth_id = ?", [target, source])
+        # The current stage is the latest one in the joined history (else whichever profile had one).
+        latest = db.execute("select stage from youth_stages where youth_id = ? order by set_at desc, id desc limit 1",
+                            [target]).fetchone()
+        stage = latest[0] if latest else next((r["stage"] for r in both if r["stage"]), None)
+        db["youths"].update(target, {"risk_signals": json.dumps(signals), "stage": stage})
+        db["youths"].update(source, {"merged_into": target})
+        audit.record("update", "youth", target, result=f"merged from {source}")
+        audit.record("update", "youth", source, result=f"merged into {target}")
+
+
+def init_app(app):
+    """Register the blueprint."""
+    app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""The pilot evaluation report: figures, protection of small numbers, sections, pages."""

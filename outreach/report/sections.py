@@ -1,0 +1,184 @@
+"""What the report shows and in which words: sections of figures and tables, built from protected values.
+
+The page, the print view and the CSV all read these same rows, so they can never disagree.
+"""
+from dataclasses import dataclass, field
+
+from ..casework.concerns import LEVELS, SOURCES
+from ..field.contacts import SUBSTANCES
+from .figures import FRIEND, OUTCOMES
+from .model import STAGE_ROWS, month_label, stage_label
+from ..field.youths import AGE_BANDS, GENDERS
+
+GENDER_NAMES = {"m": "jongen", "v": "meisje", "x": "x (anders)", "onbekend": "onbekend"}
+DASH = "–"
+
+
+def count(value):
+    """A published count as text: Dutch thousands separator, or the protection mark as it is."""
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else value
+
+
+def percent(value):
+    """A share as text, or a dash when it may not be shown."""
+    return DASH if value is None else f"{value}%"
+
+
+def days(value):
+    """Median days with one decimal (Dutch comma), or a dash."""
+    return DASH if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@dataclass
+class Row:
+    """One figure or table row: its label and the shown text per period (current first)."""
+    label: str
+    texts: list
+    bar: int | None = None  # The current value for a chart bar; None when it may not be drawn.
+    unit: str = ""
+
+
+@dataclass
+class Table:
+    """A breakdown: rows that add up to the total row (when there is one)."""
+    key: str
+    title: str
+    rows: list
+    total: Row | None = None
+    both: bool = True
+    chart: bool = True
+    head: str = "Aantal"
+
+    @property
+    def scale(self):
+        """The longest bar, so bars share one scale within the chart."""
+        return max([r.bar or 0 for r in self.rows] + [1])
+
+
+@dataclass
+class Section:
+    """A part of the report with its figures and tables."""
+    key: str
+    title: str
+    figures: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+
+
+def layout(cur, prev, names):
+    """The report's sections for the protected current and previous periods; names: spot id → name."""
+    def figure(key, label, unit=""):
+        """A count with both periods."""
+        return Row(label, [count(cur[key]), count(prev[key])], unit=unit)
+
+    def table(key, title, labels, total=None, both=True, **kw):
+        """A breakdown table of cells key:label, with optional total row."""
+        rows = [Row(text, [count(cur[f"{key}:{k}"])] + ([count(prev[f"{key}:{k}"])] if both else []),
+                    bar=cur[f"{key}:{k}"] if isinstance(cur[f"{key}:{k}"], int) else None) for k, text in labels]
+        total_row = Row("Totaal", [count(cur[total])] + ([count(prev[total])] if both else [])) if total else None
+        return Table(key, title, rows, total_row, both, **kw)
+
+    months = [(k.split(":", 1)[1], month_label(k.split(":", 1)[1])) for k in cur.values if k.startswith("month_new:")]
+    # By name, never by count: an order by size would bound a hidden count between its neighbours.
+    spots = sorted(((k.split(":", 1)[1], names.get(int(k.split(":", 1)[1]), "?")) for k in cur.values
+                    if k.startswith("spot_visits:") and not k.endswith(":rest")), key=lambda s: (s[1], s[0]))
+    hours = [cur.hours(), prev.hours()]
+    reach = Section("bereik", "Bereik", [
+        figure("reached", "Jongeren bereikt"), figure("new", "Nieuwe jongeren"), figure("contacts", "Contacten"),
+        figure("group_contacts", "Contacten met een groep (2 of meer)"),
+        figure("group_youths", "Jongeren aanwezig bij groepscontacten"),
+        figure("spots_identified", "Hangplekken nieuw in kaart"), figure("spots_visited", "Hangplekken bezocht"),
+        figure("visits", "Bezoeken aan hangplekken"),
+        Row("Uren contact op straat", [count(h) if h is not None else DASH for h in hours]),
+    ], [
+        table("month_new", "Nieuwe jongeren per maand", months, "new", both=False),
+        table("month_contacts", "Contacten per maand", months, "contacts", both=False),
+        table("age", "Bereikte jongeren naar leeftijd", [(a, a) for a in AGE_BANDS], "reached"),
+        table("gender", "Bereikte jongeren naar gender", [(g, GENDER_NAMES[g]) for g in GENDERS], "reached"),
+        table("spot_visits", "Bezoeken per hangplek (de vijftien drukste, op naam)",
+              spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False),
+    ])
+    signals = Section("signalen", "Signalen", [
+        figure("concerns", "Zorgmeldingen"),
+        Row("Aandeel gemeld door vrienden", [percent(cur.share(f"source:{FRIEND}", "concerns")),
+                                             percent(prev.share(f"source:{FRIEND}", "concerns"))]),
+        Row("Dagen van melding tot eerste contact (mediaan)",
+            [days(cur.median("concern_contact")), days(prev.median("concern_contact"))]),
+    ], [
+        table("source", "Zorgmeldingen naar bron", [(s, s) for s in SOURCES], "concerns"),
+        table("level", "Zorgmeldingen naar mate van zorg", [(lv, lv) for lv in LEVELS], "concerns"),
+    ])
+    care = Section("toeleiding", "Toeleiding naar zorg", [
+        figure("handoffs", "Overdrachten naar het CJG"), figure("accepted", "Door het CJG geaccepteerd"),
+        Row("Aandeel geaccepteerd", [percent(cur.share("accepted", "handoffs")),
+                                     percent(prev.share("accepted", "handoffs"))]),
+        *[Row(label, [days(cur.median(name)), days(prev.median(name))]) for name, label in [
+            ("concern_handoff", "Dagen van melding tot overdracht (mediaan)"),
+            ("handoff_received", "Dagen van overdracht tot ontvangst (mediaan)"),
+            ("handoff_accepted", "Dagen van overdracht tot acceptatie (mediaan)")]],
+        figure("in_care", "Jongeren in zorg"),
+        figure("concern_youths", "Jongeren met een zorgmelding"),
+        Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
+                                     percent(prev.share("concern_in_care", "concern_youths"))]),
+    ], [table("outcome", "Afgesloten overdrachten naar uitkomst", [(o, o) for o in OUTCOMES], "closed")])
+    stages = Section("fases", "Fases van gebruik (Jellinek)", [], [
+        Table("stages", "Eerste bekende fase en fase aan het eind van de periode", [
+            Row(stage_label(a), [count(cur[f"stage:{a}:{b}"]) for b in STAGE_ROWS] + [count(cur[f"stage_first:{a}"])])
+            for a in STAGE_ROWS], Row("Totaal", [count(cur[f"stage_last:{b}"]) for b in STAGE_ROWS]
+                                       + [count(cur["reached"])]), both=False, chart=False),
+        table("substance", "Contacten waarin een middel genoemd werd", [(s, s) for s in SUBSTANCES]),
+    ])
+    ed = Section("ed", "Ervaringsdeskundige", [
+        figure("ed_contacts", "Contacten met de ervaringsdeskundige erbij"),
+        Row("Aandeel van alle contacten", [percent(cur.share("ed_contacts", "contacts")),
+                                           percent(prev.share("ed_contacts", "contacts"))]),
+        figure("ed_youths", "Jongeren ontmoet met de ervaringsdeskundige"),
+        Row("… van wie daarna een overdracht of hulpvraag", [percent(cur.share("ed_later", "ed_youths")),
+                                                             percent(prev.share("ed_later", "ed_youths"))]),
+        figure("no_ed_youths", "Jongeren alleen zonder ervaringsdeskundige ontmoet"),
+        Row("… van wie een overdracht of hulpvraag", [percent(cur.share("no_ed_later", "no_ed_youths")),
+                                                      percent(prev.share("no_ed_later", "no_ed_youths"))]),
+    ])
+    return [reach, signals, care, stages, ed]
+
+
+HEADLINE = ["Jongeren bereikt", "Nieuwe jongeren", "Contacten", "Zorgmeldingen", "Overdrachten naar het CJG",
+            "Jongeren in zorg"]
+
+
+def headline(sections):
+    """The six figures on the first printed page, found by their labels."""
+    rows = {row.label: row for section in sections for row in section.figures}
+    return [rows[label] for label in HEADLINE]
+
+
+def flat(sections, labels):
+    """Every shown value as (section, figure, period label, text): the CSV's rows and the page's cells."""
+    for section in sections:
+        for row in section.figures:
+            for label, text in zip(labels, row.texts):
+                yield section.title, row.label, label, text
+        for t in section.tables:
+            if t.key == "stages":
+                for row in t.rows + [t.total]:
+                    for b, text in zip(STAGE_ROWS + ["totaal"], row.texts):
+                        last = stage_label(b) if b != "totaal" else "totaal"
+                        yield section.title, f"{t.title}: {row.label} → {last}", labels[0], text
+                continue
+            for row in t.rows + ([t.total] if t.total else []):
+                for label, text in zip(labels, row.texts):
+                    yield section.title, f"{t.title}: {row.label}", label, text
+
+
+def spoken(text):
+    """A shown value as words in a sentence."""
+    return {"<5": "minder dan 5", "x": "een niet getoond aantal"}.get(text, text)
+
+
+def summary(rows, labels):
+    """One paragraph for the council, written from the six headline figures (protected like the rest)."""
+    reached, new, contacts, concerns, handoffs, in_care = [spoken(r.texts[0]) for r in rows]
+    before = spoken(rows[0].texts[1])
+    return (f"In {labels[0]} sprak de straathoekwerker {reached} verschillende jongeren, van wie {new} voor het "
+            f"eerst, in {contacts} contacten (vorige periode: {before} jongeren). Er kwamen {concerns} zorgmeldingen "
+            f"binnen, er gingen {handoffs} overdrachten naar het CJG en {in_care} jongeren kwamen in zorg bij het "
+            "CJG of de verslavingszorg.")
