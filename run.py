@@ -21,8 +21,9 @@ def proxy_settings(config):
 
 def prepare_demo(app):
     """Create the database, load the demo year when it is empty, and print the demo logins."""
-    from outreach.core.db import get_db, open_database
-    from outreach.demo.seed.seed import logins_path, seed, write_logins
+    from outreach.core.db import get_db
+    from outreach.core.ready import open_database
+    from outreach.demo.seed import logins_path, seed, write_logins
     from outreach.home import demo_loaded
 
     with app.app_context():
@@ -43,7 +44,7 @@ def prepare_demo(app):
 def check_start(app):
     """Refuse to serve a missing database or one with pending migrations; say when only accounts are throttled."""
     from outreach.core.db import get_db
-    from outreach.auth.login.throttle import UNKNOWN_IP, ip_unknown_reason
+    from outreach.auth.throttle import UNKNOWN_IP, ip_unknown_reason
 
     with app.app_context():
         get_db()  # Raises NotReady with the Dutch reason.

@@ -24,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.overhead import PASSWORD, timed  # noqa: E402  (run from the project folder)
 from outreach import create_app  # noqa: E402
 from outreach.core.access import allow  # noqa: E402
-from outreach.auth.login.login import create_user  # noqa: E402
-from outreach.core.db import PRAGMAS, connect, get_db, open_database  # noqa: E402
-from outreach.demo.seed.data import SPOTS  # noqa: E402
-from outreach.core.forms import now_local  # noqa: E402
+from outreach.core.accounts import create_user  # noqa: E402
+from outreach.core.db import PRAGMAS, connect, get_db  # noqa: E402
+from outreach.core.ready import open_database
+from outreach.demo.data import SPOTS  # noqa: E402
+from outreach.core.dates import now_local  # noqa: E402
 
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
@@ -124,7 +125,7 @@ def main():
     print(f"save contact {ours * 1e6:.0f} µs ÷ bare sqlite3 insert route {plain * 1e6:.0f} µs = {ours / plain:.2f}×")
     print(f"floor: worker POST with the same raw INSERT {floor * 1e6:.0f} µs ÷ bare insert route = {floor / plain:.2f}×")
     raw_conn.close()
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from outreach import create_app  # noqa: E402
-from outreach.auth.login.login import create_user  # noqa: E402
-from outreach.core.db import PRAGMAS, connect, open_database  # noqa: E402
+from outreach.core.accounts import create_user  # noqa: E402
+from outreach.core.db import PRAGMAS, connect  # noqa: E402
+from outreach.core.ready import open_database
 
 PASSWORD = "bench-wachtwoord-2026"
 
@@ -94,7 +95,7 @@ def main():
     print(f"insert, persistent {keep * 1e6:.0f} µs ÷ connection per request {reopen * 1e6:.0f} µs "
           f"= {keep / reopen:.2f}×")
     db.close()
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     shutil.rmtree(work)
 
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from outreach import create_app  # noqa: E402
-from outreach.auth.login.login import create_user, find_user  # noqa: E402
-from outreach.core.db import connect, get_db, open_database  # noqa: E402
-from outreach.demo.seed.seed import seed  # noqa: E402
-from outreach.report.views.views import pilot_start  # noqa: E402
-from outreach.report.views.figures import MEDIAN, QUERIES, SPANS, Period, params  # noqa: E402
+from outreach.core.accounts import create_user, find_user  # noqa: E402
+from outreach.core.db import connect, get_db  # noqa: E402
+from outreach.core.ready import open_database
+from outreach.demo.seed import seed  # noqa: E402
+from outreach.core.dates import pilot_start  # noqa: E402
+from outreach.report.figures import MEDIAN, QUERIES, SPANS, Period, params  # noqa: E402
 
 PASSWORD = "bench-wachtwoord-2026"
 END = date(2026, 11, 27)

@@ -23,13 +23,18 @@ WORK = ROOT / ".mutation"
 # Module → the test files that are about it (their other tests only slow each mutant down).
 MODULES = {
     "access": ["tests/test_access.py"],
-    "suppress": ["tests/test_suppress.py"],
+    "protect": ["tests/test_protect.py"],
     "throttle": ["tests/test_auth.py"],
     "idempotency": ["tests/test_idempotency.py"],
     "crypto": ["tests/test_crypto.py"],
+    "keys": ["tests/test_rotation.py", "tests/test_start_keys.py"],
     "retention": ["tests/test_retention.py"],
     "otp": ["tests/test_twofactor.py"],
 }
+# Module → its file under outreach/ (the package it lives in).
+PATHS = {"access": "core/access", "protect": "report/protect", "throttle": "auth/throttle",
+         "idempotency": "core/idempotency", "crypto": "core/crypto", "keys": "core/keys",
+         "retention": "admin/retention", "otp": "auth/otp"}
 LINKED = ["outreach", "tests", "templates", "static", "pyproject.toml"]
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout",
           24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
@@ -57,7 +62,7 @@ def prepare(module, fresh):
             link.symlink_to(ROOT / name)
     config = configparser.ConfigParser(interpolation=None)
     config.read(ROOT / "setup.cfg")
-    config["mutmut"]["only_mutate"] = f"outreach/{module}.py"
+    config["mutmut"]["only_mutate"] = f"outreach/{PATHS[module]}.py"
     config["mutmut"]["pytest_add_cli_args_test_selection"] = "\n" + "\n".join(MODULES[module])
     with open(folder / "setup.cfg", "w") as f:
         config.write(f)
@@ -66,7 +71,7 @@ def prepare(module, fresh):
 
 def results(folder, module):
     """Mutant name → status from mutmut's record of the module."""
-    meta = folder / "mutants" / "outreach" / f"{module}.py.meta"
+    meta = folder / "mutants" / "outreach" / f"{PATHS[module]}.py.meta"
     if not meta.exists():
         return {}
     codes = json.loads(meta.read_text())["exit_code_by_key"]

@@ -1,6 +1,5 @@
 """Each role's home page, the navigation per role and the DEMO marker."""
 import sqlite3
-from datetime import datetime
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
@@ -10,7 +9,7 @@ from .admin.users import list_users
 from .casework.cjg import inbox
 from .core.db import get_db
 from .report.views import show_report
-from .core.forms import LOCAL
+from .core.dates import localtime
 
 bp = Blueprint("home", __name__)
 
@@ -77,14 +76,6 @@ def index():
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
     return render_template(f"home/{current_user.role}.html", actions=actions)
-
-
-def localtime(utc_text, empty="nooit"):
-    """Show a stored UTC stamp ('...Z') as Dutch local time, 'dd-mm-jjjj uu:mm'."""
-    if not utc_text:
-        return empty
-    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone(LOCAL)
-    return moment.strftime("%d-%m-%Y %H:%M")
 
 
 def init_app(app):

@@ -13,8 +13,9 @@ import pyotp
 import pytest
 
 from outreach import create_app
-from outreach.auth.login.login import create_user
-from outreach.core.db import connect, get_db, open_database
+from outreach.core.accounts import create_user
+from outreach.core.db import connect, get_db
+from outreach.core.ready import open_database
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}
@@ -42,7 +43,7 @@ def template_db(tmp_path_factory):
             if role in TOTP_SECRETS:
                 get_db()["users"].update(user_id, {"totp_secret": TOTP_SECRETS[role],
                                                    "totp_enrolled_at": "2026-01-01T08:00:00Z"})
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     db = connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -79,7 +80,7 @@ def app(template_db, tmp_path):
     shutil.copy(template_db, path)
     app = make_app(path)
     yield app
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 @pytest.fixture
@@ -311,7 +312,7 @@ def live(template_db, tmp_path_factory):
 
     from waitress import create_server
 
-    from outreach.demo.seed.seed import seed
+    from outreach.demo.seed import seed
     path = tmp_path_factory.mktemp("live") / "straatwerk.sqlite"
     shutil.copy(template_db, path)
     app = make_app(path)
@@ -323,7 +324,7 @@ def live(template_db, tmp_path_factory):
     LIVE_DATABASES[url] = path
     yield SimpleNamespace(url=url, path=path)
     httpd.close()
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,7 @@ def unmarked(template_db, tmp_path):
     app = make_app(tmp_path / "db.sqlite")
     app.add_url_rule("/vergeten", "vergeten", lambda: "geheim")
     yield app
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 @pytest.mark.parametrize("role", list(USERNAMES))
@@ -197,7 +197,7 @@ def test_server_error_is_dutch_500(template_db, tmp_path):
     assert response.status_code == 500
     assert "Er ging aan onze kant iets mis" in response.text
     assert "ZeroDivisionError" not in response.text
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_pages_with_personal_data_are_not_cached(auth, client):
@@ -243,7 +243,7 @@ def test_strict_transport_security_only_behind_https(template_db, tmp_path, http
     response = app.test_client().get("/login")
     assert response.headers.get("Strict-Transport-Security") == ("max-age=31536000" if https else None)
     assert response.headers["Referrer-Policy"] == "same-origin"
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_a_forced_password_change_comes_before_every_page(app, auth, client):

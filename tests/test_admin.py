@@ -118,7 +118,7 @@ def test_reset_second_factor_is_audited_and_forces_enrolment(app, auth, client, 
     auth.login_role("admin")
     cjg = query("select id from users where username='cjg'")[0]["id"]
     with app.app_context():
-        from outreach.auth.login.otp import new_recovery_codes, store_recovery_codes
+        from outreach.auth.otp import new_recovery_codes, store_recovery_codes
         store_recovery_codes(cjg, new_recovery_codes()[1])
     assert "Tweestaps resetten" in client.get("/admin/").text
     response = auth.post(f"/admin/users/{cjg}/second-factor", follow_redirects=True)

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import PASSWORDS, csrf_token, form_errors
 from outreach.auth.login import throttle
-from outreach.auth.login.login import password_problem
+from outreach.auth.login import password_problem
 
 
 def test_login_page_in_dutch(client):
@@ -205,7 +205,7 @@ def test_https_mode_secure_host_cookie(template_db, tmp_path):
     cookie = page.headers["Set-Cookie"]
     assert cookie.startswith("__Host-straatwerk=") and "Secure" in cookie and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_new_password_must_differ_from_the_current_one(auth, query):
@@ -262,7 +262,7 @@ def test_five_failures_then_429_and_audit(auth, client, clock, query):
 
 def test_the_wait_grows_and_is_capped(app, auth, clock):
     """30 s, 60 s, 120 s … at most 15 minutes; each failure after a wait doubles it."""
-    from outreach.auth.login.throttle import wait_seconds
+    from outreach.auth.throttle import wait_seconds
     waited = 0
     for _ in range(5):
         auth.login("werker", "fout-wachtwoord-123")
@@ -395,7 +395,7 @@ def test_parallel_guesses_cannot_pass_the_limit(template_db, tmp_path):
     for t in threads:
         t.join()
     httpd.close()
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     db = connect(path)
     checked = db.execute("select count(*) from audit_log where action = 'login failed'").fetchone()[0]
     db.close()
@@ -478,7 +478,7 @@ def test_the_failure_limits_are_settings(template_db, tmp_path, clock, setting, 
     answers = [auth.login(name(n), "fout-wachtwoord-123").status_code for n in range(limit)]
     assert answers[:limit - 1] == [200] * (limit - 1)
     assert auth.login("werker").status_code == 429
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 @pytest.mark.parametrize("seconds, text", [(1, "1 minuut"), (60, "1 minuut"), (61, "2 minuten"), (900, "15 minuten")])

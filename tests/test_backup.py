@@ -13,7 +13,7 @@ import pytest
 from conftest import AuthActions, csrf_token, make_app
 from outreach.core.crypto import KeyFileError, decrypt, key_path, keyring
 from outreach.core.db import connect
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 from outreach.core.rollups import drift
 
 
@@ -153,12 +153,12 @@ def test_backup_fails_loudly_on_a_corrupt_database(tmp_path, template_db):
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
     app = make_app(path)
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     with open(path, "r+b") as f:  # Scribble over the accounts' cell pointers, as a failing disk would.
         f.seek((root - 1) * page_size + 8)
         f.write(b"\xff" * 8)
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "kopie.sqlite")])
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     assert result.exit_code != 0
     assert "Integriteitscontrole van de kopie mislukt" in result.output
     assert not (tmp_path / "kopie.sqlite").exists()
@@ -174,7 +174,7 @@ def test_restore_gives_a_working_app_with_the_same_rows(app, runner, auth, clien
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     client.post("/contacts/new", data={**contact("na-de-backup"), "csrf_token": token})
     database = app.config["DATABASE"]
-    app.extensions["outreach.core.db"].close_all()  # Stop the service.
+    app.extensions["outreach.db"].close_all()  # Stop the service.
     shutil.copy(backup, database)
     for suffix in ("-wal", "-shm"):
         if os.path.exists(database + suffix):
@@ -195,7 +195,7 @@ def test_restore_gives_a_working_app_with_the_same_rows(app, runner, auth, clien
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()
     finally:
-        restored.extensions["outreach.core.db"].close_all()
+        restored.extensions["outreach.db"].close_all()
 
 
 def test_restore_on_a_new_machine_needs_the_key_file(app, runner, auth, client, tmp_path):
@@ -220,4 +220,4 @@ def test_restore_on_a_new_machine_needs_the_key_file(app, runner, auth, client, 
         try:
             assert notes(restored, machine / "straatwerk.sqlite") == {"geheim"}
         finally:
-            restored.extensions["outreach.core.db"].close_all()
+            restored.extensions["outreach.db"].close_all()

@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import PHONE, check_page, log_in, make_app
-from outreach.auth.login.login import create_user
+from outreach.core.accounts import create_user
 from outreach.core.db import connect
 from serve_for_tests import SECRET_KEY as SERVER_SECRET
 
@@ -113,7 +113,7 @@ def add_worker(database, username, password):
     app = make_app(database)
     with app.app_context():
         create_user(username, "worker", password)
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def age_session(context, seconds=2 * 3600 + 60):

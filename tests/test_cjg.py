@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from conftest import AuthActions
-from outreach.core.forms import now_local, stamp
+from outreach.core.dates import now_local, stamp
 
 CANARY_NAME, CANARY_PHONE = "Kanarie Vogelzang-7781", "06-77810042"
 

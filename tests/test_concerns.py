@@ -2,9 +2,9 @@
 import pytest
 
 from conftest import AuthActions, form_errors
-from outreach.auth.login.login import create_user
+from outreach.core.accounts import create_user
 from outreach.core.crypto import unseal
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 
 
 def good(**change):

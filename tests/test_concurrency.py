@@ -17,7 +17,7 @@ import pytest
 from conftest import PASSWORDS, csrf_token, make_app
 from outreach.core.crypto import decrypt
 from outreach.core.db import connect
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 from outreach.core.rollups import drift
 
 WRITERS, CONTACTS = 20, 50
@@ -123,7 +123,7 @@ def stored(database, run):
         app = make_app(database)
         with app.app_context():
             notes = [decrypt("contacts", "note", r[0]) for r in db.execute("select note from contacts")]
-        app.extensions["outreach.core.db"].close_all()
+        app.extensions["outreach.db"].close_all()
         return [n for n in notes if n and n.startswith(f"conc-{run}-")], *checks
     finally:
         db.close()

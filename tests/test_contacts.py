@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import form_errors
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 
 
 class FormDefaults(HTMLParser):
@@ -199,7 +199,7 @@ def test_delete_only_within_24_hours(app, auth, query, spot):
 
 def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_rows):
     """Someone elses contact cannot be changed."""
-    from outreach.auth.login.login import create_user
+    from outreach.core.accounts import create_user
     with app.app_context():
         other = create_user("collega", "worker", "een ander wachtwoord")
     theirs = seed_rows("contacts", worker_id=other, spot_id=spot, contacted_at="2026-11-27 10:00",

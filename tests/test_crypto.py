@@ -12,7 +12,7 @@ import pytest
 from conftest import AuthActions, next_code
 from outreach.core.crypto import ENCRYPTED, REPORTERS, DecryptionError, decrypt, encrypt, key_path, seal, unseal
 from outreach.core.db import connect
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 from outreach.core.reporters import path_for
 
 HANDOFF_CANARY, REPORTER_CANARY = "Canarywoutje Zeldzaamnaam", "Kanariemelder Uniek"
@@ -65,7 +65,7 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
     with app.app_context():
         sealed = encrypt("visits", "note", "Rustig")
         assert key_path() == path and stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        db = app.extensions["outreach.core.db"].get()
+        db = app.extensions["outreach.db"].get()
         db.execute("insert into spots (id, name, kind, lat, lon) values (1, 'Park', 'park', 52.4, 6.0)")
         db.execute("insert into visits (spot_id, worker_id, visited_at, youths_present, note) "
                    "values (1, 1, '2026-11-20 20:00', 0, ?)", [sealed])
@@ -73,12 +73,12 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
         lost = r"ontbreekt, maar er zijn versleutelde gegevens\. Zet het sleutelbestand terug als .*Maak geen nieuw sleutelbestand"
         with pytest.raises(RuntimeError, match=lost):
             encrypt("visits", "note", "Nieuw")
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def raw_database(app):
     """The bytes of the database file, its WAL and the reporter store, after a full checkpoint."""
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     db = connect(app.config["DATABASE"])
     assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
     db.close()
@@ -156,16 +156,16 @@ def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, report
 
 def test_a_failed_rotation_leaves_everything_readable(app, auth, runner, query, reporters, youth, monkeypatch):
     """A crash halfway through re-encrypting rolls back and keeps the old key, so nothing becomes unreadable."""
-    import outreach.core.crypto
+    import outreach.core.rotation
     record_canaries(app, auth, youth)
     before = sealed_values(query, reporters)
-    real = outreach.core.crypto.reseal
+    real = outreach.core.rotation.reseal
 
     def crash(*args, **kwargs):
         """Re-encrypt for real, then fail before the commit."""
         real(*args, **kwargs)
         raise OSError("schijf vol")
-    monkeypatch.setattr(outreach.core.crypto, "reseal", crash)
+    monkeypatch.setattr(outreach.core.rotation, "reseal", crash)
     assert runner.invoke(args=["rotate-key"]).exit_code != 0
     assert sealed_values(query, reporters) == before
     with app.app_context():
@@ -217,7 +217,8 @@ def key_path_of(app):
 @pytest.mark.parametrize("batch", [1, 2, 3, 1000])
 def test_reseal_in_small_batches_misses_no_row_of_any_table(app, seed_rows, worker_id, query, batch):
     """Whatever the batch size, every sealed column of every row ends up under the key asked for."""
-    from outreach.core.crypto import keyring, new_key, read_keyring, reseal, write_keyring
+    from outreach.core.crypto import keyring, new_key, read_keyring, write_keyring
+    from outreach.core.rotation import reseal
     from outreach.core.db import get_db
     spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description="Achter de hal")
     for n in range(5):

@@ -6,7 +6,8 @@ import pytest
 import sqlite_utils
 
 from outreach import create_app
-from outreach.core.db import NotReady, connect, get_db
+from outreach.core.ready import NotReady
+from outreach.core.db import connect, get_db
 from outreach.core.reporters import connect as connect_store, path_for
 from outreach.core.schema import migrations
 
@@ -50,7 +51,7 @@ def test_older_database_is_refused_until_migrate_is_run(tmp_path):
     with app.app_context():
         assert "replaced_by" in get_db()["contacts"].columns_dict and migrations.pending(get_db()) == []
     assert "Geen migraties te doen" in app.test_cli_runner().invoke(args=["migrate"]).output
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_no_command_but_init_db_makes_a_new_database(tmp_path):
@@ -65,7 +66,7 @@ def test_no_command_but_init_db_makes_a_new_database(tmp_path):
     assert result.exit_code == 0 and (tmp_path / "nieuw.sqlite").exists()
     with app.app_context():
         assert migrations.pending(get_db()) == []
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_foreign_keys_enforced(app):

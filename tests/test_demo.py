@@ -19,7 +19,7 @@ def seeded(tmp_path, name, *args):
     app = make_app(tmp_path / f"{name}.sqlite")
     result = app.test_cli_runner().invoke(args=["seed-demo", "--end-date", END, *args])
     assert result.exit_code == 0, result.output
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     return connect(tmp_path / f"{name}.sqlite"), result.output
 
 
@@ -31,7 +31,7 @@ def dump(db):
             skip = RANDOM_COLUMNS.get(table, set())
             rows = (unseal(table, row) if table in ENCRYPTED else row for row in db[table].rows)
             out[table] = [{k: v for k, v in row.items() if k not in skip} for row in rows]
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     return out
 
 
@@ -109,7 +109,7 @@ def test_seed_refuses_a_filled_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "bevat al gegevens" in result.output
     assert db["spots"].count == 12
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_scale_multiplies(tmp_path, demo):
@@ -124,8 +124,8 @@ def test_demo_marker_on_every_page(tmp_path, template_db):
     shutil.copy(template_db, tmp_path / "plain.sqlite")
     plain = make_app(tmp_path / "plain.sqlite")
     assert "DEMO" not in plain.test_client().get("/login").text
-    plain.extensions["outreach.core.db"].close_all()
+    plain.extensions["outreach.db"].close_all()
     seeded(tmp_path, "marked")
     marked = make_app(tmp_path / "marked.sqlite")
     assert ">DEMO<" in marked.test_client().get("/login").text
-    marked.extensions["outreach.core.db"].close_all()
+    marked.extensions["outreach.db"].close_all()

@@ -45,7 +45,7 @@ def test_save_on_a_full_disk_is_503_keeps_the_text_and_saves_once_later(small_di
         with app.app_context():
             assert [decrypt("contacts", "note", n) for n in contacts(path)] == ["Jongens bij de skatebaan, rustig"]
     finally:
-        app.extensions["outreach.core.db"].close_all()
+        app.extensions["outreach.db"].close_all()
 
 
 def test_login_on_a_full_disk_is_503_and_never_echoes_the_password(small_disk):
@@ -63,4 +63,4 @@ def test_login_on_a_full_disk_is_503_and_never_echoes_the_password(small_disk):
         assert response.status_code == 503 and "geen ruimte meer" in text
         assert "geheim-wachtwoord-123" not in text and "Opnieuw proberen" not in text
     finally:
-        app.extensions["outreach.core.db"].close_all()
+        app.extensions["outreach.db"].close_all()

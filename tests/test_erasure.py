@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from conftest import AuthActions
 from outreach.core.crypto import COLUMNS, NONCE
 from outreach.core.db import connect
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 
 SEALED_BYTES = re.compile(rb"v1:([0-9a-f]{8}):([A-Za-z0-9_-]+=*)")
 # A reader in its own process, as a long report or a backup would be: it keeps its snapshot until told to stop.
@@ -162,7 +162,7 @@ def test_handing_over_erases_the_reporter_from_every_file_while_another_process_
 def test_purge_of_an_inactive_youth_erases_the_reporter_while_another_process_reads(app, auth, client, youth, canary):
     """Purge with the youth's term due (three years on) while a second process reads: the reporter is gone."""
     from outreach.core.db import get_db
-    from outreach.admin.users.retention import purge
+    from outreach.admin.retention import purge
     concern_id = record_concern(auth, canary)
     assert_readable_before(app, client, concern_id, canary)
     with read_snapshot(app.config["DATABASE"]):
@@ -224,7 +224,7 @@ def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_f
     with helper.app_context():
         sealed = (encrypt("concern_reporters", "name", canary["name"]),
                   encrypt("concern_reporters", "reach", canary["phone"]))
-    helper.extensions["outreach.core.db"].close_all()
+    helper.extensions["outreach.db"].close_all()
     database = tmp_path / "straatwerk.sqlite"
     old = connect(database)  # The previous release: its schema, a reporter stored the way it stored them.
     migrations.apply(old, stop_before="0010_reporters_apart")
@@ -247,4 +247,4 @@ def test_upgrade_moves_reporters_out_of_the_database_and_leaves_no_copy_in_its_f
                 raw = name.read_bytes()
                 assert sealed[0].encode() not in raw and sealed[1].encode() not in raw, name.name
     finally:
-        upgraded.extensions["outreach.core.db"].close_all()
+        upgraded.extensions["outreach.db"].close_all()

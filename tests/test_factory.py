@@ -2,7 +2,8 @@
 import os
 import stat
 
-from outreach import create_app, ensure_config
+from outreach import create_app
+from outreach.core.instance import ensure_config
 
 
 def test_config_written_once_with_a_secret_key(tmp_path):
@@ -21,7 +22,7 @@ def test_test_config_overrides_defaults(tmp_path):
     assert app.testing and app.config["DATABASE"].endswith("t.sqlite")
     assert app.config["IDLE_TIMEOUT"]["worker"] == 7200 and app.config["IDLE_TIMEOUT"]["cjg"] == 1800
     assert "service.pdok.nl" in app.config["TILE_URL"]
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_huge_ids_are_not_found_not_errors(auth, client):
@@ -45,4 +46,4 @@ def test_instance_folder_comes_from_straatwerk_instance(tmp_path, monkeypatch):
     config = (tmp_path / "elders" / "config.py").read_text()
     assert f"SECRET_KEY = {app.config['SECRET_KEY']!r}" in config
     assert stat.S_IMODE(os.stat(tmp_path / "elders").st_mode) == 0o700
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import AuthActions, form_errors
-from outreach.auth.login.login import create_user
-from outreach.core.forms import now_local
+from outreach.core.accounts import create_user
+from outreach.core.dates import now_local
 
 
 @pytest.fixture

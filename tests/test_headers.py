@@ -131,4 +131,4 @@ def test_https_adds_hsts_and_the_host_cookie_on_every_route(template_db, tmp_pat
         assert login.headers["Set-Cookie"].startswith("__Host-straatwerk=")
         assert walk(client, get_routes(app, "worker")[0], logged_in=True, https=True) == {}
     finally:
-        app.extensions["outreach.core.db"].close_all()
+        app.extensions["outreach.db"].close_all()

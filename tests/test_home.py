@@ -77,7 +77,7 @@ def test_invariant_7_no_third_party_host_and_demo_marker_on_every_page(app, auth
 
 def test_local_time_shown_in_dutch_time_zone():
     """Local time shown in dutch time zone."""
-    from outreach.home import localtime
+    from outreach.core.dates import localtime
     assert localtime("2026-07-01T10:00:00Z") == "01-07-2026 12:00"  # Summer time, UTC+2.
     assert localtime("2026-12-01T10:00:00Z") == "01-12-2026 11:00"
     assert localtime(None) == "nooit"

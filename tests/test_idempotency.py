@@ -64,7 +64,7 @@ def test_form_carries_a_fresh_id_and_works_without_one(auth, client, query, entr
 
 def test_another_workers_resend_of_the_same_id_is_refused(app, client, auth, query, entry):
     """Worker B sending worker A's id with the same content gets 409; A's entry stays A's, nothing new."""
-    from outreach.auth.login.login import create_user
+    from outreach.core.accounts import create_user
     table, url, data = entry
     data = {**data, "client_id": str(uuid.uuid4())}
     auth.post(url, data, page=url)

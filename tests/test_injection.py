@@ -109,7 +109,7 @@ def test_typed_text_never_reaches_a_template_compiler(app, one_of_each, monkeypa
 def test_map_data_is_json_our_script_reads(app, client, auth, one_of_each):
     """A spot named with template syntax and a script end reaches the map only as data in a JSON block."""
     name = "</script><!--\u2028{{7*7}}"
-    app.extensions.pop("outreach.core.maps", None)
+    app.extensions.pop("outreach.maps", None)
     auth.login_role("worker")
     saved = client.post("/spots/1/edit", data={"name": name, "kind": "park", "lat": "52.39", "lon": "6.03",
                                                "confirm_personal": "y", "csrf_token": csrf_token(client.get("/").text)})

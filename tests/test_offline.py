@@ -5,7 +5,7 @@ import shutil
 import time
 
 from conftest import make_app
-from outreach.auth.login.login import create_user
+from outreach.core.accounts import create_user
 from outreach.field.offline import SHELL_PAGES, owner_marker
 
 OWNER = re.compile(r'<body[^>]*\sdata-owner="([^"]*)"')

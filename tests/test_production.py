@@ -12,10 +12,11 @@ import pytest
 
 from conftest import PASSWORDS, csrf_token
 from outreach import create_app
-from outreach.auth.login.login import create_user
+from outreach.core.accounts import create_user
 from outreach.core.crypto import ENCRYPTED, decrypt
-from outreach.core.db import connect, get_db, open_database
-from outreach.demo.seed.seed import seed
+from outreach.core.db import connect, get_db
+from outreach.core.ready import open_database
+from outreach.demo.seed import seed
 from outreach.core.schema import migrations
 from servers import Client, free_port, run_py, wait_for_port
 
@@ -124,7 +125,7 @@ def previous_release(instance):
             db.execute("update contacts set note = ? where id = ?", [decrypt("contacts", "note", contact["note"]),
                                                                       contact["id"]])
         before = report_csv(app)
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     return secrets, before
 
 
@@ -153,7 +154,7 @@ def test_upgrade_by_the_readme_steps_keeps_every_figure_and_seals_every_secret(t
         stored = {r["id"]: r["totp_secret"] for r in get_db().query("select id, totp_secret from users")}
         assert {i: decrypt("users", "totp_secret", stored[i]) for i in secrets} == secrets
         assert report_csv(app) == before
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     port, log = free_port(), tmp_path / "run.log"
     server = run_py(instance, "--port", str(port), log=open(log, "w"))  # 5. Start.
     try:

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from outreach.core.db import get_db
-from outreach.admin.users.register import REGISTER, markdown, missing, schema_columns
+from outreach.admin.register import REGISTER, markdown, missing, schema_columns
 
 PRIVACY = Path(__file__).resolve().parent.parent / "PRIVACY.md"
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import form_errors
 
 from outreach.core.db import connect
-from outreach.report.views.figures import Period
-from outreach.report.views.model import collect
+from outreach.report.figures import Period
+from outreach.report.model import collect
 
 PERIOD = Period("2026-03", "2026-05")  # The previous period of equal length is 2025-12 .. 2026-02.
 ARGS = {"van": "2026-03", "tot": "2026-05"}

@@ -5,10 +5,10 @@ import pytest
 
 from conftest import form_errors
 from outreach.core.db import connect
-from outreach.demo.seed.seed import seed
-from outreach.report.views.figures import Period
-from outreach.report.views.model import collect
-from outreach.admin.users.retention import DEFAULTS, months_before, purge
+from outreach.demo.seed import seed
+from outreach.report.figures import Period
+from outreach.report.model import collect
+from outreach.admin.retention import DEFAULTS, months_before, purge
 
 END = date(2026, 6, 30)
 DEMO = Period("2025-07", "2026-06")
@@ -75,7 +75,7 @@ def test_purged_name_is_gone_from_the_database_file(app, demo_db, tmp_path):
     assert canary.encode() in open(path, "rb").read()
     with app.app_context():
         purge(demo_db, now=datetime(2026, 6, 30, 12, 0))
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
     demo_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("", "-wal"):
         try:
@@ -266,7 +266,7 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
 def test_erasing_a_youth_counts_the_notes_and_links_it_cut(app, around_the_cutoffs):
     """anonymise_youth reports what it took for the whole family: here one group note and one link."""
     from outreach.core.db import get_db
-    from outreach.admin.users.retention import anonymise_youth, frozen
+    from outreach.admin.retention import anonymise_youth, frozen
     with app.app_context():
         db = get_db()
         with db.atomic(), frozen(db):

@@ -9,7 +9,7 @@ import time
 from conftest import AuthActions
 from outreach.core.crypto import ENCRYPTED, REPORTERS, decrypt, encrypt, key_path
 from outreach.core.db import connect
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 from outreach.core.reporters import connect as connect_store, path_for
 
 

@@ -123,7 +123,7 @@ def test_tile_url_is_configurable(template_db, tmp_path):
     AuthActions(client).login_role("worker")
     page = client.get("/spots/").text
     assert "tegels.heerde.example" in page and "service.pdok.nl" not in page
-    app.extensions["outreach.core.db"].close_all()
+    app.extensions["outreach.db"].close_all()
 
 
 def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):

@@ -24,8 +24,8 @@ def sealed_instance(app, seed_rows):
         keys = key_path()
     seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description=description)
     seed_rows("concern_reporters", concern_id=1, reach=reach)
-    app.extensions["outreach.core.db"].close_all()
-    app.extensions["outreach.core.reporters"].close_all()
+    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.reporters"].close_all()
     return app.config["DATABASE"], read_keyring(keys)["current"]
 
 
@@ -77,11 +77,11 @@ def test_right_key_file_starts_and_reads(sealed_instance):
     app = make_app(database)
     try:
         with app.app_context():
-            spot = app.extensions["outreach.core.db"].get()["spots"].get(1)
+            spot = app.extensions["outreach.db"].get()["spots"].get(1)
             assert decrypt("spots", "description", spot["description"]) == "Achter de sporthal"
             assert reporters.get(1) == {"name": None, "reach": "06-12345678"}
     finally:
-        app.extensions["outreach.core.db"].close_all()
+        app.extensions["outreach.db"].close_all()
 
 
 def test_flask_command_line_refuses_with_the_message_and_a_nonzero_exit(sealed_instance, tmp_path):

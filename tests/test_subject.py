@@ -5,8 +5,8 @@ import re
 import pytest
 
 from outreach.core.db import connect
-from outreach.report.views.figures import Period
-from outreach.report.views.model import collect
+from outreach.report.figures import Period
+from outreach.report.model import collect
 
 
 def held_youth(seed_rows, worker_id):

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SECRET_OF, TOTP_SECRETS, csrf_token, form_errors
 from outreach.auth.login import otp, twofactor
-from outreach.auth.login.login import create_user
+from outreach.core.accounts import create_user
 from outreach.core.forms import INVISIBLE_MESSAGE
 
 T = 1_800_000_000.0  # A fixed moment (a multiple of 30 s), so the codes of each time step are known.

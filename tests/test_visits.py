@@ -4,7 +4,7 @@ import re
 import pytest
 
 from conftest import form_errors
-from outreach.core.forms import now_local
+from outreach.core.dates import now_local
 
 
 def good(spot):

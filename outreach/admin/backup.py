@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
 from ..core import audit
-from ..core.crypto import key_ids, key_path
-from ..core.db import get_db, open_database
+from ..core.crypto import key_ids
+from ..core.db import get_db
+from ..core.ready import open_database
 
 EXISTS = ("{path} bestaat al; gebruik --force om het te overschrijven, of geef een map op: dan krijgt elke back-up "
           "een eigen naam met datum en tijd.")
@@ -119,19 +119,3 @@ def make_backup(path, force=False):
     return path, size, counts
 
 
-@click.command("backup")
-@with_appcontext
-@click.argument("path", type=click.Path())
-@click.option("--force", is_flag=True, help="Overschrijf een bestaand bestand.")
-def backup_command(path, force):
-    """Copy the database to PATH (a folder: straatwerk-DATE-TIME.sqlite in it) while the app runs, then check it."""
-    path, size, counts = make_backup(path, force)
-    click.echo(f"Back-up gemaakt: {path} ({dutch_size(size)}), integriteitscontrole ok.")
-    width = max(len(name) for name in TABLES.values())
-    for table, name in TABLES.items():
-        click.echo(f"  {name:<{width}}  {dutch_number(counts[table]):>9}")
-    # The keys stay out of the copy on purpose: a lost backup medium then shows no text; keep them apart.
-    click.echo(f"Versleutelde tekst in deze back-up heeft sleutel {', '.join(counts['keys']) or '(geen)'} nodig "
-               f"uit {key_path()}; bewaar dat bestand apart van de back-ups.")
-    # By design (invariant 2): a backup outlives every close, so reporter details are never in one.
-    click.echo("Gegevens van melders zitten nooit in een back-up (zie PRIVACY.md, Wissen van melders).")

@@ -4,12 +4,9 @@ Per table: purpose, legal ground, who sees it, retention. Per column: the catego
 when the table's purpose does not say enough). A test fails when a column is missing here, so the DPIA's
 data inventory (PRIVACY.md and /admin/register/) can never fall behind the database.
 """
-import click
 from flask import Blueprint, render_template
-from flask.cli import with_appcontext
 
 from ..core.access import allow
-from ..core.db import get_db
 
 bp = Blueprint("register", __name__, url_prefix="/admin/register")
 
@@ -164,20 +161,6 @@ def markdown():
     return render("register/privacy.md", register=REGISTER, categories=CATEGORIES)
 
 
-@click.command("privacy-register")
-@with_appcontext
-@click.argument("path", default="PRIVACY.md")
-def privacy_register_command(path):
-    """Write the register of processing (every column: purpose, category, who sees it, term, ground) to PATH."""
-    gaps = missing(get_db())
-    if gaps:
-        raise click.ClickException(f"Kolommen zonder beschrijving in outreach/register.py: {gaps}")
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(markdown())
-    click.echo(f"Register geschreven naar {path}.")
-
-
 def init_app(app):
     """Register the blueprint and the command."""
     app.register_blueprint(bp)
-    app.cli.add_command(privacy_register_command)

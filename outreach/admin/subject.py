@@ -16,9 +16,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from ..core import audit
 from ..core.access import allow
-from ..casework.concerns import fold_wal
+from ..core.db import fold_wal
 from ..core.db import get_db
-from ..core.forms import Form, youth_code
+from ..core.forms import Form
+from ..core.youth import youth_code
 from .retention import anonymise_youth, family, frozen
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")

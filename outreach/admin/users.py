@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..core import audit
 from ..core.access import ROLES, allow
-from ..auth.login import SECOND_FACTOR_REQUIRED, create_user, set_password, username_problem
+from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, set_password, username_problem
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form
-from ..auth.otp import clear
+from ..core.accounts import clear
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -118,3 +118,8 @@ def reset_second_factor(user_id):
     flash(f"Tweestapsverificatie van {user['username']} is gereset; {user['username']} {later} bij het inloggen.",
           "success")
     return redirect(url_for("admin.list_users"))
+
+
+def init_app(app):
+    """Register the blueprint."""
+    app.register_blueprint(bp)

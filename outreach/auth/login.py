@@ -1,11 +1,6 @@
-"""Logging in and out, sessions that can be revoked, passwords, and the create-user command."""
-import re
-import secrets
-import sys
+"""Logging in and out, sessions that can be revoked, and changing one's password."""
 import time
 
-import click
-from flask.cli import with_appcontext
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
@@ -14,15 +9,13 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from ..core import audit
 from . import throttle
 from ..core.access import ROLES, allow, public, safe_next
+from ..core.accounts import SECOND_FACTOR_REQUIRED, find_user, new_token, set_password
 from ..core.db import get_db
 from ..core.forms import Form
 from ..core.passwords import hash_password, hasher, password_problem, verify_hash  # noqa: F401 (re-exported)
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
-# Roles that reach personal data of youths from the internet: a second factor is required (BIO2, ASVS L2).
-SECOND_FACTOR_REQUIRED = frozenset({"cjg", "admin"})
 PENDING_SECONDS = 5 * 60  # Between password and code: at most five minutes.
 
 
@@ -58,20 +51,6 @@ def load_user(value):
     rows = list(get_db()["users"].rows_where(
         "id = ? and session_token = ? and active = 1", [user_id, token], limit=1))
     return User(rows[0]) if rows else None
-
-
-def new_token():
-    """A fresh random session token."""
-    return secrets.token_urlsafe(24)
-
-
-def username_problem(username):
-    """A Dutch sentence saying what is wrong with a new username, or None."""
-    if not USERNAME.fullmatch(username.strip().lower()):
-        return "Gebruik 3 tot 40 tekens: kleine letters, cijfers, punt, streepje of liggend streepje."
-    if find_user(username):
-        return "Deze gebruikersnaam bestaat al."
-    return None
 
 
 def check_password(row, password):
@@ -121,12 +100,6 @@ class LoginForm(Form):
     """Username and password."""
     username = StringField("Gebruikersnaam", validators=[DataRequired("Vul je gebruikersnaam in.")])
     password = PasswordField("Wachtwoord", validators=[DataRequired("Vul je wachtwoord in.")])
-
-
-def find_user(username):
-    """The users row for a username (case-insensitive), or None."""
-    rows = list(get_db()["users"].rows_where("username = ?", [username.strip().lower()], limit=1))
-    return rows[0] if rows else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -213,50 +186,9 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-def set_password(user_id, password, must_change):
-    """Store a new password hash and rotate the session token, ending every open session."""
-    get_db()["users"].update(user_id, {
-        "password_hash": hash_password(password), "session_token": new_token(),
-        "must_change_password": int(must_change), "password_changed_at": audit.utcnow(),
-    })
-
-
-def create_user(username, role, password, must_change=False):
-    """Insert a new account and return its id."""
-    now = audit.utcnow()
-    return get_db()["users"].insert({
-        "username": username.strip().lower(), "password_hash": hash_password(password),
-        "role": role, "active": 1, "session_token": new_token(),
-        "must_change_password": int(must_change), "created_at": now, "password_changed_at": now,
-    }).last_pk
-
-
-@click.command("create-user")
-@with_appcontext
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice(list(ROLES)), help="worker, cjg, manager of admin")
-@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
-def create_user_command(username, role, password_stdin):
-    """Create an account USERNAME with a role; the password comes from a prompt or --password-stdin."""
-    problem = username_problem(username)
-    if problem:
-        raise click.ClickException(problem)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal wachtwoord")
-    problem = password_problem(password, username)
-    if problem:
-        raise click.ClickException(problem)
-    user_id = create_user(username, role, password)
-    audit.record("create", "user", user_id, result=f"role {role}")
-    click.echo(f"Gebruiker {username.strip().lower()} ({ROLES[role]}) aangemaakt.")
-
-
 def init_app(app):
     """Set up Flask-Login and register the blueprint and command."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log eerst in."
     app.register_blueprint(bp)
-    app.cli.add_command(create_user_command)

@@ -9,7 +9,6 @@ import segno
 from markupsafe import Markup
 
 from ..core import audit
-from .login import new_token
 from ..core.crypto import decrypt
 from ..core.db import get_db
 from ..core.passwords import hash_password, verify_hash
@@ -85,11 +84,3 @@ def qr_svg(uri):
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # nosec B704
 
 
-def clear(user_id, result):
-    """Remove a user's second factor and recovery codes and end their sessions (own switch-off or admin reset)."""
-    db = get_db()
-    with db.atomic():
-        db.execute("update users set totp_secret = null, totp_enrolled_at = null, totp_last_step = null, "
-                   "session_token = ? where id = ?", [new_token(), user_id])
-        db.execute("delete from recovery_codes where user_id = ?", [user_id])
-        audit.record("update", "user", user_id, result=result)

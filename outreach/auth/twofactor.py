@@ -11,11 +11,13 @@ from wtforms.validators import DataRequired
 from ..core import audit
 from . import throttle
 from ..core.access import ROLES, allow, public
-from .login import PENDING_SECONDS, SECOND_FACTOR_REQUIRED, complete_login, new_token, start_session
+from .login import PENDING_SECONDS, complete_login, start_session
+from ..core.accounts import SECOND_FACTOR_REQUIRED, new_token
 from ..core.crypto import encrypt, unseal
 from ..core.db import get_db
 from ..core.forms import Form
-from .otp import clear, new_recovery_codes, qr_svg, store_recovery_codes, use_code, use_recovery_code
+from ..core.accounts import clear
+from .otp import new_recovery_codes, qr_svg, store_recovery_codes, use_code, use_recovery_code
 
 bp = Blueprint("twofactor", __name__)
 WRONG = "Deze code klopt niet of is al gebruikt. Typ de code die nu in je app staat."

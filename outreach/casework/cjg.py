@@ -8,7 +8,8 @@ from ..core import audit
 from ..core.access import allow
 from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import Form, choices, now_local, stamp
+from ..core.forms import Form, choices
+from ..core.dates import now_local, stamp
 from .handoffs import URGENCIES, add_event, overdue, timeline
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")

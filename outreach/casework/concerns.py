@@ -1,5 +1,5 @@
 """Zorgmeldingen: a worry about a youth, its source, and a reporter whose identity stays protected (invariant 2)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -8,7 +8,8 @@ from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import Form, MomentField, arg_id, choices, not_future, note_length, now_local, stamp
+from ..core.forms import Form, MomentField, arg_id, choices, not_future, note_length
+from ..core.dates import now_local, stamp
 from ..field.youths import NewYouthFields
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
@@ -160,17 +161,6 @@ def change_status(concern_id, form):
             # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
             reporters.erase(db, [concern_id])
     return True
-
-
-def fold_wal(db):
-    """After a purge or erasure, fold the WAL into the database and empty it, so old pages leave the disk.
-
-    Returns whether it could; reporters never depend on it (they are not in this database, see reporters.py).
-    """
-    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    if busy:  # Another connection is reading; the next purge or erasure folds it in.
-        current_app.logger.warning("WAL-checkpoint na wissen uitgesteld (database bezig)")
-    return not busy
 
 
 def init_app(app):

@@ -17,7 +17,8 @@ from ..core.access import allow
 from .concerns import OPEN
 from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import LOCAL, DayField, Form, MomentField, arg_id, choices, now_local, stamp
+from ..core.dates import LOCAL, now_local, stamp
+from ..core.forms import DayField, Form, MomentField, arg_id, choices
 from ..field.youths import STAGE_CHOICES, MultiCheckboxField, get_youth
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")

@@ -14,13 +14,12 @@ import secrets
 import tempfile
 from pathlib import Path
 
-import click
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
-from flask.cli import with_appcontext
 
 from . import audit
+from . import reporter_store
 from .db import connect, exists, get_db
 
 # Every encrypted column of the database, in one place: a handoff's identifying details and text, free text.
@@ -107,8 +106,6 @@ def key_ids(conn, tables=ENCRYPTED):
 
 def stored_key_ids():
     """The key ids that the database and the reporter store hold sealed values under."""
-    from . import reporters  # Here, not on top: reporters imports this module.
-
     database = current_app.config["DATABASE"]
     if not exists(database):  # Nothing sealed yet; init-db is about to make it.
         return []
@@ -119,9 +116,9 @@ def stored_key_ids():
         found = set(key_ids(main.conn, COLUMNS))
     finally:
         main.close()
-    side = reporters.path_for(database)
+    side = reporter_store.path_for(database)
     if side.exists():
-        store = reporters.connect(side)
+        store = reporter_store.connect(side)
         try:
             found.update(key_ids(store.conn, REPORTERS))
         finally:
@@ -261,64 +258,3 @@ def save_sealed(table, object_type, values, row_id=None, **on_create):
         return audit.save(table, object_type, seal(table, values), row_id, **on_create)
 
 
-def reseal(db, key_id, batch=2000, tables=ENCRYPTED):
-    """Seal every value not yet under key_id (older keys, plain text) under it; returns the count per table."""
-    counts = {}
-    for table, columns in tables.items():
-        # Only names from ENCRYPTED and a hex key id are put into the SQL; the values are parameters.
-        todo = " or ".join(f"({c} is not null and {c} not like 'v1:{key_id}:%')" for c in columns)
-        sql = f"select rowid, {', '.join(columns)} from {table} where rowid > ? and ({todo})"  # nosec B608
-        update = f"update {table} set {', '.join(f'{c} = ?' for c in columns)} where rowid = ?"  # nosec B608
-        # Batches in rowid order; a resealed row no longer matches, and `last` moves past it anyway.
-        counts[table], last = 0, -2**63
-        while rows := db.execute(sql + " order by rowid limit ?", [last, batch]).fetchall():
-            for rowid, *values in rows:
-                db.execute(update, [encrypt(table, c, decrypt(table, c, v)) for c, v in zip(columns, values)]
-                           + [rowid])
-                counts[table] += sum(v is not None for v in values)
-            last = rows[-1][0]
-    return counts
-
-
-def reseal_everything(db, key_id, batch):
-    """Reseal the database and the reporter store under key_id; call inside the database's write transaction.
-
-    Every writer of the reporter store holds the database's write lock, so none seals with an old key
-    meanwhile; the store commits first, which is harmless: the new key is already in the key file.
-    """
-    from . import reporters  # Here, not on top: reporters imports this module.
-
-    counts = reseal(db, key_id, batch)
-    store = reporters.store()
-    with store.atomic():
-        return counts | reseal(store, key_id, batch, REPORTERS)
-
-
-@click.command("rotate-key")
-@with_appcontext
-def rotate_key_command():
-    """Re-encrypt every protected value under a new key and drop the old keys (back up the key file again after)."""
-    from ..casework.concerns import fold_wal  # Here, not on top: concerns imports this module.
-
-    path, db, batch = key_path(), get_db(), current_app.config.get("RESEAL_BATCH", 2000)
-    keyring()  # Makes the keyring on a fresh install, so there is an old key to rotate from.
-    ring = read_keyring(path)
-    old = sorted(ring["keys"])
-    key_id = new_key(ring)
-    write_keyring(path, ring)  # New key current, old ones kept: a crash from here on leaves every value readable.
-    # Why dropping the old key below is safe while the app keeps serving: every seal happens inside the write
-    # transaction that stores it (crypto.save_sealed, db.atomic around each encrypt), and the key file already
-    # names the new key current. A value sealed under an old key was therefore committed before this
-    # transaction could take the write lock, and is resealed here; a value sealed later uses the new key.
-    with db.atomic():
-        counts = reseal_everything(db, key_id, batch)
-        audit.record("update", "keys", key_id, result=f"rotate: {sum(counts.values())} waarden", db=db)
-    # A second pass for writers that do not follow that rule (an older server still running).
-    with db.atomic():
-        late = sum(reseal_everything(db, key_id, batch).values())
-    write_keyring(path, {"current": key_id, "keys": {key_id: ring["keys"][key_id]}})
-    fold_wal(db)  # Old ciphertexts leave the WAL too.
-    click.echo(f"Nieuwe sleutel {key_id}; {sum(counts.values()) + late} waarden opnieuw versleuteld:")
-    for table, n in counts.items():
-        click.echo(f"  {table:18} {n}")
-    click.echo(f"Oude sleutels verwijderd: {', '.join(old)}. Maak nu een nieuwe back-up van {path.name}.")

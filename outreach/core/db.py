@@ -1,15 +1,12 @@
-"""The SQLite connection: one persistent connection per server thread, schema applied as migrations."""
+"""The SQLite connection: one persistent connection per server thread (WAL, foreign keys, busy timeout)."""
 import contextlib
 import os
 import sqlite3
 import threading
 
-import click
-from flask.cli import with_appcontext
 import sqlite_utils
 from flask import abort, current_app
 
-from .schema import migrations
 
 # Applied to every connection; synchronous=FULL because a lost acknowledged write is a lost contact.
 PRAGMAS = (
@@ -80,43 +77,9 @@ def connect(path):
     return Database(conn)
 
 
-MIGRATE = "flask --app outreach migrate"
-
-
-class NotReady(click.ClickException):
-    """The database is missing or behind the code: refuse rather than make an empty one or change it unasked."""
-
-
 def exists(path):
     """Whether the database file is there (an in-memory one always is)."""
     return str(path) == ":memory:" or os.path.exists(path)
-
-
-def refuse_missing(path):
-    """A command outside init-db never makes a new, empty database (e.g. in the wrong instance folder)."""
-    raise NotReady(f"Er is geen database {path}. Staat STRAATWERK_INSTANCE op de instance-map van deze installatie? "
-                   "Een nieuwe, lege database maakt alleen 'flask --app outreach init-db'.")
-
-
-def refuse_pending(db, path):
-    """Refuse a database whose schema waits for migrations: they run only when asked for (after a backup)."""
-    names = [m.name for m in migrations.pending(db)]
-    if names:
-        raise NotReady(f"De database {path} wacht op {len(names)} migratie(s) ({', '.join(names)}). Maak eerst een "
-                       f"back-up en voer dan uit: {MIGRATE}")
-
-
-def open_checked(path):
-    """Open the app's database, refusing a missing one or one whose migrations have not been run."""
-    if not exists(path):
-        refuse_missing(path)
-    db = connect(path)
-    try:
-        refuse_pending(db, path)
-    except NotReady:
-        db.close()
-        raise
-    return db
 
 
 class ConnectionPool:
@@ -172,57 +135,12 @@ def end_request(exc=None):
         db.conn.rollback()
 
 
-def open_database(create=False, upgrade=False):
-    """For a command that says so: make the file (init-db, the demo), migrate (migrate), or take it as it is (backup).
+def fold_wal(db):
+    """After a purge or erasure, fold the WAL into the database and empty it, so old pages leave the disk.
 
-    Returns the names of the migrations applied. Any other use of get_db() refuses a missing or outdated database.
+    Returns whether it could; reporters never depend on it (they are not in this database, see reporters.py).
     """
-    pool = current_app.extensions["outreach.db"]
-    if not create and not exists(pool.path):
-        refuse_missing(pool.path)
-    if create and not exists(pool.path):
-        from .. import ensure_config  # The package's own: the instance folder and its config.py come with the database.
-        os.makedirs(os.path.dirname(os.path.abspath(pool.path)), mode=0o700, exist_ok=True)
-        if "outreach.new_secret_key" in current_app.extensions:
-            ensure_config(current_app.instance_path, current_app.extensions.pop("outreach.new_secret_key"))
-    pool.ready = True
-    db = get_db()
-    names = []
-    if upgrade:
-        names = [m.name for m in migrations.pending(db)]
-        migrations.apply(db)
-        fold_after_migrations(db)
-    return names
-
-
-def fold_after_migrations(db):
-    """A migration that erased something (meta 'fold_wal') leaves old pages in the WAL: fold it in now, or at the
-    next run of migrate when a reader holds it (the nightly purge folds it too)."""
-    if db.execute("select 1 from meta where key = 'fold_wal'").fetchone():
-        if not db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
-            db.execute("delete from meta where key = 'fold_wal'")
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db_command():
-    """Create the database in the instance folder (or bring an existing one up to date)."""
-    open_database(create=True, upgrade=True)
-    click.echo(f"Database klaar: {current_app.config['DATABASE']}")
-
-
-@click.command("migrate")
-@with_appcontext
-def migrate_command():
-    """Apply the pending migrations of an existing database (after a backup; see the README's upgrade steps)."""
-    names = open_database(upgrade=True)
-    click.echo(f"Migraties toegepast: {', '.join(names)}." if names else "Geen migraties te doen.")
-    click.echo(f"Database bij: {current_app.config['DATABASE']}")
-
-
-def init_app(app):
-    """Attach the connection pool (nothing opened yet: commands say what they need) and the database commands."""
-    app.extensions["outreach.db"] = ConnectionPool(app.config["DATABASE"], first=open_checked)
-    app.teardown_request(end_request)
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(migrate_command)
+    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:  # Another connection is reading; the next purge or erasure folds it in.
+        current_app.logger.warning("WAL-checkpoint na wissen uitgesteld (database bezig)")
+    return not busy

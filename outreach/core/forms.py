@@ -1,27 +1,21 @@
 """Form pieces shared by the field-logging pages: Dutch validators, choice lists, the personal-data guard."""
 import re
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask import request
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from markupsafe import Markup
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField, PasswordField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
+from .dates import now_local
+
 NOTE_MAX = 2000
 # The Netherlands, generously boxed (mainland and Wadden islands).
 NL_LAT, NL_LON = (50.75, 53.56), (3.35, 7.23)
-
-
-def within_edit_window(created_at, hours=24):
-    """True during the first hours after a row was saved (its UTC created_at), when its author may still change it."""
-    saved = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    return datetime.now(timezone.utc) - saved < timedelta(hours=hours)
 
 
 def arg_id(name):
@@ -34,21 +28,6 @@ def choices(values, empty=None):
     """SelectChoice list from plain values (label = value), optionally led by an empty prompt."""
     lead = [SelectChoice("", empty)] if empty else []
     return lead + [SelectChoice(str(v), str(v)) for v in values]
-
-
-def now_local():
-    """Now, as naive local wall-clock time (minutes), the form field moments are stored in."""
-    return datetime.now(LOCAL).replace(tzinfo=None, second=0, microsecond=0)
-
-
-def youth_code(typed):
-    """A youth code as typed ('j42', 'J-0042 ') in its stored form 'J-0042'."""
-    return "J-" + "".join(ch for ch in typed if ch.isdigit()).zfill(4)
-
-
-def stamp(moment):
-    """Local wall-clock text as stored: 'YYYY-MM-DD HH:MM'."""
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def not_future(form, field):
@@ -242,3 +221,9 @@ MomentField = dutch_field(DateTimeLocalField, "Vul een datum en tijd in, bijvoor
                           formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"])
 DayField = dutch_field(DateField, "Vul een datum in, bijvoorbeeld 27-11-2026.", formats=["%Y-%m-%d", "%d-%m-%Y"])
 MonthInputField = dutch_field(MonthField, "Vul een maand in, bijvoorbeeld 03-2026.", formats=["%Y-%m", "%m-%Y"])
+
+
+def init_app(app):
+    """Check the CSRF token of every POST before any view runs, and give pages csrf_field()."""
+    CSRFProtect(app)
+    app.add_template_global(csrf_field)

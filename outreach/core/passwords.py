@@ -12,7 +12,7 @@ hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 Mi
 # Verified when the username is unknown, so a wrong name costs as much time as a wrong password.
 DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
-COMMON_LIST = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+COMMON_LIST = Path(__file__).parent.parent / "data" / "common-passwords.txt.gz"
 # Words an attacker tries first against this particular site (ASVS: context-specific words).
 CONTEXT_WORDS = {"straatwerk", "straathoekwerk", "straathoekwerker", "heerde", "gemeente", "gemeenteheerde",
                  "cjg", "jeugdengezin", "centrumvoorjeugdengezin", "hangplek", "jongerenwerk"}

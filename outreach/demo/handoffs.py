@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from . import data as D
 from ..core.crypto import sealed
-from ..core.forms import stamp
+from ..core.dates import stamp
 from ..core.reporters import store
 
 AGE_RANGE = {"≤11": (10, 11), "12–15": (12, 15), "16–17": (16, 17), "18–23": (18, 23), "24+": (24, 26)}

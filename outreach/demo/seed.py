@@ -9,17 +9,16 @@ from pathlib import Path
 
 import click
 import pyotp
-from flask.cli import with_appcontext
 from flask import current_app
 
 from ..core import audit
 from . import data as D
-from ..auth.login import SECOND_FACTOR_REQUIRED, create_user, find_user
+from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, find_user
 from ..core.crypto import seal, sealed
 from ..core.db import get_db
 from .handoffs import pick, seed_concerns_and_handoffs
-from ..core.forms import stamp
-from ..report.views import pilot_start
+from ..core.dates import stamp
+from ..core.dates import pilot_start
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
@@ -204,18 +203,3 @@ def seed(seed_value=2026, scale=1, end=None):
     return logins
 
 
-@click.command("seed-demo")
-@with_appcontext
-@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000),
-              help="Vermenigvuldig wijken, jongeren en contacten (540 ≈ 1 miljoen contacten).")
-@click.option("--seed", "seed_value", default=2026, show_default=True, type=int, help="Startwaarde van het toeval.")
-@click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (standaard vandaag).")
-def seed_demo_command(scale, seed_value, end_date):
-    """Fill an empty database with a synthetic pilot year around Heerde and demo logins for every role."""
-    logins = seed(seed_value, scale, end_date.date() if end_date else None)
-    path = write_logins(logins)
-    click.echo(f"Demodata geladen (seed {seed_value}, schaal {scale}). Inloggegevens staan ook in {path}:")
-    for login in logins:
-        click.echo(f"  {login_line(*login)}")
-    if any(login[3] for login in logins):
-        click.echo(CODE_HINT)

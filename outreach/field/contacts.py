@@ -12,8 +12,8 @@ from ..core import audit, idempotency
 from ..core.access import allow
 from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import (CountField, MomentField, arg_id, choices, nl_position, not_future, note_length, now_local,
-                          stamp, within_edit_window)
+from ..core.forms import CountField, MomentField, arg_id, choices, nl_position, not_future, note_length
+from ..core.dates import now_local, stamp, within_edit_window
 from .spots import active_spot, last_spot, spot_choices
 from .youths import MultiCheckboxField, NewYouthFields
 

@@ -13,7 +13,8 @@ from ..core.access import allow
 from ..core.crypto import save_sealed, unseal
 from ..core.db import get_db, get_or_404
 from ..core.forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, nl_position, not_future,
-                          note_length, now_local)
+                          note_length)
+from ..core.dates import now_local
 
 bp = Blueprint("spots", __name__, url_prefix="/spots")
 KINDS = ["skatebaan", "park", "schoolplein", "station", "winkelcentrum", "anders"]

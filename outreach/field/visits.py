@@ -11,8 +11,8 @@ from ..core import audit, idempotency
 from ..core.access import allow
 from ..core.crypto import save_sealed, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import (CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp,
-                          within_edit_window)
+from ..core.forms import CountField, GuardedForm, MomentField, choices, not_future, note_length
+from ..core.dates import now_local, stamp, within_edit_window
 from .spots import active_spot, last_spot, spot_choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")

@@ -11,7 +11,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..core import audit
 from ..core.access import allow
 from ..core.db import get_db, get_or_404
-from ..core.forms import GuardedForm, choices, now_local, stamp
+from ..core.forms import GuardedForm, choices
+from ..core.dates import now_local, stamp
 
 bp = Blueprint("youths", __name__, url_prefix="/youths")
 AGE_BANDS = ["≤11", "12–15", "16–17", "18–23", "24+"]

@@ -5,7 +5,7 @@ months; two overlapping reports can still be subtracted (see the README's known 
 """
 from datetime import datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -14,7 +14,9 @@ from ..core import audit, maps
 from ..core.access import allow
 from ..core.crypto import decrypt, save_sealed
 from ..core.db import get_db
-from ..core.forms import Form, GuardedForm, MonthInputField, now_local
+from ..core.forms import Form, GuardedForm, MonthInputField
+from ..core.dates import now_local, pilot_start
+from ..core.downloads import csv_download
 from .figures import Period
 from .model import STAGE_ROWS, build, month_label, stage_label
 from .sections import flat, headline, layout, summary
@@ -50,17 +52,6 @@ class InsightsForm(GuardedForm):
         DataRequired("Schrijf iets, of laat de pagina zonder op te slaan."),
         Length(max=4000, message="Houd het kort: hoogstens 4000 tekens.")])
     guarded = ("text",)
-
-
-def pilot_start():
-    """The first month of the pilot: PILOT_START when set, else the first month with field data."""
-    now = now_local().strftime("%Y-%m")
-    configured = current_app.config.get("PILOT_START")
-    if not configured:
-        configured = get_db().execute("select min(m) from (select min(month) m from report_contacts "
-                                      "union all select min(month) from report_visits)").fetchone()[0]
-    # A PILOT_START or first data in a coming month still gives a period that ends now.
-    return min(configured or now, now)
 
 
 def presets(start):
@@ -151,7 +142,7 @@ def export_report():
         rows.append(("Inzichten", "Inzichten van de straathoekwerker", context["labels"][0], context["insight"]))
     period = context["period"]
     audit.record("export", "report", None, result=f"{period.first}..{period.last}")
-    return audit.csv_download(["Onderdeel", "Cijfer", "Periode", "Waarde"], rows,
+    return csv_download(["Onderdeel", "Cijfer", "Periode", "Waarde"], rows,
                               f"pilotevaluatie-{period.first}-{period.last}.csv")
 
 

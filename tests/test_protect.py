@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from outreach.report.views.protect import HIDDEN, SMALL, CannotProtect, protect, share, small
+from outreach.report.protect import HIDDEN, SMALL, CannotProtect, protect, share, small
 
 
 def line(*parts, total):
@@ -259,7 +259,7 @@ def test_share_never_reveals_a_small_count(part_base):
 
 def test_withhold_shows_a_group_that_cannot_be_protected_as_withheld_and_leaves_other_groups_alone():
     """withhold=True: the linked cells that give themselves away all show "–"; a table sharing no line is untouched."""
-    from outreach.report.views.protect import WITHHELD
+    from outreach.report.protect import WITHHELD
     ones = {"a": 1, "b": 1, "g": 1, "h": 1, "t": 4}  # Four "<5"s adding up to a "<5": all must be 1.
     cells = {**ones, "c": 3, "d": 12, "u": 15, "e": 9, "f": 6, "v": 15}
     lines = [line("a", "b", "g", "h", total="t"), line("c", "d", total="u"), line("e", "f", total="v")]
@@ -295,7 +295,7 @@ def test_the_exactness_check_agrees_with_the_independent_attacker(rows, hide):
 
     The table offered as proof is itself checked: inside what is shown, every line adding up, the cell different.
     """
-    from outreach.report.views.protect import _alternative
+    from outreach.report.protect import _alternative
     cells, lines = table(rows)
     # Show the small counts as "<5" and hide every count >= 5 in one, two or all rows: wide, searchable ranges.
     shown = {k: SMALL if small(n) else HIDDEN if n >= 5 and (k[0] == "+" or k[0] <= hide) else n

@@ -1,0 +1,53 @@
+"""Moments as the app stores and shows them: local wall-clock text for field moments, UTC stamps for the system."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from .db import get_db
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def within_edit_window(created_at, hours=24):
+    """True during the first hours after a row was saved (its UTC created_at), when its author may still change it."""
+    saved = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    return datetime.now(timezone.utc) - saved < timedelta(hours=hours)
+
+
+def now_local():
+    """Now, as naive local wall-clock time (minutes), the form field moments are stored in."""
+    return datetime.now(LOCAL).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def stamp(moment):
+    """Local wall-clock text as stored: 'YYYY-MM-DD HH:MM'."""
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def localtime(utc_text, empty="nooit"):
+    """Show a stored UTC stamp ('...Z') as Dutch local time, 'dd-mm-jjjj uu:mm'."""
+    if not utc_text:
+        return empty
+    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone(LOCAL)
+    return moment.strftime("%d-%m-%Y %H:%M")
+
+
+def months_before(moment, months):
+    """The same wall-clock moment `months` months earlier (the day clipped to the month's length)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                           31, 31, 30, 31, 30, 31][month])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def pilot_start():
+    """The first month of the pilot: PILOT_START when set, else the first month with field data."""
+    now = now_local().strftime("%Y-%m")
+    configured = current_app.config.get("PILOT_START")
+    if not configured:
+        configured = get_db().execute("select min(m) from (select min(month) m from report_contacts "
+                                      "union all select min(month) from report_visits)").fetchone()[0]
+    # A PILOT_START or first data in a coming month still gives a period that ends now.
+    return min(configured or now, now)
