@@ -1,14 +1,11 @@
 """Each role's home page, the navigation per role and the DEMO marker."""
 import sqlite3
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from .core.access import ROLES, allow
-from .admin.users import list_users
-from .casework.cjg import inbox
+from .core.access import HOMES, ROLES, allow
 from .core.db import get_db
-from .report.views import show_report
 from .core.dates import localtime
 
 bp = Blueprint("home", __name__)
@@ -19,7 +16,7 @@ NAV = {
                ("youths.list_youths", "Jongeren"), ("handoffs.list_handoffs", "Overdracht")],
     "cjg": [("cjg.inbox", "Inbox"), ("report.show_report", "Rapport")],
     "manager": [("report.show_report", "Rapport")],
-    "admin": [("home.index", "Gebruikers"), ("audit.show_log", "Auditlog"), ("retention.edit_terms", "Bewaren"),
+    "admin": [("admin.list_users", "Gebruikers"), ("audit.show_log", "Auditlog"), ("retention.edit_terms", "Bewaren"),
               ("subject.find_youth", "Inzage"), ("register.show_register", "Register")],
 }
 # The worker's big buttons: label, endpoint, what it is for.
@@ -66,16 +63,12 @@ def demo_loaded():
 @bp.route("/")
 @allow(*ROLES)
 def index():
-    """The home page of the logged-in role."""
-    if current_user.role == "admin":
-        return list_users()  # The admin's home is the user list itself.
-    if current_user.role == "cjg":
-        return inbox()  # So is the CJG's: the inbox.
-    if current_user.role == "manager":
-        return show_report()  # A manager comes for the report, nothing else.
+    """The worker's home page; every other role starts on the page it comes for (the inbox, the report, users)."""
+    if HOMES[current_user.role] != "home.index":
+        return redirect(url_for(HOMES[current_user.role]))
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
-    return render_template(f"home/{current_user.role}.html", actions=actions)
+    return render_template("home/worker.html", actions=actions)
 
 
 def init_app(app):

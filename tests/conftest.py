@@ -20,6 +20,8 @@ from outreach.core.ready import open_database
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}
 USERNAMES = {"worker": "werker", "cjg": "cjg", "manager": "manager", "admin": "beheerder"}
+# Where each role lands after logging in (and from /): the worker's home, the inbox, the report, the users.
+START = {"worker": "/", "cjg": "/cjg/", "manager": "/report/", "admin": "/admin/"}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # The roles that must use a second factor are enrolled in the template database with these known secrets.
 TOTP_SECRETS = {"cjg": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "admin": "KRUGS4ZANFZSAYJAORSXG5BAMNXWIZLB"}
@@ -127,7 +129,7 @@ class AuthActions:
 
     def post(self, url, data=None, page="/", **kwargs):
         """POST with a CSRF token taken from a page the user can see."""
-        token = csrf_token(self.client.get(page).text)
+        token = csrf_token(self.client.get(page, follow_redirects=True).text)
         return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
     def subject_request(self, code="J-0001", reference="AVG-2026-014", reason="inzage"):

@@ -43,7 +43,7 @@ def test_create_account_with_one_time_password(app, auth, client, query):
     page = newcomer.get("/account/2fa").text
     secret = one_time_password(page).replace(" ", "")
     new_auth.post("/account/2fa", {"code": pyotp.TOTP(secret).now()}, page="/account/2fa")
-    assert newcomer.get("/").status_code == 200
+    assert newcomer.get("/cjg/").status_code == 200
 
 
 @pytest.mark.parametrize("form, field_message", [
@@ -130,7 +130,7 @@ def test_reset_second_factor_is_audited_and_forces_enrolment(app, auth, client, 
         {"actor_id": query("select id from users where username='beheerder'")[0]["id"], "object_id": str(cjg),
          "result": "second factor reset"}]
     assert colleague.client.get("/cjg/").status_code == 302  # Her open session ended.
-    assert colleague.login("cjg", second_factor=False).headers["Location"] == "/"  # No code asked now …
+    assert colleague.login("cjg", second_factor=False).headers["Location"] == "/cjg/"  # No code asked now …
     assert colleague.client.get("/cjg/").headers["Location"] == "/account/2fa"  # … but enrolment first.
 
 

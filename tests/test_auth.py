@@ -5,8 +5,8 @@ import time
 import pytest
 
 from conftest import PASSWORDS, csrf_token, form_errors
-from outreach.auth.login import throttle
-from outreach.auth.login import password_problem
+from outreach.auth import throttle
+from outreach.core.passwords import password_problem
 
 
 def test_login_page_in_dutch(client):
@@ -135,8 +135,8 @@ def test_change_password_ends_other_sessions(app, client, auth, query):
     response = auth.post("/account/password", {"current": PASSWORDS["manager"], "new": "nieuw wachtwoord 2027",
                                                "repeat": "nieuw wachtwoord 2027"}, page="/account/password")
     assert response.headers["Location"] == "/"
-    assert client.get("/").status_code == 200  # This session continues with the new token.
-    assert other.get("/").status_code == 302  # The other device is logged out.
+    assert client.get("/report/").status_code == 200  # This session continues with the new token.
+    assert other.get("/report/").headers["Location"] == "/login?next=/report/"  # The other device is logged out.
     assert other_auth.login("manager", PASSWORDS["manager"]).status_code == 200  # Old password refused.
     assert other_auth.login("manager", "nieuw wachtwoord 2027").status_code == 302
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import USERNAMES
+from conftest import START, USERNAMES
 
 HOME_TEXT = {"worker": "Contactmoment vastleggen", "cjg": "Inbox overdrachten",
              "manager": "Pilotevaluatie straathoekwerk", "admin": "Nieuwe gebruiker"}
@@ -11,9 +11,12 @@ HOME_TEXT = {"worker": "Contactmoment vastleggen", "cjg": "Inbox overdrachten",
 
 @pytest.mark.parametrize("role", list(USERNAMES))
 def test_role_home(auth, client, role):
-    """Role home."""
-    auth.login_role(role)
+    """Each role starts on its own page: / is the worker's home and sends every other role to theirs."""
+    assert auth.login_role(role).headers["Location"] == START[role]
     page = client.get("/")
+    if role != "worker":
+        assert (page.status_code, page.headers["Location"]) == (302, START[role])
+        page = client.get(START[role])
     assert page.status_code == 200
     assert HOME_TEXT[role] in page.text
     for other, text in HOME_TEXT.items():

@@ -6,8 +6,8 @@ import pyotp
 import pytest
 
 from conftest import SECRET_OF, TOTP_SECRETS, csrf_token, form_errors
-from outreach.auth.login import otp, twofactor
-from outreach.core.accounts import create_user
+from outreach.auth import otp, twofactor
+from outreach.core.accounts import clear_second_factor, create_user
 from outreach.core.forms import INVISIBLE_MESSAGE
 
 T = 1_800_000_000.0  # A fixed moment (a multiple of 30 s), so the codes of each time step are known.
@@ -72,7 +72,7 @@ def test_each_code_works_once(auth, client, clock, query):
     """A code that logged in once is refused the second time, even within its 30 seconds."""
     code = code_at("cjg", T)
     auth.login("cjg", second_factor=False)
-    assert auth.code(code).headers["Location"] == "/"
+    assert auth.code(code).headers["Location"] == "/cjg/"
     assert client.get("/cjg/").status_code == 200
     auth.logout()
     auth.login("cjg", second_factor=False)
@@ -80,7 +80,7 @@ def test_each_code_works_once(auth, client, clock, query):
     assert replay.status_code == 200 and twofactor.WRONG in form_errors(replay.text)
     assert client.get("/cjg/").status_code == 302
     clock(T + 30)
-    assert auth.code(code_at("cjg", T + 30)).headers["Location"] == "/"
+    assert auth.code(code_at("cjg", T + 30)).headers["Location"] == "/cjg/"
     results = [r["result"] for r in query("select result from audit_log where action like 'login%' order by id")]
     assert results == ["code asked", "ok", "code asked", "wrong code", "ok"]
 
@@ -139,7 +139,7 @@ def test_cjg_must_enrol_before_anything_else(app, auth, client, query, clock):
     """A CJG account without a second factor gets only the enrolment page; after it, the inbox."""
     with app.app_context():
         create_user("cjg.nieuw", "cjg", "een lang wachtwoord")
-    assert auth.login("cjg.nieuw", "een lang wachtwoord").headers["Location"] == "/"  # No code yet to ask.
+    assert auth.login("cjg.nieuw", "een lang wachtwoord").headers["Location"] == "/cjg/"  # No code yet to ask.
     for url in ("/", "/cjg/", "/report/", "/account/password"):
         assert client.get(url).headers["Location"] == "/account/2fa", url
     page = client.get("/account/2fa").text
@@ -310,12 +310,12 @@ def test_an_account_without_a_secret_never_passes_a_code(app, clock):
 
 
 def test_switching_the_second_factor_off_is_audited_and_removes_everything(app, query):
-    """clear(): secret, step and recovery codes gone, sessions ended, and one audit row naming the account."""
+    """clear_second_factor(): secret, step and recovery codes gone, sessions ended, and one audit row naming the account."""
     _, hashes = otp.new_recovery_codes()
     with app.app_context():
         otp.store_recovery_codes(2, hashes)
         before = query("select session_token from users where id = 2")[0]["session_token"]
-        otp.clear(2, "second factor reset")
+        clear_second_factor(2, "second factor reset")
     assert query("select totp_secret, totp_enrolled_at, totp_last_step from users where id = 2") == [
         {"totp_secret": None, "totp_enrolled_at": None, "totp_last_step": None}]
     assert query("select session_token from users where id = 2")[0]["session_token"] != before

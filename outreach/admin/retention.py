@@ -13,8 +13,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ..core import audit, reporters
 from ..core.access import allow
-from ..core.db import fold_wal
-from ..core.db import get_db
+from ..core.db import fold_wal, get_db
 from ..core.dates import LOCAL, months_before, now_local, stamp
 from ..core.forms import Form
 

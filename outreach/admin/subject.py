@@ -16,8 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from ..core import audit
 from ..core.access import allow
-from ..core.db import fold_wal
-from ..core.db import get_db
+from ..core.db import fold_wal, get_db
 from ..core.forms import Form
 from ..core.youth import youth_code
 from .retention import anonymise_youth, family, frozen

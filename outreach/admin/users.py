@@ -9,10 +9,9 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..core import audit
 from ..core.access import ROLES, allow
-from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, set_password, username_problem
+from ..core.accounts import SECOND_FACTOR_REQUIRED, clear_second_factor, create_user, set_password, username_problem
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form
-from ..core.accounts import clear
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -113,7 +112,7 @@ def reset_second_factor(user_id):
     if user["totp_secret"] is None:
         flash(f"{user['username']} heeft geen tweestapsverificatie.", "info")
         return redirect(url_for("admin.list_users"))
-    clear(user_id, "second factor reset")
+    clear_second_factor(user_id, "second factor reset")
     later = "stelt die opnieuw in" if user["role"] in SECOND_FACTOR_REQUIRED else "kan die opnieuw instellen"
     flash(f"Tweestapsverificatie van {user['username']} is gereset; {user['username']} {later} bij het inloggen.",
           "success")

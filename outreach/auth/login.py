@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..core import audit
 from . import throttle
-from ..core.access import ROLES, allow, public, safe_next
+from ..core.access import HOMES, ROLES, allow, public, safe_next
 from ..core.accounts import SECOND_FACTOR_REQUIRED, find_user, new_token, set_password
 from ..core.db import get_db
 from ..core.forms import Form
@@ -78,7 +78,7 @@ def complete_login(row, target, how="ok", login_at=None):
         get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
         audit.record("login ok", "user", row["id"], result=how, actor=User(row))
     start_session(row, login_at)
-    return redirect(safe_next(target) or url_for("home.index"))
+    return redirect(safe_next(target) or url_for(HOMES[row["role"]]))
 
 
 def begin_second_factor(row, target):

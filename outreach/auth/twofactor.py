@@ -12,11 +12,10 @@ from ..core import audit
 from . import throttle
 from ..core.access import ROLES, allow, public
 from .login import PENDING_SECONDS, complete_login, start_session
-from ..core.accounts import SECOND_FACTOR_REQUIRED, new_token
+from ..core.accounts import SECOND_FACTOR_REQUIRED, clear_second_factor, new_token
 from ..core.crypto import encrypt, unseal
 from ..core.db import get_db
 from ..core.forms import Form
-from ..core.accounts import clear
 from .otp import new_recovery_codes, qr_svg, store_recovery_codes, use_code, use_recovery_code
 
 bp = Blueprint("twofactor", __name__)
@@ -170,7 +169,7 @@ def switch_off():
     form = OffForm()
     if form.validate_on_submit():
         if use_code(row, form.off_code.data):
-            clear(row["id"], "second factor off")
+            clear_second_factor(row["id"], "second factor off")
             # The account's other sessions end; this one goes on under the new token.
             start_session(get_db()["users"].get(row["id"]), login_at=session.get("login_at"))
             flash("Tweestapsverificatie staat uit.", "success")

@@ -13,6 +13,8 @@ ROLES = {
     "admin": "Beheerder",
 }
 PUBLIC = "public"
+# Where each role starts: the worker on her own home page, every other role on the page it comes for.
+HOMES = {"worker": "home.index", "cjg": "cjg.inbox", "manager": "report.show_report", "admin": "admin.list_users"}
 
 
 def allow(*roles):

@@ -52,7 +52,7 @@ def create_user(username, role, password, must_change=False):
     }).last_pk
 
 
-def clear(user_id, result):
+def clear_second_factor(user_id, result):
     """Remove a user's second factor and recovery codes and end their sessions (own switch-off or admin reset)."""
     db = get_db()
     with db.atomic():

@@ -18,8 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
-from . import audit
-from . import reporter_store
+from . import audit, reporter_store
 from .db import connect, exists, get_db
 
 # Every encrypted column of the database, in one place: a handoff's identifying details and text, free text.

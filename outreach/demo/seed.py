@@ -17,8 +17,7 @@ from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, find_user
 from ..core.crypto import seal, sealed
 from ..core.db import get_db
 from .handoffs import pick, seed_concerns_and_handoffs
-from ..core.dates import stamp
-from ..core.dates import pilot_start
+from ..core.dates import pilot_start, stamp
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
