@@ -6,8 +6,9 @@ is refused with 409, never silently merged.
 """
 import hashlib
 import json
+import uuid
 
-from flask import request
+from flask import flash, request
 from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
 
@@ -45,3 +46,23 @@ def seen(db, table, client_id, digest, worker_id):
     if row[1] != digest or row[2] != worker_id:
         raise Conflict(CONFLICT)
     return row[0]
+
+
+def new_id():
+    """A fresh client id for a new entry (the form carries it, so a double tap saves once)."""
+    return str(uuid.uuid4())
+
+
+def resent(db, table, form, worker_id):
+    """Inside the save's transaction: (the row this entry already made, or None; the columns a new row carries)."""
+    if not form.client_id.data:
+        return None, {}
+    digest = fingerprint()
+    return seen(db, table, form.client_id.data, digest, worker_id), {"client_id": form.client_id.data,
+                                                                     "client_hash": digest}
+
+
+def refuse(form, conflict):
+    """A resend with other content: say so, and give the form a fresh id so that saving again makes a new entry."""
+    flash(str(conflict), "error")
+    form.client_id.data = new_id()

@@ -1,6 +1,5 @@
 """Contactmomenten: one tap from home to a saved contact, all details optional; corrections keep the original."""
 import json
-import uuid
 from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -101,12 +100,11 @@ def save(form, replace=None, correct=None):
     """
     db = get_db()
     with db.atomic():
-        fresh = not (replace or correct) and form.client_id.data
-        if fresh:  # A resend of an entry already saved: the same row, nothing new (not even its new youth).
-            digest = idempotency.fingerprint()
-            existing = idempotency.seen(db, "contacts", form.client_id.data, digest, current_user.id)
-            if existing:
-                return existing
+        # A resend of an entry already saved: the same row, nothing new (not even its new youth).
+        existing, marks = (None, {}) if replace or correct else idempotency.resent(db, "contacts", form,
+                                                                                    current_user.id)
+        if existing:
+            return existing
         youth_ids = list(dict.fromkeys((form.youths.data or []) + getattr(form, "other_ids", [])))
         new_youth = form.create_new_youth(db)
         if new_youth:
@@ -127,9 +125,7 @@ def save(form, replace=None, correct=None):
         else:
             contact_id = db["contacts"].insert({
                 **values, "worker_id": current_user.id, "created_at": audit.utcnow(),
-                "corrects_id": correct["id"] if correct else None,
-                "client_id": form.client_id.data if fresh else None,
-                "client_hash": digest if fresh else None}).last_pk
+                "corrects_id": correct["id"] if correct else None, **marks}).last_pk
         if youth_ids:
             db["contact_youths"].insert_all([{"contact_id": contact_id, "youth_id": y} for y in youth_ids])
         if correct:
@@ -148,13 +144,12 @@ def new_contact():
     nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
         "contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
-        "youths": [youth] if youth else [], "client_id": str(uuid.uuid4())})  # a double tap saves once
+        "youths": [youth] if youth else [], "client_id": idempotency.new_id()})
     if form.ready():
         try:
             save(form)
         except idempotency.Conflict as conflict:
-            flash(str(conflict), "error")
-            form.client_id.data = str(uuid.uuid4())  # Saving again now makes a new entry.
+            idempotency.refuse(form, conflict)
             fill_choices(form, [youth] if youth else [])
             return render_template("contacts/form.html", form=form, contact=None, nearest=False), 409
         flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")

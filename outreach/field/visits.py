@@ -1,5 +1,4 @@
 """Bezoeken: the worker passed a spot; who and what was there, in counts, never names."""
-import uuid
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -53,13 +52,12 @@ def save_visit(form, visit_id=None):
               "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
               "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
-    if visit_id or not form.client_id.data:
+    if visit_id:
         return save_sealed("visits", "visit", values, visit_id, worker_id=current_user.id)
-    db, digest = get_db(), idempotency.fingerprint()
+    db = get_db()
     with db.atomic():  # The check and the insert in one write transaction: two resends cannot both insert.
-        return idempotency.seen(db, "visits", form.client_id.data, digest, current_user.id) or save_sealed(
-            "visits", "visit", values, None, worker_id=current_user.id, client_id=form.client_id.data,
-            client_hash=digest)
+        existing, marks = idempotency.resent(db, "visits", form, current_user.id)
+        return existing or save_sealed("visits", "visit", values, None, worker_id=current_user.id, **marks)
 
 
 def render_form(form, visit=None, nearest=False):
@@ -74,13 +72,12 @@ def new_visit():
     """Log a visit; the spot comes from the link, the phone's position or the last one used."""
     form = VisitForm() if request.method == "POST" else VisitForm(data={
         "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local(),
-        "client_id": str(uuid.uuid4())})  # a double tap saves once
+        "client_id": idempotency.new_id()})
     if form.ready():
         try:
             save_visit(form)
         except idempotency.Conflict as conflict:
-            flash(str(conflict), "error")
-            form.client_id.data = str(uuid.uuid4())  # Saving again now makes a new entry.
+            idempotency.refuse(form, conflict)
             return render_form(form), 409
         flash("Bezoek opgeslagen.", "success")
         return redirect(url_for("spots.show_spot", spot_id=int(form.spot.data)))
