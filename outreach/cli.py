@@ -143,7 +143,7 @@ def privacy_register_command(path):
     """
     gaps = missing(get_db())
     if gaps:
-        raise click.ClickException(f"Kolommen zonder beschrijving in outreach/register.py: {gaps}")
+        raise click.ClickException(f"Kolommen zonder beschrijving in outreach/admin/register.py: {gaps}")
     with open(path, "w", encoding="utf-8") as out:
         out.write(markdown())
     click.echo(f"Register geschreven naar {path}.")

@@ -58,7 +58,7 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         if status == "overgedragen":
             handoff_youths.append((youth, n, received + timedelta(days=rng.randint(5, 30))))
     db["concerns"].insert_all(sealed("concerns", concerns))
-    side = store()  # Reporter details live in their own file (outreach/reporters.py).
+    side = store()  # Reporter details live in their own file (outreach/core/reporters.py).
     with side.atomic():
         side["concern_reporters"].insert_all(sealed("concern_reporters", reporters), replace=True)
     # A few handoffs without a concern: youths the worker met herself at stage 4 or 5.

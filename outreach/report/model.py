@@ -1,7 +1,7 @@
 """From raw figures to what the report may show: cells, the sums that tie them, small-cell protection, labels.
 
 Every count goes into one `cells` dict per period, every breakdown into a line (parts add up to a total), and
-suppress.protect() decides per period what may be published. Complements that are not shown (e.g. handoffs
+protect.protect() decides per period what may be published. Complements that are not shown (e.g. handoffs
 not accepted) are cells too, so a small one cannot be worked out from two published figures.
 """
 from dataclasses import dataclass, field
