@@ -7,6 +7,7 @@ the pilot report's anonymous counts stay (invariant 5).
 The admin reads no case content in any other task, so this one is deliberate: nothing of a youth is shown before
 the request's reference (kenmerk) and reason are given, and every view, download and erasure is audited with them.
 """
+import functools
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -159,25 +160,36 @@ def find_youth():
     return render_template("subject/find.html", form=form)
 
 
+def requested(view):
+    """A youth's own pages: 404 for an unknown code, and the request form first while no request is open."""
+    @functools.wraps(view)
+    def opened(code):
+        """The view with the youth, once a reference and reason were given for it."""
+        youth = youth_by_code(code)
+        return asked_first(code) or view(youth)
+    return opened
+
+
+def show_page(youth, form):
+    """The youth's page: everything held, printable, with the JSON download and the erasure form."""
+    return render_template("subject/show.html", youth=youth, data=held(youth), form=form,
+                           request_of=open_request(youth["code"]), reasons=REASONS)
+
+
 @bp.route("/<code>")
 @allow("admin")
-def show_subject(code):
+@requested
+def show_subject(youth):
     """Everything held about the youth, printable; with the JSON download and the erasure form."""
-    youth = youth_by_code(code)
-    if not_asked := asked_first(code):
-        return not_asked
     audited("export", youth, "inzage (pagina)")
-    return render_template("subject/show.html", youth=youth, data=held(youth), form=EraseForm(),
-                           request_of=open_request(youth["code"]), reasons=REASONS)
+    return show_page(youth, EraseForm())
 
 
 @bp.route("/<code>.json")
 @allow("admin")
-def export_subject(code):
+@requested
+def export_subject(youth):
     """The same as JSON, for the youth or their representative."""
-    youth = youth_by_code(code)
-    if not_asked := asked_first(code):
-        return not_asked
     audited("export", youth, "inzage (json)")
     body = json.dumps(held(youth), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
@@ -186,15 +198,12 @@ def export_subject(code):
 
 @bp.route("/<code>/erase", methods=["POST"])
 @allow("admin")
-def erase_subject(code):
+@requested
+def erase_subject(youth):
     """Erase the youth's text and links on a lawful request; the report's anonymous counts stay."""
-    youth = youth_by_code(code)
-    if not_asked := asked_first(code):
-        return not_asked
     form = EraseForm()
     if not form.validate_on_submit():
-        return render_template("subject/show.html", youth=youth, data=held(youth), form=form,
-                               request_of=open_request(youth["code"]), reasons=REASONS)
+        return show_page(youth, form)
     db = get_db()
     with db.atomic(), frozen(db):
         counts = anonymise_youth(db, youth["id"])
