@@ -128,13 +128,13 @@ def create_app(test_config=None):
 
     from . import (access, admin, audit, auth, backup, cjg, concerns, contacts, crypto, db, demo, errors, forms,
                    handoffs, home, maps, offline, register, report, retention, spots, subject, twofactor, visits,
-                   youths)
+                   vocab, youths)
     db.init_app(app)
     crypto.check_keys(app)  # Refuse to start on a missing or wrong key file (exits with a Dutch message).
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     csrf.init_app(app)
     app.add_template_global(forms.csrf_field)
-    for module in (auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report,
+    for module in (vocab, auth, errors, home, maps, spots, visits, contacts, youths, concerns, handoffs, cjg, report,
                    retention, audit, subject, register, twofactor, offline):
         module.init_app(app)
     app.register_blueprint(admin.bp)

@@ -133,7 +133,7 @@ def seed_field(db, rng, start, end, spots, youths, workers):
         known = [y for y in regulars.get(spot_id, []) if y["_first_seen"] <= moment.date()]
         for _ in range(rng.randint(1, min(4, present)) if present else 0):
             kind = pick(rng, D.CONTACT_KINDS)
-            group = kind == "groepsgesprek"
+            group = kind == "group"
             contact_id = next(contact_ids)
             linked = rng.sample(known, min(len(known), rng.choice([0, 1, 1, 2] if group else [0, 1, 1])))
             substances = [pick(rng, D.SUBSTANCES) for _ in range(rng.choice([0, 0, 1, 1, 2]))]

@@ -19,6 +19,7 @@ from flask import current_app
 from . import audit
 from .crypto import seal, unseal
 from .db import ConnectionPool, Database
+from .vocab import CLOSED_CONCERN as CLOSED  # A concern with one of these statuses keeps no reporter.
 
 PRAGMAS = (
     # A rollback journal: a deleted row leaves no copy behind once its transaction ends (a WAL would keep it
@@ -28,7 +29,6 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA busy_timeout=5000",
 )
-CLOSED = ("afgesloten", "overgedragen")  # A concern with one of these statuses keeps no reporter.
 
 
 def path_for(database):

@@ -11,12 +11,12 @@ from . import audit, idempotency
 from .access import allow
 from .crypto import save_sealed, unseal
 from .db import get_db, get_or_404
-from .forms import (CountField, GuardedForm, MomentField, choices, not_future, note_length, now_local, stamp,
+from .forms import (CountField, GuardedForm, MomentField, not_future, note_length, now_local, stamp,
                     within_edit_window)
 from .spots import active_spot, last_spot, spot_choices
+from .vocab import ATMOSPHERE, choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-ATMOSPHERES = ["rustig", "ontspannen", "gespannen", "onrustig"]
 
 
 class VisitForm(GuardedForm):
@@ -28,7 +28,7 @@ class VisitForm(GuardedForm):
         NumberRange(0, 200, "Kies een aantal van 0 tot 200.")])
     use_seen = BooleanField("Gebruik gezien")
     dealing_seen = BooleanField("Dealen gezien")
-    atmosphere = RadioField("Sfeer", choices=choices(ATMOSPHERES), default="rustig",
+    atmosphere = RadioField("Sfeer", choices=choices(ATMOSPHERE), default="calm",
                             validators=[DataRequired("Kies de sfeer.")])
     ed_present = BooleanField("Ervaringsdeskundige (ED) was erbij")
     note = TextAreaField("Korte notitie", validators=note_length())
