@@ -99,7 +99,7 @@ def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
     store.close()
     statuses = {r[0] for r in db.execute(
         "select status from concerns where id in (select value from json_each(?))", [str(ids)])}
-    assert statuses and statuses <= {"nieuw", "in onderzoek", "contact gelegd"}
+    assert statuses and statuses <= {"new", "investigating", "contacted"}
 
 
 def test_seed_refuses_a_filled_database(tmp_path):
