@@ -79,6 +79,12 @@ def labels(codes, vocabulary):
     return [label(code, vocabulary) for code in codes or []]
 
 
+def by_label(codes, vocabulary):
+    """Codes sorted by their labels: multi-valued columns keep the alphabetical order they were shown in."""
+    values = _values(vocabulary)
+    return sorted(codes, key=lambda code: values.get(code, code))
+
+
 def choices(vocabulary, empty=None, only=None):
     """WTForms choices (code, label), optionally led by an empty prompt and limited to the codes in `only`."""
     values = _values(vocabulary)

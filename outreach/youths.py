@@ -13,7 +13,7 @@ from .access import allow
 from .db import get_db, get_or_404
 from .forms import GuardedForm, now_local, stamp
 from .vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONTACT_KIND, GENDER, HANDOFF_STATUS, RISK_SIGNAL, STAGE,
-                    SUBSTANCE, TOPIC, URGENCY, choices, label, labels)
+                    SUBSTANCE, TOPIC, URGENCY, by_label, choices, label, labels)
 
 bp = Blueprint("youths", __name__, url_prefix="/youths")
 STAGE_CHOICES = [SelectChoice("", "onbekend")] + [SelectChoice(str(k), f"{k} · {v}") for k, v in STAGE.items()]
@@ -68,7 +68,7 @@ def create_youth(db, alias, age_band, gender, stage=None, risk_signals=()):
     code = next_code(db)
     youth_id = db["youths"].insert({
         "code": code, "alias": alias.strip(), "age_band": age_band, "gender": gender,
-        "stage": int(stage) if stage else None, "risk_signals": json.dumps(sorted(risk_signals)),
+        "stage": int(stage) if stage else None, "risk_signals": json.dumps(by_label(risk_signals, RISK_SIGNAL)),
         "created_by": current_user.id, "created_at": audit.utcnow(),
     }).last_pk
     if stage:
@@ -170,7 +170,7 @@ def edit_youth(youth_id):
         with db.atomic():
             db["youths"].update(youth_id, {"alias": form.alias.data.strip(), "age_band": form.age_band.data,
                                            "gender": form.gender.data, "stage": stage,
-                                           "risk_signals": json.dumps(sorted(form.risk_signals.data))})
+                                           "risk_signals": json.dumps(by_label(form.risk_signals.data, RISK_SIGNAL))})
             if stage and stage != youth["stage"]:
                 db["youth_stages"].insert({"youth_id": youth_id, "stage": stage, "set_by": current_user.id,
                                            "set_at": stamp(now_local())})
@@ -210,7 +210,7 @@ def merge(db, source, target):
     """Move everything of youth source to youth target in one transaction; nothing is lost or doubled."""
     with db.atomic():
         both = list(db.query("select id, stage, risk_signals from youths where id in (?, ?)", [source, target]))
-        signals = sorted({s for row in both for s in json.loads(row["risk_signals"] or "[]")})
+        signals = by_label({s for row in both for s in json.loads(row["risk_signals"] or "[]")}, RISK_SIGNAL)
         db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
                    "select contact_id, ? from contact_youths where youth_id = ?", [target, source])
         db.execute("delete from contact_youths where youth_id = ?", [source])
