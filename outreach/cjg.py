@@ -96,7 +96,7 @@ def mark_received(handoff_id, how="ok"):
 @bp.route("/<int:handoff_id>")
 @allow("cjg")
 def open_handoff(handoff_id):
-    """One handoff; the first time a CJG user opens it, it becomes 'ontvangen'."""
+    """One handoff; the first time a CJG user opens it, it becomes received."""
     handoff = mark_received(handoff_id)
     db = get_db()
     return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),

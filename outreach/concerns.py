@@ -30,7 +30,8 @@ class ConcernForm(NewYouthFields):
     worry = TextAreaField("Waar maakt de melder zich zorgen over?",
                           validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
     facts = TextAreaField("Concrete feiten", validators=note_length())
-    level = RadioField("Mate van zorg", choices=choices(CONCERN_LEVEL), validators=[InputRequired("Kies de mate van zorg.")])
+    level = RadioField("Mate van zorg", choices=choices(CONCERN_LEVEL),
+                       validators=[InputRequired("Kies de mate van zorg.")])
     guarded = ("worry", "facts", "new_alias")
     youth_id = None
 
@@ -127,7 +128,8 @@ def show_concern(concern_id):
     form.status.choices = choices(CONCERN_STATUS, "Status blijft gelijk", only=NEXT.get(concern["status"], []))
     if form.validate_on_submit():
         if change_status(concern_id, form):
-            flash(f"Status: {label(form.status.data, CONCERN_STATUS)}." if form.status.data else "Opgeslagen.", "success")
+            shown = label(form.status.data, CONCERN_STATUS)
+            flash(f"Status: {shown}." if form.status.data else "Opgeslagen.", "success")
         else:
             flash("Deze melding is intussen gewijzigd; bekijk de nieuwe stand.", "error")
         return redirect(url_for("concerns.show_concern", concern_id=concern_id))

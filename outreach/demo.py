@@ -78,7 +78,8 @@ def seed_youths(db, rng, start, scale, spots, creator):
         youths.append({
             "id": n, "code": f"J-{n:04d}", "alias": f"{rng.choice(D.ALIASES)} {rng.choice('ABCDEFGH')}",
             "age_band": pick(rng, D.AGE_BANDS), "gender": pick(rng, D.GENDERS), "stage": stage,
-            "risk_signals": json.dumps(by_label(rng.sample(D.RISK_SIGNALS, rng.choice([0, 0, 0, 1, 1, 2])), RISK_SIGNAL)),
+            "risk_signals": json.dumps(by_label(rng.sample(D.RISK_SIGNALS, rng.choice([0, 0, 0, 1, 1, 2])),
+                                               RISK_SIGNAL)),
             "created_by": creator, "created_at": first_seen.strftime("%Y-%m-%dT12:00:00Z"),
             "_first_seen": first_seen, "_home": rng.sample(spots, 2),
         })

@@ -54,7 +54,8 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         })
         # Reporter details exist only while a concern is open (invariant 2).
         if status in D.OPEN and source not in ("anonymous", "own_observation"):
-            reporters.append({"concern_id": n, "name": f"{rng.choice(D.FIRST_NAMES)} ({label(source, CONCERN_SOURCE)})",
+            who = label(source, CONCERN_SOURCE)
+            reporters.append({"concern_id": n, "name": f"{rng.choice(D.FIRST_NAMES)} ({who})",
                               "reach": f"06-{rng.randint(10000000, 99999999)}"})
         if status == "handed_over":
             handoff_youths.append((youth, n, received + timedelta(days=rng.randint(5, 30))))

@@ -20,8 +20,8 @@ from .concerns import fold_wal
 from .db import get_db
 from .forms import Form, youth_code
 from .retention import anonymise_youth, family, frozen
-from .vocab import (AGE_BAND, CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, CONTACT_KIND, GENDER,
-                    HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBSTANCE, TOPIC, URGENCY, in_words, labels)
+from .vocab import (AGE_BAND, CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, CONTACT_KIND,
+                    GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBSTANCE, TOPIC, URGENCY, in_words, labels)
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"

@@ -109,7 +109,8 @@ def stored_values(path):
         for table, column, _ in STORED:
             found[table, column] = {r[0] for r in db.execute(f"select distinct {column} from {table}")} - {None}
         for table, column, _ in STORED_JSON:
-            found[table, column] = {v for (raw,) in db.execute(f"select {column} from {table}") for v in json.loads(raw)}
+            rows = db.execute(f"select {column} from {table}")
+            found[table, column] = {v for (raw,) in rows for v in json.loads(raw)}
         return found
     finally:
         db.close()
