@@ -21,18 +21,11 @@ from .db import get_db
 from .forms import Form, youth_code
 from .retention import anonymise_youth, family, frozen
 from .vocab import (AGE_BAND, CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, CONTACT_KIND,
-                    GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBSTANCE, TOPIC, URGENCY, in_words, labels)
+                    GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBJECT_REASON as REASONS, SUBSTANCE, TOPIC, URGENCY,
+                    in_words, labels)
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"
-# Why an admin may read a youth's records at all: a request under the AVG, or a question from the supervisor.
-REASONS = {
-    "inzage": "Inzageverzoek (AVG art. 15)",
-    "wissen": "Verzoek om te wissen (AVG art. 17)",
-    "correctie": "Verzoek om correctie (AVG art. 16)",
-    "bezwaar": "Bezwaar (AVG art. 21)",
-    "toezicht": "Vraag van de FG of de Autoriteit Persoonsgegevens",
-}
 OPEN_REQUESTS = 5  # Requests kept open in one admin's session; the oldest makes way.
 
 

@@ -42,6 +42,11 @@ GENDER_REPORT = {"male": "jongen", "female": "meisje", "other": "x (anders)", "u
 RISK_SIGNAL = {"addicted_parent": "kind van verslaafde ouder", "lvb": "LVB", "adhd": "ADHD",
                "vulnerable_girl": "meisje in kwetsbare positie rond gebruikers", "school_dropout": "schooluitval",
                "no_work_or_school": "geen werk of opleiding", "police_contact": "contact met politie"}
+# Why an admin may read a youth's records at all: a request under the AVG, or a question from the supervisor.
+# Kept in the admin's session and written into the audit line in words; never stored as a code.
+SUBJECT_REASON = {"inzage": "Inzageverzoek (AVG art. 15)", "wissen": "Verzoek om te wissen (AVG art. 17)",
+                  "correctie": "Verzoek om correctie (AVG art. 16)", "bezwaar": "Bezwaar (AVG art. 21)",
+                  "toezicht": "Vraag van de FG of de Autoriteit Persoonsgegevens"}
 # Jellinek stages are stored as their number (1..5), already a stable code.
 STAGE = {1: "experimenteren", 2: "recreatief gebruik", 3: "gewoontegebruik", 4: "problematisch gebruik",
          5: "verslaving"}
@@ -59,7 +64,7 @@ LISTS = {
     "concern_source": CONCERN_SOURCE, "concern_level": CONCERN_LEVEL, "concern_status": CONCERN_STATUS,
     "close_reason": CLOSE_REASON, "contact_kind": CONTACT_KIND, "topic": TOPIC, "substance": SUBSTANCE,
     "atmosphere": ATMOSPHERE, "spot_kind": SPOT_KIND, "age_band": AGE_BAND, "gender": GENDER,
-    "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE,
+    "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
 }
 
 def _values(vocabulary):

@@ -16,9 +16,9 @@ def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
         assert auth.post("/youths/new", GOOD, page="/youths/new").status_code == 302
     assert query("select code, alias, age_band, gender, stage, risk_signals from youths order by code") == [
         {"code": "J-0001", "alias": "Blauwe jas", "age_band": "12-15", "gender": "female", "stage": 2,
-         "risk_signals": '["ADHD", "schooluitval"]'},
+         "risk_signals": '["adhd", "school_dropout"]'},
         {"code": "J-0002", "alias": "Blauwe jas", "age_band": "12-15", "gender": "female", "stage": 2,
-         "risk_signals": '["ADHD", "schooluitval"]'}]
+         "risk_signals": '["adhd", "school_dropout"]'}]
     assert [r["set_by"] for r in query("select set_by from youth_stages")] == [worker_id, worker_id]
 
 
