@@ -67,6 +67,7 @@ LISTS = {
     "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
 }
 
+
 def _values(vocabulary):
     """A list given by name or as the dict itself."""
     return LISTS[vocabulary] if isinstance(vocabulary, str) else vocabulary
