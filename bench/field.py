@@ -43,7 +43,7 @@ def page_bytes(client, url):
 def bare_insert(conn):
     """One raw INSERT of a minimal contact, autocommitted (one fsync, like the app's one transaction)."""
     conn.execute("insert into contacts (worker_id, contacted_at, kind, youths_present) values (1, ?, ?, 1)",
-                 ["2026-11-27 20:00", "straatcontact"])
+                 ["2026-11-27 20:00", "street"])
 
 
 def logged_in_app(path):
@@ -97,7 +97,7 @@ def main():
     _, full = page_bytes(client, "/spots/")
     print(f"map page gzip: {empty} bytes at 0 spots, {full} at 1000 → {(full - empty) / 1000:.1f} bytes per extra spot")
 
-    form = {"csrf_token": token, "contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": "1", "kind": "straatcontact",
+    form = {"csrf_token": token, "contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": "1", "kind": "street",
             "youths_present": "1", "new_gender": "onbekend"}
     raw_conn = sqlite3.connect(work / "field.sqlite", isolation_level=None, check_same_thread=False)
     for pragma in PRAGMAS:

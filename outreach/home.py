@@ -33,11 +33,11 @@ WORKER_ACTIONS = [
 # What is new for a role, counted on its navigation: handoffs not yet opened by the CJG; for the worker,
 # handoffs with CJG feedback or a status change she has not seen yet.
 BADGES = {
-    "cjg.inbox": "select count(*) from handoffs where status = 'verzonden'",
-    # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "ontvangen".
+    "cjg.inbox": "select count(*) from handoffs where status = 'sent'",
+    # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "received".
     "handoffs.list_handoffs": "select count(*) from handoffs h where h.worker_id = ? and exists (select 1 from "
                               "handoff_events e where e.handoff_id = h.id and e.at > coalesce(h.worker_seen_at, '') "
-                              "and (e.kind = 'feedback' or e.status in ('geaccepteerd', 'afgewezen', 'afgesloten')))",
+                              "and (e.kind = 'feedback' or e.status in ('accepted', 'declined', 'closed')))",
 }
 
 

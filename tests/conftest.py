@@ -223,14 +223,14 @@ def worker_id(query):
 @pytest.fixture
 def spot(seed_rows, worker_id):
     """One active spot at the Heerde skatepark."""
-    return seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.3905, lon=6.0330,
+    return seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.3905, lon=6.0330,
                      created_by=worker_id, created_at="2026-01-01T10:00:00Z")
 
 
 @pytest.fixture
 def youth(seed_rows, worker_id):
     """One youth, J-0001."""
-    return seed_rows("youths", code="J-0001", alias="Rode pet", age_band="16–17", gender="m", stage=2,
+    return seed_rows("youths", code="J-0001", alias="Rode pet", age_band="16-17", gender="male", stage=2,
                      created_by=worker_id, created_at="2026-01-01T10:00:00Z")
 
 
@@ -238,16 +238,16 @@ def youth(seed_rows, worker_id):
 def one_of_each(seed_rows, worker_id):
     """Row 1 in every table a URL can point at, owned by the test worker and saved just now."""
     from outreach.core.audit import utcnow
-    seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, created_by=worker_id)
-    seed_rows("youths", code="J-0001", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
-    seed_rows("contacts", worker_id=worker_id, spot_id=1, contacted_at="2026-11-27 12:00", kind="straatcontact",
+    seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, created_by=worker_id)
+    seed_rows("youths", code="J-0001", alias="Pet", age_band="16-17", gender="male", created_by=worker_id)
+    seed_rows("contacts", worker_id=worker_id, spot_id=1, contacted_at="2026-11-27 12:00", kind="street",
               youths_present=1, created_at=utcnow())
     seed_rows("visits", spot_id=1, worker_id=worker_id, visited_at="2026-11-27 12:00", youths_present=0,
               created_at=utcnow())
-    seed_rows("concerns", youth_id=1, recorded_by=worker_id, received_at="2026-11-27 12:00", source="vriend/vriendin",
-              worry="Zorgen", level="hoog", status="nieuw")
+    seed_rows("concerns", youth_id=1, recorded_by=worker_id, received_at="2026-11-27 12:00", source="friend",
+              worry="Zorgen", level="high", status="new")
     seed_rows("handoffs", youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", stage=3,
-              urgency="hoog", consent="ja", full_name="Test Jongere", summary="Samenvatting", status="verzonden",
+              urgency="high", consent="yes", full_name="Test Jongere", summary="Samenvatting", status="sent",
               sent_at="2026-11-27 12:00")
 
 

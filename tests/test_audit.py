@@ -7,7 +7,7 @@ from conftest import form_errors
 
 def test_trail_of_one_youth_covers_profile_concerns_and_handoffs(auth, client, one_of_each, seed_rows, worker_id):
     """Looking up J-0001 shows reads of the youth and of its concern and handoff, not another youth's."""
-    seed_rows("youths", code="J-0002", alias="Ander", age_band="16–17", gender="m", created_by=worker_id)
+    seed_rows("youths", code="J-0002", alias="Ander", age_band="16-17", gender="male", created_by=worker_id)
     auth.login_role("worker")
     client.get("/youths/1")
     client.get("/youths/2")

@@ -19,7 +19,7 @@ from outreach.core.rollups import drift
 
 def contact(note):
     """A minimal contact form with a marker in the note."""
-    return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "kind": "straatcontact",
+    return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "kind": "street",
             "youths_present": "1", "note": note}
 
 

@@ -14,7 +14,7 @@ def test_a_save_refused_for_lack_of_room_waits_on_the_phone_and_arrives_later(br
     database = small_disk / "straatwerk.sqlite"
     db = connect(database)
     worker = db.execute("select id from users where username = 'werker'").fetchone()[0]
-    db["spots"].insert({"name": "Skatebaan", "kind": "skatebaan", "lat": 52.3905, "lon": 6.0330,
+    db["spots"].insert({"name": "Skatebaan", "kind": "skatepark", "lat": 52.3905, "lon": 6.0330,
                         "created_by": worker, "created_at": "2026-01-01T10:00:00Z"})
     db.close()
     server = Server(database)

@@ -48,7 +48,7 @@ def test_minimal_contact_in_two_actions_from_home(phone, live):
     row = one(live, "select c.kind, c.youths_present, c.lat, c.lon, s.name from contacts c "
                     "join spots s on s.id = c.spot_id order by c.id desc limit 1")
     assert one(live, "select count(*) n from contacts")["n"] == before + 1
-    assert row == {"kind": "straatcontact", "youths_present": 1, "lat": HEERDE_SKATEPARK["latitude"],
+    assert row == {"kind": "street", "youths_present": 1, "lat": HEERDE_SKATEPARK["latitude"],
                    "lon": HEERDE_SKATEPARK["longitude"], "name": nearest}
     assert nearest in ("Skatebaan Sportpark Heerde", "Bankje achter de kerk")  # Both lie at the mocked spot.
 
@@ -85,7 +85,7 @@ def test_log_a_visit(phone, live):
     phone.get_by_text("Bezoek opgeslagen.").wait_for()
     assert phone.get_by_role("heading", level=1).inner_text() == nearest
     visit = one(live, "select youths_present, dealing_seen, atmosphere from visits order by id desc limit 1")
-    assert visit == {"youths_present": 4, "dealing_seen": 1, "atmosphere": "gespannen"}
+    assert visit == {"youths_present": 4, "dealing_seen": 1, "atmosphere": "tense"}
 
 
 def test_quick_add_a_youth_inside_a_contact(phone, live):
@@ -103,8 +103,8 @@ def test_quick_add_a_youth_inside_a_contact(phone, live):
     linked = one(live, "select y.code, y.alias, y.age_band, c.topics, c.substances from contacts c "
                        "join contact_youths cy on cy.contact_id = c.id join youths y on y.id = cy.youth_id "
                        "where y.alias = ?", ["Groene pet"])
-    assert linked["age_band"] == "16–17" and linked["topics"] == '["middelengebruik"]'
-    assert linked["substances"] == '["lachgas"]' and linked["code"].startswith("J-")
+    assert linked["age_band"] == "16-17" and linked["topics"] == '["substance_use"]'
+    assert linked["substances"] == '["nitrous_oxide"]' and linked["code"].startswith("J-")
     phone.goto("/youths/?q=Groene")
     phone.get_by_role("link", name=linked["code"]).click()
     assert phone.get_by_role("heading", level=1).inner_text() == f"{linked['code']} · Groene pet"

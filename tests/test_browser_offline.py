@@ -84,7 +84,7 @@ def database(template_db, tmp_path):
     shutil.copy(template_db, path)
     db = connect(path)
     worker = db.execute("select id from users where username = 'werker'").fetchone()[0]
-    db["spots"].insert({"name": "Skatebaan", "kind": "skatebaan", "lat": 52.3905, "lon": 6.0330,
+    db["spots"].insert({"name": "Skatebaan", "kind": "skatepark", "lat": 52.3905, "lon": 6.0330,
                         "created_by": worker, "created_at": "2026-01-01T10:00:00Z"})
     db.close()
     return path

@@ -9,10 +9,10 @@ from outreach.core.dates import now_local
 
 def good(**change):
     """A valid concern form for J-0001 from a friend, with reporter details."""
-    return {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+    return {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "friend",
             "reporter_name": "Sanne (vriendin)", "reporter_reach": "06-11122233", "youth_code": "J-0001",
-            "worry": "Blowt elke ochtend voor school", "facts": "Drie weken niet op school", "level": "hoog",
-            "new_gender": "onbekend", **change}
+            "worry": "Blowt elke ochtend voor school", "facts": "Drie weken niet op school", "level": "high",
+            "new_gender": "unknown", **change}
 
 
 def post_concern(auth, **change):
@@ -26,7 +26,7 @@ def test_record_concern_keeps_reporter_apart(app, auth, client, query, plain, re
     response = post_concern(auth)
     assert response.status_code == 302
     concern = plain("concerns", "select * from concerns")[0]
-    assert concern["youth_id"] == youth and concern["status"] == "nieuw" and concern["source"] == "vriend/vriendin"
+    assert concern["youth_id"] == youth and concern["status"] == "new" and concern["source"] == "friend"
     assert "Sanne" not in str(concern) and "06-11122233" not in str(concern)  # Only the source category.
     stored = reporters("select name, reach from concern_reporters")
     with app.app_context():
@@ -58,8 +58,8 @@ def test_reporter_only_visible_to_the_worker_who_recorded_it(app, auth, client, 
     ({"level": "paniek"}, "Ongeldige keuze."),
     ({"youth_code": "J-0999"}, "Onbekende code: J-0999."),
     ({"youth_code": ""}, "Vul de code van de jongere in"),
-    ({"new_alias": "Pet", "new_age_band": "16–17"}, "niet allebei"),
-    ({"source": "anoniem"}, "Een anonieme melding heeft geen gegevens van de melder."),
+    ({"new_alias": "Pet", "new_age_band": "16-17"}, "niet allebei"),
+    ({"source": "anonymous"}, "Een anonieme melding heeft geen gegevens van de melder."),
     ({"received_at": "2099-01-01T10:00"}, "Dit moment ligt in de toekomst."),
 ])
 def test_concern_bad_input_saves_nothing(auth, query, reporters, youth, change, message):
@@ -76,7 +76,7 @@ def test_concern_bad_input_saves_nothing(auth, query, reporters, youth, change, 
 def test_concern_for_a_new_youth(auth, query):
     """Concern for a new youth."""
     auth.login_role("worker")
-    response = post_concern(auth, youth_code="", new_alias="Blauwe pet", new_age_band="12–15")
+    response = post_concern(auth, youth_code="", new_alias="Blauwe pet", new_age_band="12-15")
     assert response.status_code == 302
     assert query("select y.code, y.alias from concerns c join youths y on y.id = c.youth_id") == [
         {"code": "J-0001", "alias": "Blauwe pet"}]
@@ -92,26 +92,26 @@ def test_status_flow_and_closing_erases_the_reporter(auth, query, reporters, you
     auth.login_role("worker")
     post_concern(auth)
     concern = query("select id from concerns")[0]["id"]
-    set_status(auth, concern, status="in onderzoek")
-    set_status(auth, concern, status="contact gelegd")
+    set_status(auth, concern, status="investigating")
+    set_status(auth, concern, status="contacted")
     row = query("select status, first_contact_at from concerns")[0]
-    assert row["status"] == "contact gelegd" and row["first_contact_at"]
-    response = set_status(auth, concern, status="afgesloten")
+    assert row["status"] == "contacted" and row["first_contact_at"]
+    response = set_status(auth, concern, status="closed")
     assert "Kies waarom de melding wordt afgesloten." in form_errors(response.text)
     assert len(reporters()) == 1
-    set_status(auth, concern, status="afgesloten", close_reason="al in zorg", reporter_informed="y")
+    set_status(auth, concern, status="closed", close_reason="already_in_care", reporter_informed="y")
     assert query("select status, close_reason, reporter_informed from concerns") == [
-        {"status": "afgesloten", "close_reason": "al in zorg", "reporter_informed": 1}]
+        {"status": "closed", "close_reason": "already_in_care", "reporter_informed": 1}]
     assert reporters() == []  # Erased, not hidden.
     assert query("select action, object_type from audit_log where action = 'erase'") == [
         {"action": "erase", "object_type": "reporter"}]
 
 
 @pytest.mark.parametrize("path, target", [
-    (["contact gelegd"], "in onderzoek"),
-    (["afgesloten"], "in onderzoek"),
-    ([], "overgedragen"),
-    ([], "nieuw"),
+    (["contacted"], "investigating"),
+    (["closed"], "investigating"),
+    ([], "handed_over"),
+    ([], "new"),
 ])
 def test_status_only_moves_forward(auth, query, youth, path, target):
     """Status only moves forward."""
@@ -119,7 +119,7 @@ def test_status_only_moves_forward(auth, query, youth, path, target):
     post_concern(auth)
     concern = query("select id from concerns")[0]["id"]
     for status in path:
-        set_status(auth, concern, status=status, close_reason="anders")
+        set_status(auth, concern, status=status, close_reason="other")
     before = query("select status from concerns")
     set_status(auth, concern, status=target)
     assert query("select status from concerns") == before
@@ -128,6 +128,6 @@ def test_status_only_moves_forward(auth, query, youth, path, target):
 def test_anonymous_concern_keeps_no_way_to_reach_anyone(auth, query, reporters, youth):
     """Anonymous concern keeps no way to reach anyone."""
     auth.login_role("worker")
-    response = post_concern(auth, source="anoniem", reporter_name="", reporter_reach="06-12312312")
+    response = post_concern(auth, source="anonymous", reporter_name="", reporter_reach="06-12312312")
     assert "Een anonieme melding heeft geen gegevens van de melder." in " ".join(form_errors(response.text))
     assert query("select count(*) c from concerns") == [{"c": 0}] and reporters() == []

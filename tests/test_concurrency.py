@@ -89,7 +89,7 @@ def write_contacts(session, run, number, results, start):
     start.wait()
     for i in range(CONTACTS):
         marker = f"conc-{run}-{number}-{i}"
-        form = {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "kind": "straatcontact",
+        form = {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "kind": "street",
                 "youths_present": "1", "note": marker}
         began = time.perf_counter()
         try:

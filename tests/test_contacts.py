@@ -45,46 +45,46 @@ def test_minimal_contact_is_form_defaults(auth, client, query, spot, seed_rows, 
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Contact opgeslagen" in client.get("/").text
     rows = query("select spot_id, kind, youths_present, topics, ed_present, note, worker_id from contacts")
-    assert rows == [{"spot_id": spot, "kind": "straatcontact", "youths_present": 1, "topics": "[]",
+    assert rows == [{"spot_id": spot, "kind": "street", "youths_present": 1, "topics": "[]",
                      "ed_present": 0, "note": None, "worker_id": worker_id}]
 
 
 def full(spot_id, **change):
     """A complete contact form."""
-    return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": str(spot_id), "kind": "groepsgesprek",
-            "youths_present": "5", "topics": ["middelengebruik", "hulpvraag"], "substances": ["lachgas"],
+    return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": str(spot_id), "kind": "group",
+            "youths_present": "5", "topics": ["substance_use", "help"], "substances": ["nitrous_oxide"],
             "ed_present": "y", "duration_min": "20", "note": "Vroegen naar werk", "lat": "52.3906",
-            "lon": "6.0331", "new_gender": "onbekend", **change}
+            "lon": "6.0331", "new_gender": "unknown", **change}
 
 
 def test_full_contact_with_known_code_and_quick_added_youth(auth, client, query, spot, youth):
     """Full contact with known code and quick added youth."""
     auth.login_role("worker")
-    data = full(spot, other_codes="j-0001", new_alias="Skater B", new_age_band="12–15", new_gender="v")
+    data = full(spot, other_codes="j-0001", new_alias="Skater B", new_age_band="12-15", new_gender="female")
     response = auth.post("/contacts/new", data, page="/contacts/new")
     assert response.status_code == 302, form_errors(response.text)
     contact = query("select * from contacts")[0]
-    assert contact["topics"] == '["middelengebruik", "hulpvraag"]' and contact["substances"] == '["lachgas"]'
+    assert contact["topics"] == '["substance_use", "help"]' and contact["substances"] == '["nitrous_oxide"]'
     assert contact["ed_present"] == 1 and contact["duration_min"] == 20 and contact["lat"] == 52.3906
     youths = query("select y.code, y.alias, y.age_band, y.gender from contact_youths cy "
                    "join youths y on y.id = cy.youth_id order by y.code")
-    assert youths == [{"code": "J-0001", "alias": "Rode pet", "age_band": "16–17", "gender": "m"},
-                      {"code": "J-0002", "alias": "Skater B", "age_band": "12–15", "gender": "v"}]
+    assert youths == [{"code": "J-0001", "alias": "Rode pet", "age_band": "16-17", "gender": "male"},
+                      {"code": "J-0002", "alias": "Skater B", "age_band": "12-15", "gender": "female"}]
     assert {r["object_type"] for r in query("select object_type from audit_log where action='create'")} == {
         "contact", "youth"}
 
 
 def test_youths_seen_at_this_spot_are_offered_first(auth, client, spot, youth, seed_rows, worker_id):
     """Youths seen at this spot are offered first."""
-    other = seed_rows("youths", code="J-0002", alias="Elders", age_band="18–23", gender="v",
+    other = seed_rows("youths", code="J-0002", alias="Elders", age_band="18-23", gender="female",
                       created_by=worker_id)
     when = now_local().strftime("%Y-%m-%d %H:%M")
-    c1 = seed_rows("contacts", worker_id=worker_id, spot_id=None, contacted_at=when, kind="straatcontact",
+    c1 = seed_rows("contacts", worker_id=worker_id, spot_id=None, contacted_at=when, kind="street",
                    youths_present=1)
     seed_rows("contact_youths", contact_id=c1, youth_id=other)
     c2 = seed_rows("contacts", worker_id=worker_id, spot_id=spot,
                    contacted_at=(now_local().replace(hour=0)).strftime("%Y-%m-%d %H:%M"),
-                   kind="straatcontact", youths_present=1)
+                   kind="street", youths_present=1)
     seed_rows("contact_youths", contact_id=c2, youth_id=youth)
     auth.login_role("worker")
     page = client.get(f"/contacts/new?spot={spot}").text
@@ -133,7 +133,7 @@ def test_nothing_half_saved_when_the_transaction_fails(app, auth, query, spot, m
         """Fail in the middle of the transaction."""
         raise RuntimeError("schijf vol")
     monkeypatch.setattr(contacts.audit, "record", broken)
-    response = auth.post("/contacts/new", full(spot, new_alias="Nieuw", new_age_band="16–17"), page="/contacts/new")
+    response = auth.post("/contacts/new", full(spot, new_alias="Nieuw", new_age_band="16-17"), page="/contacts/new")
     assert response.status_code == 500 and "Er is niets half opgeslagen" in response.text
     assert query("select (select count(*) from contacts) c, (select count(*) from youths) y, "
                  "(select count(*) from contact_youths) l") == [{"c": 0, "y": 0, "l": 0}]
@@ -203,7 +203,7 @@ def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_ro
     with app.app_context():
         other = create_user("collega", "worker", "een ander wachtwoord")
     theirs = seed_rows("contacts", worker_id=other, spot_id=spot, contacted_at="2026-11-27 10:00",
-                       kind="straatcontact", youths_present=1, created_at="2099-01-01T00:00:00Z")
+                       kind="street", youths_present=1, created_at="2099-01-01T00:00:00Z")
     auth.login_role("worker")
     assert auth.post(f"/contacts/{theirs}/delete").status_code == 404
     assert auth.post(f"/contacts/{theirs}/edit", full(spot)).status_code == 404
@@ -213,7 +213,7 @@ def test_someone_elses_contact_cannot_be_changed(app, auth, query, spot, seed_ro
 def test_quick_added_alias_that_looks_like_a_name_warns(auth, query, spot):
     """Quick added alias that looks like a name warns."""
     auth.login_role("worker")
-    data = full(spot, new_alias="Daan de Vries", new_age_band="16–17")
+    data = full(spot, new_alias="Daan de Vries", new_age_band="16-17")
     response = auth.post("/contacts/new", data, page="/contacts/new")
     assert "Weet je zeker dat je dit wilt opslaan?" in response.text
     assert 'value="Daan de Vries"' in response.text

@@ -89,14 +89,14 @@ def raw_database(app):
 def record_canaries(app, auth, youth):
     """A concern with a canary reporter and a handoff with a canary name, both through the real forms."""
     auth.login_role("worker")
-    concern = {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+    concern = {"received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "friend",
                "reporter_name": REPORTER_CANARY, "reporter_reach": "06-13572468", "youth_code": "J-0001",
-               "worry": "Blowt elke ochtend", "facts": "Drie weken niet op school", "level": "hoog",
-               "new_gender": "onbekend"}
+               "worry": "Blowt elke ochtend", "facts": "Drie weken niet op school", "level": "high",
+               "new_gender": "unknown"}
     assert auth.post("/concerns/new", concern, page="/concerns/new").status_code == 302
     url = f"/handoffs/new?youth={youth}"  # The concern stays open, so its reporter is still stored.
     handoff = {"submission": uuid.uuid4().hex, "reason": "Gebruik loopt uit de hand", "facts": "Spijbelt",
-               "stage": "3", "urgency": "hoog", "consent": "ja", "full_name": HANDOFF_CANARY,
+               "stage": "3", "urgency": "high", "consent": "yes", "full_name": HANDOFF_CANARY,
                "birth_date": "2009-04-01", "phone": "06-24681357", "address": "Dorpsstraat 1, Heerde",
                "summary": "Samenvatting voor het CJG"}
     assert auth.post(url, handoff, page=url).status_code == 302
@@ -129,7 +129,7 @@ def sealed_values(query, reporters):
 def test_rotate_key_keeps_every_record_readable(app, auth, runner, query, reporters, youth, seed_rows, worker_id):
     """After rotate-key every value reads as before, under the new key; the old key and old ciphertexts are gone."""
     record_canaries(app, auth, youth)
-    seed_rows("visits", spot_id=seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03),
+    seed_rows("visits", spot_id=seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03),
               worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=2, note="Van voor de versleuteling")
     before = sealed_values(query, reporters)
     with app.app_context():
@@ -193,7 +193,7 @@ def test_rotate_key_over_more_rows_than_one_batch_leaves_every_value_under_the_n
     """4,101 notes (a batch is 2,000; rotate-key also makes a catch-up pass), old-key sealed and plain: afterwards
     every one is under the new key and reads as before."""
     from outreach.core.db import get_db
-    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03)
+    spot = seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03)
     with app.app_context():
         db = get_db()
         rows = [{"spot_id": spot, "worker_id": worker_id, "visited_at": "2026-11-20 20:00", "youths_present": 1,
@@ -218,9 +218,9 @@ def key_path_of(app):
 def test_reseal_in_small_batches_misses_no_row_of_any_table(app, seed_rows, worker_id, query, batch):
     """Whatever the batch size, every sealed column of every row ends up under the key asked for."""
     from outreach.core.crypto import keyring, new_key, read_keyring, write_keyring
-    from outreach.core.rotation import reseal
     from outreach.core.db import get_db
-    spot = seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description="Achter de hal")
+    from outreach.core.rotation import reseal
+    spot = seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, description="Achter de hal")
     for n in range(5):
         seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=1,
                   note=f"Notitie {n}" if n != 2 else None)

@@ -86,9 +86,9 @@ def test_seed_has_every_status(demo):
     """Seed has every status."""
     db = demo[0]
     assert {r[0] for r in db.execute("select distinct status from concerns")} == {
-        "nieuw", "in onderzoek", "contact gelegd", "overgedragen", "afgesloten"}
+        "new", "investigating", "contacted", "handed_over", "closed"}
     assert {r[0] for r in db.execute("select distinct status from handoffs")} == {
-        "verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgesloten"}
+        "sent", "received", "accepted", "declined", "closed"}
 
 
 def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
@@ -99,7 +99,7 @@ def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
     store.close()
     statuses = {r[0] for r in db.execute(
         "select status from concerns where id in (select value from json_each(?))", [str(ids)])}
-    assert statuses and statuses <= {"nieuw", "in onderzoek", "contact gelegd"}
+    assert statuses and statuses <= {"new", "investigating", "contacted"}
 
 
 def test_seed_refuses_a_filled_database(tmp_path):

@@ -99,9 +99,9 @@ def record_concern(auth, canary, youth_code="J-0001"):
     """The worker records a concern with the canary reporter through the real form; returns its id."""
     auth.login_role("worker")
     response = auth.post("/concerns/new", {
-        "received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+        "received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "friend",
         "reporter_name": canary["name"], "reporter_reach": canary["phone"], "youth_code": youth_code,
-        "worry": "Blowt elke ochtend", "level": "hoog", "new_gender": "onbekend"}, page="/concerns/new")
+        "worry": "Blowt elke ochtend", "level": "high", "new_gender": "unknown"}, page="/concerns/new")
     assert response.status_code == 302
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -136,7 +136,7 @@ def test_closing_erases_the_reporter_from_every_file_while_another_process_reads
     concern_id = record_concern(auth, canary)
     assert_readable_before(app, client, concern_id, canary)
     with read_snapshot(app.config["DATABASE"]):
-        response = auth.post(f"/concerns/{concern_id}", {"status": "afgesloten", "close_reason": "geen zorgen"},
+        response = auth.post(f"/concerns/{concern_id}", {"status": "closed", "close_reason": "no_concern"},
                              page=f"/concerns/{concern_id}")
         assert response.status_code == 302
         assert_erased_while_read(app, canary)
@@ -152,11 +152,11 @@ def test_handing_over_erases_the_reporter_from_every_file_while_another_process_
     with read_snapshot(app.config["DATABASE"]):
         response = auth.post(url, {
             "concerns": [str(concern_id)], "submission": uuid.uuid4().hex, "reason": "Gebruik loopt uit de hand",
-            "facts": "Spijbelt", "stage": "3", "urgency": "hoog", "consent": "ja", "full_name": "Daan de Vries",
+            "facts": "Spijbelt", "stage": "3", "urgency": "high", "consent": "yes", "full_name": "Daan de Vries",
             "birth_date": "2009-04-01", "summary": "Samenvatting"}, page=url)
         assert response.status_code == 302
         assert_erased_while_read(app, canary)
-    assert query("select status from concerns") == [{"status": "overgedragen"}]
+    assert query("select status from concerns") == [{"status": "handed_over"}]
 
 
 def test_purge_of_an_inactive_youth_erases_the_reporter_while_another_process_reads(app, auth, client, youth, canary):
@@ -178,7 +178,7 @@ def test_purge_sweeps_a_reporter_left_with_a_closed_concern_while_another_proces
     concern_id = record_concern(auth, canary)
     assert_readable_before(app, client, concern_id, canary)
     db = connect(app.config["DATABASE"])
-    db.execute("update concerns set status = 'afgesloten', closed_at = '2026-01-01 10:00' where id = ?", [concern_id])
+    db.execute("update concerns set status = 'closed', closed_at = '2026-01-01 10:00' where id = ?", [concern_id])
     db.close()
     with read_snapshot(app.config["DATABASE"]):
         result = runner.invoke(args=["purge"])

@@ -46,7 +46,7 @@ def test_spaces_only_count_as_not_filled_in(auth, query, spot):
     """Whitespace in a required date or number field gets the Dutch 'fill this in', never a 500."""
     auth.login_role("worker")
     response = auth.post("/visits/new", {"spot": str(spot), "visited_at": "   ", "youths_present": "  ",
-                                         "atmosphere": "rustig"}, page="/visits/new")
+                                         "atmosphere": "calm"}, page="/visits/new")
     assert response.status_code == 200
     assert "Vul in wanneer." in response.text and "Vul een aantal in" in response.text
     response = auth.post("/spots/new", {"name": "x", "kind": "park", "lat": "   ", "lon": "6.04"}, page="/spots/new")
@@ -57,7 +57,7 @@ def test_spaces_only_count_as_not_filled_in(auth, query, spot):
 def test_a_year_before_1900_is_a_typo(auth, query, spot):
     """A year before 1900 is a typo."""
     auth.login_role("worker")
-    response = auth.post("/contacts/new", {"contacted_at": "27-11-0226 20:00", "kind": "straatcontact",
+    response = auth.post("/contacts/new", {"contacted_at": "27-11-0226 20:00", "kind": "street",
                                            "youths_present": "1"}, page="/contacts/new")
     assert response.status_code == 200 and "Vul een datum en tijd in" in response.text
     assert query("select count(*) n from contacts") == [{"n": 0}]

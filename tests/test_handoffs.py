@@ -13,7 +13,7 @@ from outreach.core.dates import now_local
 def concern(seed_rows, youth, worker_id):
     """An open concern about J-0001 with a reporter."""
     concern_id = seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-11-20 10:00",
-                           source="vriend/vriendin", worry="Blowt elke dag", level="hoog", status="in onderzoek")
+                           source="friend", worry="Blowt elke dag", level="high", status="investigating")
     seed_rows("concern_reporters", concern_id=concern_id, name="Melder Canary", reach="06-99988877")
     return concern_id
 
@@ -21,7 +21,7 @@ def concern(seed_rows, youth, worker_id):
 def good(concern_id=None, **change):
     """A complete handoff form."""
     data = {"submission": uuid.uuid4().hex, "reason": "Gebruik loopt uit de hand", "facts": "Drie weken niet op school", "stage": "3",
-            "urgency": "hoog", "consent": "ja", "full_name": "Daan de Vries", "birth_date": "2009-04-01",
+            "urgency": "high", "consent": "yes", "full_name": "Daan de Vries", "birth_date": "2009-04-01",
             "phone": "06-12345678", "address": "Dorpsstraat 1, Heerde", "summary": "Samenvatting voor het CJG"}
     if concern_id:
         data["concerns"] = [str(concern_id)]
@@ -37,8 +37,8 @@ def post_handoff(auth, youth, data):
 def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, worker_id):
     """Draft summary from the timeline."""
     for day in ("2026-09-01 20:00", "2026-10-01 20:00"):
-        contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=day, kind="straatcontact",
-                            youths_present=1, substances='["lachgas"]', topics='["school/werk/toekomstperspectief"]')
+        contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=day, kind="street",
+                            youths_present=1, substances='["nitrous_oxide"]', topics='["school_work"]')
         seed_rows("contact_youths", contact_id=contact, youth_id=youth)
     seed_rows("youth_stages", youth_id=youth, stage=2, set_by=worker_id, set_at="2026-09-01 20:00")
     auth.login_role("worker")
@@ -53,12 +53,12 @@ def test_send_closes_concerns_and_erases_reporters(auth, client, query, plain, r
     response = post_handoff(auth, youth, good(concern))
     assert response.status_code == 302
     handoff = plain("handoffs", "select * from handoffs")[0]
-    assert handoff["status"] == "verzonden" and handoff["full_name"] == "Daan de Vries" and handoff["stage"] == 3
+    assert handoff["status"] == "sent" and handoff["full_name"] == "Daan de Vries" and handoff["stage"] == 3
     assert query("select status, closed_at is not null as closed from concerns") == [
-        {"status": "overgedragen", "closed": 1}]
+        {"status": "handed_over", "closed": 1}]
     assert reporters() == []
     assert query("select handoff_id, concern_id from handoff_concerns") == [{"handoff_id": 1, "concern_id": concern}]
-    assert query("select kind, status from handoff_events") == [{"kind": "status", "status": "verzonden"}]
+    assert query("select kind, status from handoff_events") == [{"kind": "status", "status": "sent"}]
     assert "Melder Canary" not in str(handoff)
     assert "verzonden" in client.get(response.headers["Location"]).text
 
@@ -69,8 +69,8 @@ def test_send_closes_concerns_and_erases_reporters(auth, client, query, plain, r
     ({"full_name": ""}, "De CJG heeft de naam nodig."),
     ({"stage": ""}, "Kies de huidige fase."),
     ({"urgency": ""}, "Kies de urgentie."),
-    ({"consent": "nee"}, "noem de grond om toch te delen"),
-    ({"consent": "niet gevraagd"}, "noem de grond om toch te delen"),
+    ({"consent": "no"}, "noem de grond om toch te delen"),
+    ({"consent": "not_asked"}, "noem de grond om toch te delen"),
     ({"birth_date": "", "phone": "", "address": ""}, "zodat het CJG de jongere vindt"),
     ({"birth_date": "2099-01-01"}, "Een geboortedatum ligt in het verleden."),
     ({"warm_handoff_at": "2020-01-01T10:00"}, "ligt in de toekomst"),
@@ -85,17 +85,17 @@ def test_handoff_bad_input_saves_nothing(auth, query, reporters, youth, concern,
     assert any(message in e for e in form_errors(response.text)), form_errors(response.text)
     assert "Drie weken niet op school" in response.text or "facts" in change
     assert query("select (select count(*) from handoffs) h, (select count(*) from handoff_events) e, "
-                 "(select status from concerns) s") == [{"h": 0, "e": 0, "s": "in onderzoek"}]
+                 "(select status from concerns) s") == [{"h": 0, "e": 0, "s": "investigating"}]
     assert len(reporters()) == 1
 
 
 def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
     """Parents informed required under 16."""
-    young = seed_rows("youths", code="J-0005", alias="Klein", age_band="12–15", gender="v", created_by=worker_id)
+    young = seed_rows("youths", code="J-0005", alias="Klein", age_band="12-15", gender="female", created_by=worker_id)
     auth.login_role("worker")
     response = post_handoff(auth, young, good())
     assert "Vul in of de ouders zijn geïnformeerd" in " ".join(form_errors(response.text))
-    assert post_handoff(auth, young, good(parents_informed="ja")).status_code == 302
+    assert post_handoff(auth, young, good(parents_informed="yes")).status_code == 302
     assert query("select parents_informed from handoffs") == [{"parents_informed": 1}]
 
 
@@ -111,7 +111,7 @@ def test_no_orphan_rows_when_sending_fails(app, auth, query, reporters, youth, c
     auth.login_role("worker")
     assert post_handoff(auth, youth, good(concern)).status_code == 500
     assert query("select (select count(*) from handoffs) h, (select count(*) from handoff_concerns) l, "
-                 "(select status from concerns) s") == [{"h": 0, "l": 0, "s": "in onderzoek"}]
+                 "(select status from concerns) s") == [{"h": 0, "l": 0, "s": "investigating"}]
     assert len(reporters()) == 1  # The concern stays open, so its reporter stays.
 
 
@@ -125,14 +125,14 @@ def test_overdue_counts_working_days(app, sent, now, expected):
     """Overdue counts working days."""
     from outreach.casework.handoffs import overdue
     with app.app_context():
-        assert overdue({"status": "verzonden", "sent_at": sent}, now) is expected
-        assert overdue({"status": "ontvangen", "sent_at": sent}, now) is False
+        assert overdue({"status": "sent", "sent_at": sent}, now) is expected
+        assert overdue({"status": "received", "sent_at": sent}, now) is False
 
 
 def test_overdue_flag_on_both_sides(app, auth, client, query, youth, seed_rows, worker_id):
     """Overdue flag on both sides."""
-    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normaal",
-              consent="ja", full_name="Oud Verzonden", summary="s", status="verzonden", sent_at="2026-10-01 10:00")
+    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
+              consent="yes", full_name="Oud Verzonden", summary="s", status="sent", sent_at="2026-10-01 10:00")
     auth.login_role("worker")
     assert "niet geopend" in client.get("/handoffs/").text
     auth.logout()
@@ -179,11 +179,11 @@ def test_a_concern_closed_meanwhile_is_not_handed_over(app, auth, query, youth, 
     auth.login_role("worker")
     with app.app_context():
         from outreach.core.db import get_db
-        get_db()["concerns"].update(concern, {"status": "afgesloten"})  # A colleague closed it a moment ago.
+        get_db()["concerns"].update(concern, {"status": "closed"})  # A colleague closed it a moment ago.
     response = post_handoff(auth, youth, good(concern))
     assert "Kies alleen open meldingen van deze jongere." in form_errors(response.text)
     assert query("select (select count(*) from handoffs) h, (select status from concerns) s") == [
-        {"h": 0, "s": "afgesloten"}]
+        {"h": 0, "s": "closed"}]
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import uuid
 import pytest
 
 FORMS = {
-    "contacts": ("/contacts/new", {"contacted_at": "2026-11-27T16:00", "kind": "straatcontact",
+    "contacts": ("/contacts/new", {"contacted_at": "2026-11-27T16:00", "kind": "street",
                                    "youths_present": "3", "note": "Groepje bij de halfpipe"}),
     "visits": ("/visits/new", {"spot": "1", "visited_at": "2026-11-27T16:00", "youths_present": "4",
-                               "atmosphere": "rustig", "note": "Rustig"}),
+                               "atmosphere": "calm", "note": "Rustig"}),
 }
 
 

@@ -21,6 +21,7 @@ from outreach.core.schema import migrations
 from servers import Client, free_port, run_py, wait_for_port
 
 LAST = migrations.pending(connect(":memory:"))[-1].name  # The newest migration: the previous release lacked it.
+SEAL = "0011_seal_plain_values"  # The migration that seals values earlier releases kept in clear.
 
 
 def flask(instance, *args, cwd, stdin=None):
@@ -104,12 +105,12 @@ def report_csv(app):
 
 
 def previous_release(instance):
-    """A database as the release before the newest migration left it: the demo year, second-factor secrets and a
+    """A database as a release before the sealing migration left it: the demo year, second-factor secrets and a
     few notes in clear (as earlier releases stored them); returns the plain secrets."""
     instance.mkdir(mode=0o700)
     (instance / "config.py").write_text("SECRET_KEY = 'upgrade-test'\n")
     old = connect(instance / "straatwerk.sqlite")
-    migrations.apply(old, stop_before=LAST)
+    migrations.apply(old, stop_before=SEAL)
     old.close()
     app = create_app({"DATABASE": str(instance / "straatwerk.sqlite"), "SECRET_KEY": "upgrade-test"})
     with app.app_context():
@@ -139,9 +140,9 @@ def test_upgrade_by_the_readme_steps_keeps_every_figure_and_seals_every_secret(t
     result = flask(instance, "backup", str(tmp_path), cwd=tmp_path)  # 1. Back up.
     assert result.returncode == 0, result.stderr
     (copy,) = tmp_path.glob("straatwerk-*.sqlite")
-    assert LAST not in applied(copy) and LAST not in applied(database)  # The backup migrated nothing.
+    assert SEAL not in applied(copy) and SEAL not in applied(database)  # The backup migrated nothing.
     result = flask(instance, "migrate", cwd=tmp_path)  # 4. Migrate (2./3.: stop, install: this code).
-    assert result.returncode == 0 and f"Migraties toegepast: {LAST}" in result.stdout, result.stderr
+    assert result.returncode == 0 and f"Migraties toegepast: {SEAL}, {LAST}" in result.stdout, result.stderr
     assert applied(database)[-1] == LAST
     db = connect(database)
     for table, columns in ENCRYPTED.items():

@@ -23,8 +23,8 @@ def pilot(app, worker_id):
     for sid, name, first in [(1, "Skatebaan", "2026-03-10"), (2, "Station", "2025-06-01"), (3, "Park", "2026-04-02")]:
         db["spots"].insert({"id": sid, "name": name, "kind": "park", "lat": 52.39, "lon": 6.03 + sid / 100,
                             "first_identified": first, "created_by": w})
-    for yid, band, gender in [(1, "12–15", "m"), (2, "16–17", "v"), (3, "16–17", "m"), (4, "18–23", "x"),
-                              (5, "12–15", "onbekend"), (6, "16–17", "m")]:
+    for yid, band, gender in [(1, "12-15", "male"), (2, "16-17", "female"), (3, "16-17", "male"), (4, "18-23", "other"),
+                              (5, "12-15", "unknown"), (6, "16-17", "male")]:
         db["youths"].insert({"id": yid, "code": f"J-{yid:04d}", "alias": f"Alias {yid}", "age_band": band,
                              "gender": gender, "created_by": w})
 
@@ -36,35 +36,35 @@ def pilot(app, worker_id):
                                "duration_min": minutes, "created_at": "2026-01-01T00:00:00Z", **extra})
         db["contact_youths"].insert_all([{"contact_id": cid, "youth_id": y} for y in youths])
 
-    contact(1, "2026-03-05 19:00", 1, "straatcontact", 1, [1], ["middelengebruik"], ["cannabis/softdrugs"])
-    contact(2, "2026-03-20 20:00", 1, "groepsgesprek", 4, [1, 2, 3], ["vrienden"], ["lachgas", "alcohol"], ed=1,
+    contact(1, "2026-03-05 19:00", 1, "street", 1, [1], ["substance_use"], ["cannabis"])
+    contact(2, "2026-03-20 20:00", 1, "group", 4, [1, 2, 3], ["friends"], ["nitrous_oxide", "alcohol"], ed=1,
             minutes=30)
-    contact(3, "2026-04-02 16:00", 2, "individueel gesprek", 1, [2], ["hulpvraag"], minutes=20)
-    contact(4, "2026-04-15 21:00", 2, "straatcontact", 2, [4], [], ["cannabis/softdrugs"], ed=1, minutes=15)
-    contact(5, "2026-05-01 15:00", None, "telefonisch/online", 1, [5], ["hulpvraag"], minutes=5)
-    contact(6, "2026-05-20 19:30", 1, "straatcontact", 1, [])
+    contact(3, "2026-04-02 16:00", 2, "individual", 1, [2], ["help"], minutes=20)
+    contact(4, "2026-04-15 21:00", 2, "street", 2, [4], [], ["cannabis"], ed=1, minutes=15)
+    contact(5, "2026-05-01 15:00", None, "remote", 1, [5], ["help"], minutes=5)
+    contact(6, "2026-05-20 19:30", 1, "street", 1, [])
     # A corrected original: replaced by contact 6, so it counts for nothing (not even youth 3 in May).
-    contact(7, "2026-05-21 19:30", 1, "straatcontact", 1, [3], corrects_id=None, replaced_by=6)
-    contact(8, "2026-01-10 19:00", 2, "straatcontact", 1, [6])  # previous period
-    contact(9, "2026-02-14 19:00", 2, "groepsgesprek", 3, [1, 6], minutes=20)  # previous period
-    contact(10, "2025-11-05 19:00", 2, "straatcontact", 1, [2])  # before both: youth 2 is not new in March
+    contact(7, "2026-05-21 19:30", 1, "street", 1, [3], corrects_id=None, replaced_by=6)
+    contact(8, "2026-01-10 19:00", 2, "street", 1, [6])  # previous period
+    contact(9, "2026-02-14 19:00", 2, "group", 3, [1, 6], minutes=20)  # previous period
+    contact(10, "2025-11-05 19:00", 2, "street", 1, [2])  # before both: youth 2 is not new in March
     for vid, spot, at in [(1, 1, "2026-03-05 19:00"), (2, 1, "2026-03-20 20:00"), (3, 2, "2026-04-02 16:00"),
                           (4, 3, "2026-05-10 17:00"), (5, 2, "2026-01-10 19:00")]:
         db["visits"].insert({"id": vid, "spot_id": spot, "worker_id": w, "visited_at": at, "youths_present": 2})
     for kid, yid, at, source, level, first_contact in [
-            (1, 1, "2026-03-01 10:00", "vriend/vriendin", "hoog", "2026-03-03 10:00"),
-            (2, 4, "2026-03-20 09:00", "school", "midden", "2026-03-21 21:00"),
-            (3, 2, "2026-04-20 12:00", "vriend/vriendin", "laag", None),
-            (4, 6, "2026-01-15 12:00", "ouder", "acuut", None)]:
+            (1, 1, "2026-03-01 10:00", "friend", "high", "2026-03-03 10:00"),
+            (2, 4, "2026-03-20 09:00", "school", "medium", "2026-03-21 21:00"),
+            (3, 2, "2026-04-20 12:00", "friend", "low", None),
+            (4, 6, "2026-01-15 12:00", "parent", "acute", None)]:
         db["concerns"].insert({"id": kid, "youth_id": yid, "recorded_by": w, "received_at": at, "source": source,
-                               "level": level, "status": "nieuw", "first_contact_at": first_contact})
+                               "level": level, "status": "new", "first_contact_at": first_contact})
     for hid, yid, sent, received, accepted, closed, outcome in [
-            (1, 1, "2026-04-10 10:00", "2026-04-11 10:00", "2026-04-13 10:00", "2026-05-20 10:00", "in zorg bij CJG"),
+            (1, 1, "2026-04-10 10:00", "2026-04-11 10:00", "2026-04-13 10:00", "2026-05-20 10:00", "in_care_cjg"),
             (2, 4, "2026-03-25 09:00", "2026-03-25 15:00", None, None, None),
             (3, 6, "2026-02-01 09:00", "2026-02-01 12:00", "2026-02-03 09:00", "2026-03-15 09:00",
-             "jongere weigert hulp")]:
+             "refuses_help")]:
         db["handoffs"].insert({"id": hid, "youth_id": yid, "worker_id": w, "reason": "r", "facts": "f",
-                               "urgency": "normaal", "consent": "ja", "status": "afgesloten" if closed else "ontvangen",
+                               "urgency": "normal", "consent": "yes", "status": "closed" if closed else "received",
                                "sent_at": sent, "received_at": received, "accepted_at": accepted,
                                "closed_at": closed, "outcome": outcome})
     db["handoff_concerns"].insert_all([{"handoff_id": 1, "concern_id": 1}, {"handoff_id": 2, "concern_id": 2}])
@@ -91,8 +91,8 @@ def test_reach_figures_match_the_hand_count(pilot):
     assert (c["reached"], c["new"]) == (5, 3)
     assert [c[f"month_new:{m}"] for m in PERIOD.months] == [1, 1, 1]
     assert [c[f"month_contacts:{m}"] for m in PERIOD.months] == [2, 2, 2]
-    assert [c[f"age:{a}"] for a in ["≤11", "12–15", "16–17", "18–23", "24+"]] == [0, 2, 2, 1, 0]
-    assert [c[f"gender:{g}"] for g in ["m", "v", "x", "onbekend"]] == [2, 1, 1, 1]
+    assert [c[f"age:{a}"] for a in ["0-11", "12-15", "16-17", "18-23", "24+"]] == [0, 2, 2, 1, 0]
+    assert [c[f"gender:{g}"] for g in ["male", "female", "other", "unknown"]] == [2, 1, 1, 1]
     assert (c["visits"], c["spot_visits:1"], c["spot_visits:2"], c["spot_visits:3"], c["spot_visits:rest"]) == \
         (4, 2, 1, 1, 0)
     assert sheet(pilot).places == {"spots_visited": 3, "spots_identified": 2}
@@ -114,10 +114,10 @@ def test_signal_and_referral_figures_match_the_hand_count(pilot):
     """Signalen and toeleiding: concerns 1-3, handoffs 1-2 sent, handoffs 1 and 3 closed in the period."""
     s = sheet(pilot)
     c = s.cells
-    assert (c["concerns"], c["source:vriend/vriendin"], c["source:school"], c["source:ouder"]) == (3, 2, 1, 0)
-    assert (c["level:hoog"], c["level:midden"], c["level:laag"], c["level:acuut"]) == (1, 1, 1, 0)
+    assert (c["concerns"], c["source:friend"], c["source:school"], c["source:parent"]) == (3, 2, 1, 0)
+    assert (c["level:high"], c["level:medium"], c["level:low"], c["level:acute"]) == (1, 1, 1, 0)
     assert (c["handoffs"], c["accepted"], c["not_accepted"]) == (2, 1, 1)
-    assert (c["closed"], c["outcome:in zorg bij CJG"], c["outcome:jongere weigert hulp"]) == (2, 1, 1)
+    assert (c["closed"], c["outcome:in_care_cjg"], c["outcome:refuses_help"]) == (2, 1, 1)
     assert (c["concern_youths"], c["concern_in_care"]) == (3, 1)  # youths 1, 4, 2; only 1 accepted and in care
     assert c["in_care"] == 1  # handoff 1 accepted in April; handoff 3 was accepted in February
     # Concern → first contact: 2 days (concern 1) and 1.5 days (concern 2).
@@ -134,7 +134,7 @@ def test_stage_substance_and_ed_figures_match_the_hand_count(pilot):
     c = sheet(pilot).cells
     assert (c["stage:1:2"], c["stage:3:3"], c["stage:4:4"], c["stage:None:None"]) == (1, 1, 1, 2)
     assert (c["stage_first:None"], c["stage_last:2"], c["stage_first:2"]) == (2, 1, 0)
-    assert (c["substance:cannabis/softdrugs"], c["substance:lachgas"], c["substance:alcohol"], c["substance:xtc"]) \
+    assert (c["substance:cannabis"], c["substance:nitrous_oxide"], c["substance:alcohol"], c["substance:xtc"]) \
         == (2, 1, 1, 0)
     assert (c["ed_contacts"], c["no_ed_contacts"]) == (2, 4)
     # With the ED: youth 1 (handoff after March), 2 (asked for help in April), 3 (nothing), 4 (handoff in
@@ -147,7 +147,7 @@ def test_rollups_follow_edits_corrections_deletes_and_merges(pilot):
     from outreach.core.rollups import drift
     db = connect(pilot.config["DATABASE"])
     with db.atomic():
-        db.execute("update contacts set contacted_at = '2026-04-30 10:00', spot_id = 3, topics = '[\"hulpvraag\"]' "
+        db.execute("update contacts set contacted_at = '2026-04-30 10:00', spot_id = 3, topics = '[\"help\"]' "
                    "where id = 1")
         db.execute("update contacts set replaced_by = null where id = 7")
         db.execute("delete from contact_youths where contact_id = 4")

@@ -161,28 +161,28 @@ TABLES = ["youths", "contacts", "contact_youths", "visits", "concerns", "handoff
 @pytest.fixture
 def around_the_cutoffs(seed_rows, worker_id, spot):
     """Rows on both sides of every term's cutoff, for an active youth (1) and an inactive one (2)."""
-    youth = {"age_band": "16–17", "gender": "m", "created_by": worker_id, "created_at": "2023-01-01T10:00:00Z",
+    youth = {"age_band": "16-17", "gender": "male", "created_by": worker_id, "created_at": "2023-01-01T10:00:00Z",
              "risk_signals": '["schooluitval"]'}
     ids = {f"youth_{n}": seed_rows("youths", code=f"J-000{n}", alias=f"Pet {n}", **youth) for n in range(1, 6)}
     for name, at in [("contact_due", "2025-07-15 11:59"), ("contact_edge", "2025-07-15 12:00"),
                      ("contact_recent", "2026-06-15 09:00")]:
-        ids[name] = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=at, kind="straatcontact",
+        ids[name] = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=at, kind="street",
                               youths_present=1, note=f"Notitie {name}")
         seed_rows("contact_youths", contact_id=ids[name], youth_id=ids["youth_1"])
     for name, at in [("visit_due", "2025-07-15 11:59"), ("visit_edge", "2025-07-15 12:00")]:
         ids[name] = seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at=at, youths_present=2,
                               note=f"Notitie {name}")
-    concern = {"youth_id": ids["youth_1"], "recorded_by": worker_id, "source": "vriend/vriendin", "level": "hoog",
+    concern = {"youth_id": ids["youth_1"], "recorded_by": worker_id, "source": "friend", "level": "high",
                "received_at": "2024-01-01 10:00"}
-    for name, status, closed in [("concern_due", "afgesloten", "2025-07-15 11:59"),
-                                 ("concern_edge", "afgesloten", "2025-07-15 12:00"),
-                                 ("concern_open", "in onderzoek", None)]:
+    for name, status, closed in [("concern_due", "closed", "2025-07-15 11:59"),
+                                 ("concern_edge", "closed", "2025-07-15 12:00"),
+                                 ("concern_open", "investigating", None)]:
         ids[name] = seed_rows("concerns", status=status, closed_at=closed, worry=f"Zorg {name}",
                               facts=f"Feit {name}", **concern)
     # Youth 3 shows life through a recent concern, 4 through a recent handoff, 5 through a stage change.
     seed_rows("concerns", **{**concern, "youth_id": ids["youth_3"], "received_at": "2026-07-01 10:00"},
-              status="nieuw", worry="Recent")
-    handoff = {"worker_id": worker_id, "facts": "Feiten", "urgency": "hoog", "consent": "ja", "birth_date": "2009-02-03",
+              status="new", worry="Recent")
+    handoff = {"worker_id": worker_id, "facts": "Feiten", "urgency": "high", "consent": "yes", "birth_date": "2009-02-03",
                "phone": "0612345678", "address": "Dorpsstraat 1", "summary": "Samenvatting"}
     for name, youth_id, sent, closed, declined in [
             ("handoff_text_due", "youth_1", "2025-01-01 10:00", "2025-07-15 11:59", None),
@@ -192,19 +192,19 @@ def around_the_cutoffs(seed_rows, worker_id, spot):
             ("handoff_recent", "youth_4", "2026-07-01 10:00", None, None)]:
         ids[name] = seed_rows("handoffs", youth_id=ids[youth_id], reason=f"Reden {name}", full_name=f"Naam {name}",
                               sent_at=sent, closed_at=closed, declined_at=declined,
-                              status="afgesloten" if closed else "afgewezen" if declined else "verzonden", **handoff)
+                              status="closed" if closed else "declined" if declined else "sent", **handoff)
         seed_rows("handoff_events", handoff_id=ids[name], at=sent, kind="opmerking", text=f"Tijdlijn {name}")
     seed_rows("youth_stages", youth_id=ids["youth_5"], stage=3, set_at="2026-07-01 10:00")
     # Inactive youth 2 (and the duplicate merged into it) still has an open concern, an open handoff and a link:
     # only the youth's own erasure takes those, no term does.
     ids["youth_6"] = seed_rows("youths", code="J-0006", alias="Dubbel", merged_into=ids["youth_2"], **youth)
     ids["contact_of_2"] = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2024-01-01 10:00",
-                                    kind="straatcontact", youths_present=1, note="Notitie bij 2")
+                                    kind="street", youths_present=1, note="Notitie bij 2")
     seed_rows("contact_youths", contact_id=ids["contact_of_2"], youth_id=ids["youth_2"])
-    ids["concern_of_2"] = seed_rows("concerns", **{**concern, "youth_id": ids["youth_2"]}, status="nieuw",
+    ids["concern_of_2"] = seed_rows("concerns", **{**concern, "youth_id": ids["youth_2"]}, status="new",
                                     worry="Zorg om 2", facts="Feit om 2")
     ids["handoff_of_2"] = seed_rows("handoffs", youth_id=ids["youth_2"], reason="Reden 2", full_name="Naam 2",
-                                    sent_at="2024-01-01 10:00", status="verzonden", **handoff)
+                                    sent_at="2024-01-01 10:00", status="sent", **handoff)
     seed_rows("handoff_events", handoff_id=ids["handoff_of_2"], at="2024-01-01 10:00", kind="opmerking",
               text="Tijdlijn 2")
     return ids
@@ -254,7 +254,7 @@ def test_purge_erases_the_reporter_of_every_closed_or_handed_off_concern_and_no_
     with app.app_context():
         from outreach.core.db import get_db
         db = get_db()
-        for page, status in zip(pages, ("afgesloten", "overgedragen")):
+        for page, status in zip(pages, ("closed", "handed_over")):
             db.execute("update concerns set status = ?, closed_at = '2026-07-01 10:00' where id = ?",
                        [status, int(page.rstrip("/").rsplit("/", 1)[1])])
         assert purge(db, now=NOW)["reporters"] == 2

@@ -81,14 +81,14 @@ class Writer(threading.Thread):
 
 def edit_spot(client, n):
     """Change the spot's description."""
-    return client.post("/spots/1/edit", {"name": "Skatebaan", "kind": "skatebaan", "lat": "52.39", "lon": "6.03",
+    return client.post("/spots/1/edit", {"name": "Skatebaan", "kind": "skatepark", "lat": "52.39", "lon": "6.03",
                                          "description": f"Achter de sporthal {n}"}, page="/spots/1/edit").status_code
 
 
 def visit_form(note):
     """A valid visit form at the skatepark, now."""
     return {"spot": "1", "visited_at": now_local().strftime("%Y-%m-%dT%H:%M"), "youths_present": "2",
-            "atmosphere": "rustig", "note": note}
+            "atmosphere": "calm", "note": note}
 
 
 def new_visit(database):
@@ -129,9 +129,9 @@ def setup_second_factor(database):
 def record_concern(client, n):
     """A concern with a reporter."""
     return client.post("/concerns/new", {
-        "received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "vriend/vriendin",
+        "received_at": now_local().strftime("%Y-%m-%dT%H:%M"), "source": "friend",
         "reporter_name": f"Melder {n}", "reporter_reach": f"06-{n:08d}", "youth_code": "J-0001",
-        "worry": "Blowt elke ochtend", "level": "hoog", "new_gender": "onbekend"}, page="/concerns/new").status_code
+        "worry": "Blowt elke ochtend", "level": "high", "new_gender": "unknown"}, page="/concerns/new").status_code
 
 
 def test_writes_during_rotate_key_stay_readable_and_the_old_key_is_gone(app, spot, worker_id, youth, tmp_path):

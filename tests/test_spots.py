@@ -6,7 +6,7 @@ import pytest
 
 from conftest import form_errors, json_block
 
-GOOD = {"name": "JOP Zwolseweg", "kind": "anders", "lat": "52,3945", "lon": "6.0470",
+GOOD = {"name": "JOP Zwolseweg", "kind": "other", "lat": "52,3945", "lon": "6.0470",
         "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}
 
 
@@ -22,7 +22,7 @@ def test_create_spot_typed_coordinates(auth, query, plain):
     assert response.status_code == 302
     assert query("select description from spots")[0]["description"].startswith("v1:")
     rows = plain("spots", "select name, kind, lat, lon, description, first_identified from spots")
-    assert rows == [{"name": "JOP Zwolseweg", "kind": "anders", "lat": 52.3945, "lon": 6.047,
+    assert rows == [{"name": "JOP Zwolseweg", "kind": "other", "lat": 52.3945, "lon": 6.047,
                      "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}]
     assert query("select action, object_type from audit_log where object_type='spot'") == [
         {"action": "create", "object_type": "spot"}]
@@ -139,7 +139,7 @@ def test_popup_data_is_escaped(auth, client, seed_rows, worker_id):
 
 def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worker_id):
     """List sorted by distance or last activity."""
-    far = seed_rows("spots", name="Veessen dijk", kind="anders", lat=52.37, lon=6.087, created_by=worker_id)
+    far = seed_rows("spots", name="Veessen dijk", kind="other", lat=52.37, lon=6.087, created_by=worker_id)
     seed_rows("spots", name="Station", kind="station", lat=52.3862, lon=6.0445, created_by=worker_id)
     seed_rows("visits", spot_id=far, worker_id=worker_id, visited_at="2026-11-01 20:00", youths_present=3)
     auth.login_role("worker")
@@ -153,10 +153,10 @@ def test_list_sorted_by_distance_or_last_activity(auth, client, seed_rows, worke
 def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_id):
     """Contact layer follows the period."""
     for when in ("2026-10-01 20:00", "2026-10-02 20:00", "2026-06-01 20:00"):
-        seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=when, kind="straatcontact",
+        seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=when, kind="street",
                   youths_present=1)
     seed_rows("contacts", worker_id=worker_id, lat=52.40, lon=6.05, contacted_at="2026-10-03 21:00",
-              kind="straatcontact", youths_present=1)
+              kind="street", youths_present=1)
     auth.login_role("worker")
     page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
     data = json_block(page, "map-contacts")
@@ -170,7 +170,7 @@ def test_busy_grid(auth, client, spot, seed_rows, worker_id):
     seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-16 20:30", youths_present=2)
     seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-27 15:00", youths_present=0)
     seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-23 20:10",
-              kind="groepsgesprek", youths_present=4)
+              kind="group", youths_present=4)
     auth.login_role("worker")
     page = client.get(f"/spots/{spot}").text
     rows = re.findall(r'<tr><th scope="row">(\w+)</th>(.*?)</tr>', page, re.S)

@@ -22,7 +22,7 @@ def sealed_instance(app, seed_rows):
         description, reach = encrypt("spots", "description", "Achter de sporthal"), encrypt(
             "concern_reporters", "reach", "06-12345678")
         keys = key_path()
-    seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, description=description)
+    seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, description=description)
     seed_rows("concern_reporters", concern_id=1, reach=reach)
     app.extensions["outreach.db"].close_all()
     app.extensions["outreach.reporters"].close_all()

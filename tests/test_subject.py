@@ -11,21 +11,21 @@ from outreach.report.model import collect
 
 def held_youth(seed_rows, worker_id):
     """A youth with an own contact, a group contact, a concern with a reporter and a handoff with a name."""
-    seed_rows("spots", name="Skatebaan", kind="skatebaan", lat=52.39, lon=6.03, created_by=worker_id)
+    seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, created_by=worker_id)
     for yid, alias in ((1, "Rode pet"), (2, "Vriend")):
-        seed_rows("youths", id=yid, code=f"J-000{yid}", alias=alias, age_band="16–17", gender="m",
+        seed_rows("youths", id=yid, code=f"J-000{yid}", alias=alias, age_band="16-17", gender="male",
                   risk_signals='["LVB"]', created_by=worker_id, created_at="2026-01-01T10:00:00Z")
-    seed_rows("contacts", id=1, worker_id=worker_id, spot_id=1, contacted_at="2026-03-01 20:00", kind="straatcontact",
+    seed_rows("contacts", id=1, worker_id=worker_id, spot_id=1, contacted_at="2026-03-01 20:00", kind="street",
               youths_present=1, note="Eigen notitie over J1", created_at="2026-03-01T19:00:00Z")
-    seed_rows("contacts", id=2, worker_id=worker_id, spot_id=1, contacted_at="2026-03-02 20:00", kind="groepsgesprek",
+    seed_rows("contacts", id=2, worker_id=worker_id, spot_id=1, contacted_at="2026-03-02 20:00", kind="group",
               youths_present=2, note="Groepsnotitie over beiden", created_at="2026-03-02T19:00:00Z")
     for contact, youth in ((1, 1), (2, 1), (2, 2)):
         seed_rows("contact_youths", contact_id=contact, youth_id=youth)
     seed_rows("concerns", id=1, youth_id=1, recorded_by=worker_id, received_at="2026-03-03 10:00",
-              source="vriend/vriendin", worry="Blowt elke ochtend", level="hoog", status="nieuw")
+              source="friend", worry="Blowt elke ochtend", level="high", status="new")
     seed_rows("concern_reporters", concern_id=1, name="Melder Geheim", reach="06-99999999")
-    seed_rows("handoffs", id=1, youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", urgency="hoog",
-              consent="ja", full_name="Bram Inzage", birth_date="2009-05-01", status="verzonden",
+    seed_rows("handoffs", id=1, youth_id=1, worker_id=worker_id, reason="Zorgen", facts="Feiten", urgency="high",
+              consent="yes", full_name="Bram Inzage", birth_date="2009-05-01", status="sent",
               sent_at="2026-03-10 10:00")
 
 
@@ -79,7 +79,7 @@ def test_erasure_needs_a_ground_and_keeps_the_report_counts(app, auth, client, s
 def test_merged_duplicate_is_in_the_export_and_erased_with_the_youth(auth, client, seed_rows, worker_id, query):
     """A profile merged into J-0001 (the same youth logged twice) is listed and loses its alias on erasure."""
     held_youth(seed_rows, worker_id)
-    seed_rows("youths", id=3, code="J-0003", alias="Mo van de Dorpsstraat", age_band="16–17", gender="m",
+    seed_rows("youths", id=3, code="J-0003", alias="Mo van de Dorpsstraat", age_band="16-17", gender="male",
               merged_into=1, created_by=worker_id)
     auth.login_role("admin")
     auth.subject_request()

@@ -10,7 +10,7 @@ from outreach.core.dates import now_local
 def good(spot):
     """A valid visit form."""
     return {"spot": str(spot), "visited_at": now_local().strftime("%Y-%m-%dT%H:%M"), "youths_present": "0",
-            "atmosphere": "rustig", "note": ""}
+            "atmosphere": "calm", "note": ""}
 
 
 def test_log_visit_with_nobody_there(auth, client, query, spot):
@@ -19,7 +19,7 @@ def test_log_visit_with_nobody_there(auth, client, query, spot):
     response = auth.post("/visits/new", {**good(spot), "use_seen": "y", "ed_present": "y"}, page="/visits/new")
     assert response.status_code == 302 and response.headers["Location"] == f"/spots/{spot}"
     assert query("select youths_present, use_seen, dealing_seen, ed_present, atmosphere from visits") == [
-        {"youths_present": 0, "use_seen": 1, "dealing_seen": 0, "ed_present": 1, "atmosphere": "rustig"}]
+        {"youths_present": 0, "use_seen": 1, "dealing_seen": 0, "ed_present": 1, "atmosphere": "calm"}]
     assert "niemand" in client.get(f"/spots/{spot}").text
     assert "niemand" in client.get("/visits/").text
 

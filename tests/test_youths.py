@@ -5,8 +5,8 @@ import pytest
 
 from conftest import form_errors
 
-GOOD = {"alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": "2",
-        "risk_signals": ["ADHD", "schooluitval"]}
+GOOD = {"alias": "Blauwe jas", "age_band": "12-15", "gender": "female", "stage": "2",
+        "risk_signals": ["adhd", "school_dropout"]}
 
 
 def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
@@ -15,10 +15,10 @@ def test_create_youth_gets_next_code_and_stage_history(auth, query, worker_id):
     for _ in range(2):
         assert auth.post("/youths/new", GOOD, page="/youths/new").status_code == 302
     assert query("select code, alias, age_band, gender, stage, risk_signals from youths order by code") == [
-        {"code": "J-0001", "alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": 2,
-         "risk_signals": '["ADHD", "schooluitval"]'},
-        {"code": "J-0002", "alias": "Blauwe jas", "age_band": "12–15", "gender": "v", "stage": 2,
-         "risk_signals": '["ADHD", "schooluitval"]'}]
+        {"code": "J-0001", "alias": "Blauwe jas", "age_band": "12-15", "gender": "female", "stage": 2,
+         "risk_signals": '["adhd", "school_dropout"]'},
+        {"code": "J-0002", "alias": "Blauwe jas", "age_band": "12-15", "gender": "female", "stage": 2,
+         "risk_signals": '["adhd", "school_dropout"]'}]
     assert [r["set_by"] for r in query("select set_by from youth_stages")] == [worker_id, worker_id]
 
 
@@ -70,7 +70,7 @@ def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth)
 def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id):
     """Timeline shows contacts."""
     contact = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:15",
-                        kind="groepsgesprek", youths_present=4, topics='["dealen"]', substances='["lachgas"]')
+                        kind="group", youths_present=4, topics='["dealing"]', substances='["nitrous_oxide"]')
     seed_rows("contact_youths", contact_id=contact, youth_id=youth)
     auth.login_role("worker")
     page = client.get(f"/youths/{youth}").text
@@ -79,11 +79,11 @@ def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id
 
 def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows, worker_id):
     """Merge moves everything once."""
-    twin = seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
+    twin = seed_rows("youths", code="J-0002", alias="Pet", age_band="16-17", gender="male", created_by=worker_id)
     shared = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-20 20:00",
-                       kind="groepsgesprek", youths_present=3)
+                       kind="group", youths_present=3)
     own = seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at="2026-11-21 20:00",
-                    kind="straatcontact", youths_present=1)
+                    kind="street", youths_present=1)
     for contact_id, youth_id in ((shared, youth), (shared, twin), (own, twin)):
         seed_rows("contact_youths", contact_id=contact_id, youth_id=youth_id)
     seed_rows("youth_stages", youth_id=twin, stage=3, set_by=worker_id, set_at="2026-11-21 20:00")
@@ -93,7 +93,7 @@ def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows
     db["youths"].update(twin, {"risk_signals": '["ADHD"]'})
     db["youths"].update(youth, {"risk_signals": '["LVB"]'})
     concern = db["concerns"].insert({"youth_id": twin, "recorded_by": worker_id, "received_at": "2026-11-01 10:00",
-                                     "source": "vriend/vriendin", "level": "hoog", "status": "nieuw"}).last_pk
+                                     "source": "friend", "level": "high", "status": "new"}).last_pk
     db.close()
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/merge", {"other": "j-0002", "sure": "y"}, page=f"/youths/{youth}/merge")
@@ -119,7 +119,7 @@ def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows
 ])
 def test_merge_refuses_bad_input(auth, query, youth, seed_rows, worker_id, data, message):
     """Merge refuses bad input."""
-    seed_rows("youths", code="J-0002", alias="Pet", age_band="16–17", gender="m", created_by=worker_id)
+    seed_rows("youths", code="J-0002", alias="Pet", age_band="16-17", gender="male", created_by=worker_id)
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/merge", data, page=f"/youths/{youth}/merge")
     assert message in form_errors(response.text)
@@ -128,8 +128,8 @@ def test_merge_refuses_bad_input(auth, query, youth, seed_rows, worker_id, data,
 
 def test_search_and_escaping(auth, client, seed_rows, worker_id):
     """Search and escaping."""
-    seed_rows("youths", code="J-0007", alias="<i>Scooter</i>", age_band="16–17", gender="m", created_by=worker_id)
-    seed_rows("youths", code="J-0008", alias="Krullen", age_band="16–17", gender="v", created_by=worker_id)
+    seed_rows("youths", code="J-0007", alias="<i>Scooter</i>", age_band="16-17", gender="male", created_by=worker_id)
+    seed_rows("youths", code="J-0008", alias="Krullen", age_band="16-17", gender="female", created_by=worker_id)
     auth.login_role("worker")
     page = client.get("/youths/?q=scoot").text
     assert "&lt;i&gt;Scooter&lt;/i&gt;" in page and "<i>Scooter" not in page and "Krullen" not in page
@@ -149,9 +149,9 @@ def test_edit_with_bad_input_changes_nothing(auth, query, youth):
 def test_timeline_links_concerns_and_handoffs(auth, client, youth, seed_rows, worker_id):
     """Timeline links concerns and handoffs."""
     seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-11-01 10:00", source="school",
-              worry="w", level="midden", status="nieuw")
-    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="hoog",
-              consent="ja", full_name="Naam", summary="s", status="geaccepteerd", sent_at="2026-11-02 10:00")
+              worry="w", level="medium", status="new")
+    seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="high",
+              consent="yes", full_name="Naam", summary="s", status="accepted", sent_at="2026-11-02 10:00")
     auth.login_role("worker")
     page = client.get(f"/youths/{youth}").text
     assert re.search(r'href="/concerns/1">zorgmelding</a>\s*: midden', page)

@@ -21,17 +21,12 @@ from ..core.db import fold_wal, get_db
 from ..core.forms import Form
 from ..core.youth import youth_code
 from .retention import anonymise_youth, family, frozen
+from ..vocab import (AGE_BAND, CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, CONTACT_KIND,
+                    GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBJECT_REASON as REASONS, SUBSTANCE, TOPIC, URGENCY,
+                    in_words, labels)
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"
-# Why an admin may read a youth's records at all: a request under the AVG, or a question from the supervisor.
-REASONS = {
-    "inzage": "Inzageverzoek (AVG art. 15)",
-    "wissen": "Verzoek om te wissen (AVG art. 17)",
-    "correctie": "Verzoek om correctie (AVG art. 16)",
-    "bezwaar": "Bezwaar (AVG art. 21)",
-    "toezicht": "Vraag van de FG of de Autoriteit Persoonsgegevens",
-}
 OPEN_REQUESTS = 5  # Requests kept open in one admin's session; the oldest makes way.
 
 
@@ -108,8 +103,30 @@ def rows(sql, params, table, texts=()):
     return found
 
 
+# The coded columns of each part of the export, shown in words: the youth reads labels, not the app's codes.
+WORDS = {"profiel": {"age_band": AGE_BAND, "gender": GENDER},
+         "contacten": {"kind": CONTACT_KIND, "topics": TOPIC, "substances": SUBSTANCE},
+         "zorgmeldingen": {"source": CONCERN_SOURCE, "level": CONCERN_LEVEL, "status": CONCERN_STATUS,
+                           "close_reason": CLOSE_REASON},
+         "overdrachten": {"status": HANDOFF_STATUS, "urgency": URGENCY, "consent": CONSENT, "outcome": OUTCOME}}
+
+
 def held(youth):
     """Everything kept about one youth, as plain data (the page and the JSON show the same)."""
+    data = stored(youth)
+    in_words(data["profiel"], WORDS["profiel"])
+    data["profiel"]["risk_signals"] = labels(data["profiel"]["risk_signals"], RISK_SIGNAL)
+    for part in ("contacten", "zorgmeldingen", "overdrachten"):
+        for row in data[part]:
+            in_words(row, WORDS[part])
+    for handoff in data["overdrachten"]:
+        for event in handoff["events"]:
+            in_words(event, {"status": HANDOFF_STATUS})
+    return data
+
+
+def stored(youth):
+    """Everything kept about one youth as stored (codes)."""
     yid = youth["id"]
     contacts = rows(
         "select c.id, c.contacted_at, s.name as spot, c.kind, c.youths_present, c.topics, c.substances, c.ed_present, "

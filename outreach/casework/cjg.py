@@ -8,17 +8,15 @@ from ..core import audit
 from ..core.access import allow
 from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
-from ..core.forms import Form, choices
 from ..core.dates import now_local, stamp
-from .handoffs import URGENCIES, add_event, overdue, timeline
+from ..core.forms import Form
+from ..vocab import FINISHED_HANDOFF, HANDOFF_STATUS, OUTCOME, choices, label
+from .handoffs import add_event, overdue, timeline
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")
-OUTCOMES = ["in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)", "geen hulp nodig", "jongere weigert hulp",
-            "verhuisd", "anders"]
-STATUSES = ["verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgesloten"]
 # Which action may be taken in which status.
-ALLOWED = {"accept": ("ontvangen",), "decline": ("ontvangen",), "feedback": ("ontvangen", "geaccepteerd"),
-           "close": ("geaccepteerd",)}
+ALLOWED = {"accept": ("received",), "decline": ("received",), "feedback": ("received", "accepted"),
+           "close": ("accepted",)}
 
 
 class AcceptForm(Form):
@@ -39,7 +37,7 @@ class FeedbackForm(Form):
 
 class CloseForm(Form):
     """Close with an outcome."""
-    outcome = SelectField("Uitkomst", choices=choices(OUTCOMES, "Kies de uitkomst"),
+    outcome = SelectField("Uitkomst", choices=choices(OUTCOME, "Kies de uitkomst"),
                           validators=[DataRequired("Kies de uitkomst.")])
 
 
@@ -61,17 +59,17 @@ def inbox():
               "from handoffs h left join users u on u.id = h.assigned_to ")
     db = get_db()
     # Everything still to do, all of it; of what is finished only the latest 100 (or 500 when filtered).
-    active = db.query(select + "where h.status not in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
-                      "order by h.status != 'verzonden', case h.urgency when 'acuut' then 0 when 'hoog' then 1 "
-                      "else 2 end, h.sent_at", [status, status])
-    done = db.query(select + "where h.status in ('afgesloten', 'afgewezen') and (? = '' or h.status = ?) "
-                    "order by h.sent_at desc limit ?", [status, status, 500 if status else 100])
+    active = db.query(select + "where h.status not in (?, ?) and (? = '' or h.status = ?) "
+                      "order by h.status != 'sent', case h.urgency when 'acute' then 0 when 'high' then 1 "
+                      "else 2 end, h.sent_at", [*FINISHED_HANDOFF, status, status])
+    done = db.query(select + "where h.status in (?, ?) and (? = '' or h.status = ?) "
+                    "order by h.sent_at desc limit ?", [*FINISHED_HANDOFF, status, status, 500 if status else 100])
     rows = [unseal("handoffs", r) for r in list(active) + list(done)]
     for row in rows:
         row["overdue"] = overdue(row)
     rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
     audit.record("view", "handoff", None, result="inbox")
-    return render_template("cjg/inbox.html", handoffs=rows, status=status, statuses=STATUSES, urgencies=URGENCIES)
+    return render_template("cjg/inbox.html", handoffs=rows, status=status, statuses=HANDOFF_STATUS)
 
 
 def forms_for(handoff):
@@ -84,13 +82,13 @@ def forms_for(handoff):
 
 
 def mark_received(handoff_id, how="ok"):
-    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it 'ontvangen'."""
+    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it received."""
     db = get_db()
     with db.atomic():
         handoff = get_or_404("handoffs", "id = ?", [handoff_id])
-        if handoff["status"] == "verzonden":
-            db["handoffs"].update(handoff_id, {"status": "ontvangen", "received_at": stamp(now_local())})
-            add_event(db, handoff_id, "status", "ontvangen")
+        if handoff["status"] == "sent":
+            db["handoffs"].update(handoff_id, {"status": "received", "received_at": stamp(now_local())})
+            add_event(db, handoff_id, "status", "received")
             handoff = db["handoffs"].get(handoff_id)
         audit.record("view", "handoff", handoff_id, result=how, db=db)
     return unseal("handoffs", handoff)
@@ -99,7 +97,7 @@ def mark_received(handoff_id, how="ok"):
 @bp.route("/<int:handoff_id>")
 @allow("cjg")
 def open_handoff(handoff_id):
-    """One handoff; the first time a CJG user opens it, it becomes 'ontvangen'."""
+    """One handoff; the first time a CJG user opens it, it becomes received."""
     handoff = mark_received(handoff_id)
     db = get_db()
     return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),
@@ -113,7 +111,7 @@ def act(handoff_id, action):
     db = get_db()
     handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
     if handoff["status"] not in ALLOWED[action]:
-        flash(f"Dat kan niet: de overdracht is {handoff['status']}.", "error")
+        flash(f"Dat kan niet: de overdracht is {label(handoff['status'], HANDOFF_STATUS)}.", "error")
         return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
     forms = forms_for(handoff)
     form = forms[action]
@@ -128,18 +126,19 @@ def act(handoff_id, action):
             flash("Een collega heeft deze overdracht net behandeld; bekijk de nieuwe stand.", "error")
             return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
         if action == "accept":
-            db["handoffs"].update(handoff_id, {"status": "geaccepteerd", "accepted_at": now,
+            db["handoffs"].update(handoff_id, {"status": "accepted", "accepted_at": now,
                                                "assigned_to": form.assigned_to.data})
-            add_event(db, handoff_id, "status", "geaccepteerd", dict(cjg_staff()).get(form.assigned_to.data))
+            add_event(db, handoff_id, "status", "accepted", dict(cjg_staff()).get(form.assigned_to.data))
         elif action == "decline":
             db["handoffs"].update(handoff_id, seal("handoffs", {
-                "status": "afgewezen", "declined_at": now, "decline_reason": form.decline_reason.data.strip()}))
-            add_event(db, handoff_id, "status", "afgewezen", form.decline_reason.data.strip())
+                "status": "declined", "declined_at": now, "decline_reason": form.decline_reason.data.strip()}))
+            add_event(db, handoff_id, "status", "declined", form.decline_reason.data.strip())
         elif action == "feedback":
             add_event(db, handoff_id, "feedback", None, form.text.data.strip())
         else:
-            db["handoffs"].update(handoff_id, {"status": "afgesloten", "closed_at": now, "outcome": form.outcome.data})
-            add_event(db, handoff_id, "status", "afgesloten", form.outcome.data)
+            db["handoffs"].update(handoff_id, {"status": "closed", "closed_at": now, "outcome": form.outcome.data})
+            # The event's text is what the timeline says: the outcome in words, as written at the time.
+            add_event(db, handoff_id, "status", "closed", label(form.outcome.data, OUTCOME))
         audit.record("update", "handoff", handoff_id, result=action, db=db)
     flash({"accept": "Overdracht geaccepteerd.", "decline": "Overdracht afgewezen.",
            "feedback": "Terugkoppeling verstuurd.", "close": "Overdracht afgesloten."}[action], "success")

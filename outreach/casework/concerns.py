@@ -7,27 +7,23 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.db import get_db, get_or_404
-from ..core.forms import Form, MomentField, arg_id, choices, not_future, note_length
 from ..core.dates import now_local, stamp
+from ..core.db import get_db, get_or_404
+from ..core.forms import Form, MomentField, arg_id, not_future, note_length
 from ..field.youths import NewYouthFields
+from ..vocab import CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, OPEN_CONCERN, choices, label
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
-SOURCES = ["vriend/vriendin", "ouder", "school", "politie", "huisarts", "jongere zelf", "eigen waarneming",
-           "anoniem", "andere partner"]
-LEVELS = ["laag", "midden", "hoog", "acuut"]
-CLOSE_REASONS = ["geen zorgen", "al in zorg", "niet gevonden", "anders"]
-OPEN = ("nieuw", "in onderzoek", "contact gelegd")
-# Which status may follow which; "overgedragen" is only ever set by sending a handoff.
-NEXT = {"nieuw": ["in onderzoek", "contact gelegd", "afgesloten"], "in onderzoek": ["contact gelegd", "afgesloten"],
-        "contact gelegd": ["afgesloten"]}
+# Which status may follow which; "handed_over" is only ever set by sending a handoff.
+NEXT = {"new": ["investigating", "contacted", "closed"], "investigating": ["contacted", "closed"],
+        "contacted": ["closed"]}
 
 
 class ConcernForm(NewYouthFields):
     """A new concern; the reporter's name and how to reach them are optional and kept apart."""
     received_at = MomentField("Ontvangen op", validators=[InputRequired("Vul in wanneer de melding binnenkwam."),
                                                           not_future])
-    source = SelectField("Van wie komt de melding?", choices=choices(SOURCES, "Kies de bron"),
+    source = SelectField("Van wie komt de melding?", choices=choices(CONCERN_SOURCE, "Kies de bron"),
                          validators=[DataRequired("Kies van wie de melding komt.")])
     reporter_name = StringField("Naam melder (alleen voor jou zichtbaar)", validators=[Length(max=80)])
     reporter_reach = StringField("Hoe bereik je de melder?", validators=[Length(max=120)])
@@ -35,7 +31,8 @@ class ConcernForm(NewYouthFields):
     worry = TextAreaField("Waar maakt de melder zich zorgen over?",
                           validators=[DataRequired("Beschrijf de zorg.")] + note_length()[1:])
     facts = TextAreaField("Concrete feiten", validators=note_length())
-    level = RadioField("Mate van zorg", choices=choices(LEVELS), validators=[InputRequired("Kies de mate van zorg.")])
+    level = RadioField("Mate van zorg", choices=choices(CONCERN_LEVEL),
+                       validators=[InputRequired("Kies de mate van zorg.")])
     guarded = ("worry", "facts", "new_alias")
     youth_id = None
 
@@ -55,7 +52,7 @@ class ConcernForm(NewYouthFields):
 
     def validate_reporter_name(self, field):
         """An anonymous report has no reporter details."""
-        if self.source.data == "anoniem" and ((field.data or "").strip() or (self.reporter_reach.data or "").strip()):
+        if self.source.data == "anonymous" and ((field.data or "").strip() or (self.reporter_reach.data or "").strip()):
             raise ValidationError("Een anonieme melding heeft geen gegevens van de melder.")
 
 
@@ -67,7 +64,7 @@ def save_concern(form):
         concern_id = db["concerns"].insert(seal("concerns", {
             "youth_id": youth_id, "recorded_by": current_user.id, "received_at": stamp(form.received_at.data),
             "source": form.source.data, "worry": form.worry.data.strip(), "facts": (form.facts.data or "").strip(),
-            "level": form.level.data, "status": "nieuw", "reporter_informed": 0, "created_at": audit.utcnow(),
+            "level": form.level.data, "status": "new", "reporter_informed": 0, "created_at": audit.utcnow(),
         })).last_pk
         name, reach = (form.reporter_name.data or "").strip(), (form.reporter_reach.data or "").strip()
         reporters.save(concern_id, name or None, reach or None)  # In its own file, never in this database.
@@ -81,11 +78,11 @@ def list_concerns():
     """Open concerns first, the most worrying on top; then the latest closed ones."""
     rows = get_db().query(
         "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias from concerns c "
-        "join youths y on y.id = c.youth_id order by c.status in ('overgedragen', 'afgesloten'), "
-        "case c.level when 'acuut' then 0 when 'hoog' then 1 when 'midden' then 2 else 3 end, "
-        "c.received_at desc limit 100")
+        "join youths y on y.id = c.youth_id order by c.status not in (?, ?, ?), "
+        "case c.level when 'acute' then 0 when 'high' then 1 when 'medium' then 2 else 3 end, "
+        "c.received_at desc limit 100", list(OPEN_CONCERN))
     audit.record("view", "concern", None, result="list")
-    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN)
+    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN_CONCERN)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -111,15 +108,15 @@ def reporter_of(concern):
 
 class StatusForm(Form):
     """Move a concern on; closing needs a reason."""
-    status = SelectField("Nieuwe status", choices=choices(["in onderzoek", "contact gelegd", "afgesloten"],
-                                                          "Status blijft gelijk"))
-    close_reason = SelectField("Reden van afsluiten", choices=choices(CLOSE_REASONS, "Kies een reden"),
+    status = SelectField("Nieuwe status", choices=choices(CONCERN_STATUS, "Status blijft gelijk",
+                                                          only=("investigating", "contacted", "closed")))
+    close_reason = SelectField("Reden van afsluiten", choices=choices(CLOSE_REASON, "Kies een reden"),
                                validate_choice=False)
     reporter_informed = BooleanField("De melder weet dat er iets mee gedaan is")
 
     def validate_close_reason(self, field):
         """A closed concern says why."""
-        if self.status.data == "afgesloten" and field.data not in CLOSE_REASONS:
+        if self.status.data == "closed" and field.data not in CLOSE_REASON:
             raise ValidationError("Kies waarom de melding wordt afgesloten.")
 
 
@@ -129,17 +126,18 @@ def show_concern(concern_id):
     """One concern with its status actions; the reporter's details only for the worker who recorded it."""
     concern = unseal("concerns", get_or_404("concerns", "id = ?", [concern_id]))
     form = StatusForm(data={"reporter_informed": bool(concern["reporter_informed"])})
-    form.status.choices = choices(NEXT.get(concern["status"], []), "Status blijft gelijk")
+    form.status.choices = choices(CONCERN_STATUS, "Status blijft gelijk", only=NEXT.get(concern["status"], []))
     if form.validate_on_submit():
         if change_status(concern_id, form):
-            flash(f"Status: {form.status.data}." if form.status.data else "Opgeslagen.", "success")
+            shown = label(form.status.data, CONCERN_STATUS)
+            flash(f"Status: {shown}." if form.status.data else "Opgeslagen.", "success")
         else:
             flash("Deze melding is intussen gewijzigd; bekijk de nieuwe stand.", "error")
         return redirect(url_for("concerns.show_concern", concern_id=concern_id))
     youth = get_db()["youths"].get(concern["youth_id"])
     audit.record("view", "concern", concern_id)
     return render_template("concerns/show.html", concern=concern, youth=youth, reporter=reporter_of(concern),
-                           form=form, next_statuses=NEXT.get(concern["status"], []))
+                           form=form, next_statuses=NEXT.get(concern["status"], []), open_statuses=OPEN_CONCERN)
 
 
 def change_status(concern_id, form):
@@ -151,13 +149,14 @@ def change_status(concern_id, form):
             return False
         values = {"status": form.status.data or concern["status"],
                   "reporter_informed": int(form.reporter_informed.data)}
-        if form.status.data == "contact gelegd" and not concern["first_contact_at"]:
+        if form.status.data == "contacted" and not concern["first_contact_at"]:
             values["first_contact_at"] = stamp(now_local())
-        if form.status.data == "afgesloten":
+        if form.status.data == "closed":
             values.update(close_reason=form.close_reason.data, closed_at=stamp(now_local()))
         db["concerns"].update(concern_id, values)
-        audit.record("update", "concern", concern_id, result=values["status"])
-        if form.status.data == "afgesloten":
+        # The audit line says it in words, like the lines written before codes were stored.
+        audit.record("update", "concern", concern_id, result=label(values["status"], CONCERN_STATUS))
+        if form.status.data == "closed":
             # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
             reporters.erase(db, [concern_id])
     return True

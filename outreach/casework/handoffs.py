@@ -14,17 +14,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..core import audit, reporters
 from ..core.access import allow
-from .concerns import OPEN
 from ..core.crypto import seal, unseal
-from ..core.db import get_db, get_or_404
 from ..core.dates import LOCAL, now_local, stamp
-from ..core.forms import DayField, Form, MomentField, arg_id, choices
+from ..core.db import get_db, get_or_404
+from ..core.forms import DayField, Form, MomentField, arg_id
 from ..field.youths import STAGE_CHOICES, MultiCheckboxField, get_youth
+from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, OPEN_CONCERN, SUBSTANCE, TOPIC,
+                     UNDER_16, URGENCY, YES_NO, choices, label)
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
-URGENCIES = ["normaal", "hoog", "acuut"]
-CONSENT = ["ja", "nee", "niet gevraagd"]
-UNDER_16 = ("≤11", "12–15")
 
 
 class HandoffForm(Form):
@@ -34,10 +32,10 @@ class HandoffForm(Form):
     facts = TextAreaField("Concrete feiten", validators=[DataRequired("Noem de concrete feiten."), Length(max=2000)])
     stage = SelectField("Huidige fase (Jellinek)", choices=[SelectChoice("", "Kies de fase")] + STAGE_CHOICES[1:],
                         validators=[DataRequired("Kies de huidige fase.")])
-    urgency = RadioField("Urgentie", choices=choices(URGENCIES), validators=[InputRequired("Kies de urgentie.")])
+    urgency = RadioField("Urgentie", choices=choices(URGENCY), validators=[InputRequired("Kies de urgentie.")])
     consent = RadioField("Jongere akkoord met overdracht", choices=choices(CONSENT),
                          validators=[InputRequired("Vul in of de jongere akkoord is.")])
-    parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(["ja", "nee"]),
+    parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(YES_NO),
                                   validate_choice=False)
     sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Length(max=300)])
     full_name = StringField("Naam van de jongere", validators=[DataRequired("De CJG heeft de naam nodig."),
@@ -53,7 +51,7 @@ class HandoffForm(Form):
 
     def validate_sharing_ground(self, field):
         """Without the youth's consent, say on what ground the worker shares anyway."""
-        if self.consent.data in ("nee", "niet gevraagd") and not (field.data or "").strip():
+        if self.consent.data in ("no", "not_asked") and not (field.data or "").strip():
             raise ValidationError("Zonder toestemming: noem de grond om toch te delen, bijv. acute zorg over veiligheid.")
 
     def validate_parents_informed(self, field):
@@ -62,7 +60,7 @@ class HandoffForm(Form):
         today = now_local().date()
         if born and today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 16:
             self.under_16 = True
-        if self.under_16 and field.data not in ("ja", "nee"):
+        if self.under_16 and field.data not in YES_NO:
             raise ValidationError("Vul in of de ouders zijn geïnformeerd (jongere onder 16).")
 
     def validate_birth_date(self, field):
@@ -87,21 +85,23 @@ def draft_summary(youth):
     stages = [f"fase {r[0]} ({r[1][:10]})" for r in db.execute(
         "select stage, set_at from youth_stages where youth_id = ? order by set_at", [youth["id"]])]
     mentioned = {"substances": {}, "topics": {}}
+    words = {"substances": SUBSTANCE, "topics": TOPIC}
     for topics, substances in db.execute(
             "select c.topics, c.substances from contacts c join contact_youths cy on cy.contact_id = c.id "
             "where cy.youth_id = ? and c.replaced_by is null", [youth["id"]]):
         for key, raw in (("topics", topics), ("substances", substances)):
             for item in json.loads(raw or "[]"):
+                item = label(item, words[key])
                 mentioned[key][item] = mentioned[key].get(item, 0) + 1
     top = {k: ", ".join(sorted(v, key=v.get, reverse=True)[:4]) or "geen" for k, v in mentioned.items()}
     return (f"{count} contactmoment{'' if count == 1 else 'en'}{' sinds ' + first[:10] if first else ''}. "
             f"Fase-verloop: {', '.join(stages) or 'niet vastgelegd'}. Genoemde middelen: {top['substances']}. "
-            f"Onderwerpen: {top['topics']}. Leeftijd {youth['age_band']}.")
+            f"Onderwerpen: {top['topics']}. Leeftijd {label(youth['age_band'], AGE_BAND)}.")
 
 
 def overdue(handoff, now=None):
     """True when a sent handoff was not opened within HANDOFF_OVERDUE_WORKDAYS working days."""
-    if handoff["status"] != "verzonden":
+    if handoff["status"] != "sent":
         return False
     day, now = datetime.strptime(handoff["sent_at"][:10], "%Y-%m-%d").date(), (now or now_local()).date()
     workdays = 0
@@ -114,19 +114,20 @@ def overdue(handoff, now=None):
 @bp.route("/new", methods=["GET", "POST"])
 @allow("worker")
 def new_handoff():
-    """Hand a youth over; the concerns that led to it are closed as 'overgedragen' and their reporters erased."""
+    """Hand a youth over; the concerns that led to it are closed as handed over and their reporters erased."""
     youth_id = arg_id("youth")
     if not youth_id:
         return choose_youth()
     youth = get_youth(youth_id)
     open_concerns = list(get_db().query(
         "select id, received_at, source, level from concerns where youth_id = ? and status in (?, ?, ?) "
-        "order by received_at", [youth["id"], *OPEN]))
+        "order by received_at", [youth["id"], *OPEN_CONCERN]))
     form = HandoffForm() if request.method == "POST" else HandoffForm(data={
         "stage": str(youth["stage"] or ""), "summary": draft_summary(youth),
         "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex})
     form.under_16 = youth["age_band"] in UNDER_16
-    form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {c['source']} · {c['level']}") for c in open_concerns]
+    form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {label(c['source'], CONCERN_SOURCE)} · "
+                                      f"{label(c['level'], CONCERN_LEVEL)}") for c in open_concerns]
     if form.validate_on_submit():
         handoff_id, sent_now = send(youth, form)
         if handoff_id:
@@ -148,7 +149,7 @@ def choose_youth():
             return redirect(url_for("handoffs.new_handoff", youth=row[0]))
     youths = get_db().query(
         "select distinct y.id, y.code, y.alias from youths y join concerns c on c.youth_id = y.id "
-        "where y.merged_into is null and c.status in (?, ?, ?) order by y.code", list(OPEN))
+        "where y.merged_into is null and c.status in (?, ?, ?) order by y.code", list(OPEN_CONCERN))
     audit.record("view", "youth", None, result="handoff chooser")
     return render_template("handoffs/choose.html", youths=list(youths), code=code)
 
@@ -167,26 +168,26 @@ def send(youth, form):
         if sent:
             return sent[0], False
         still_open = {r[0] for r in db.execute(
-            "select id from concerns where youth_id = ? and status in (?, ?, ?)", [youth["id"], *OPEN])}
+            "select id from concerns where youth_id = ? and status in (?, ?, ?)", [youth["id"], *OPEN_CONCERN])}
         if not set(concern_ids) <= still_open:
             return None, False
         handoff_id = db["handoffs"].insert(seal("handoffs", {
             "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
             "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
             "consent": form.consent.data, "sharing_ground": (form.sharing_ground.data or "").strip() or None,
-            "parents_informed": {"ja": 1, "nee": 0}.get(form.parents_informed.data),
+            "parents_informed": {"yes": 1, "no": 0}.get(form.parents_informed.data),
             "full_name": form.full_name.data.strip(),
             "birth_date": form.birth_date.data.isoformat() if form.birth_date.data else None,
             "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,
             "summary": form.summary.data.strip(),
             "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
-            "status": "verzonden", "sent_at": now, "worker_seen_at": moment(), "submission": form.submission.data,
+            "status": "sent", "sent_at": now, "worker_seen_at": moment(), "submission": form.submission.data,
         })).last_pk
         for concern_id in concern_ids:
             db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
-            db["concerns"].update(concern_id, {"status": "overgedragen", "closed_at": now})
-            audit.record("update", "concern", concern_id, result="overgedragen", db=db)
-        add_event(db, handoff_id, "status", "verzonden")
+            db["concerns"].update(concern_id, {"status": "handed_over", "closed_at": now})
+            audit.record("update", "concern", concern_id, result=label("handed_over", CONCERN_STATUS), db=db)
+        add_event(db, handoff_id, "status", "sent")
         audit.record("create", "handoff", handoff_id, db=db)
         # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
         reporters.erase(db, concern_ids)
@@ -241,7 +242,7 @@ def list_handoffs():
         "select h.id, h.status, h.urgency, h.sent_at, h.outcome, y.code, y.alias, "
         "(select count(*) from handoff_events e where e.handoff_id = h.id and h.worker_id = ? "
         " and e.at > coalesce(h.worker_seen_at, '') and (e.kind = 'feedback' or e.status in "
-        " ('geaccepteerd', 'afgewezen', 'afgesloten'))) as new_events "
+        " ('accepted', 'declined', 'closed'))) as new_events "
         "from handoffs h join youths y on y.id = h.youth_id order by h.sent_at desc limit 100", [current_user.id])]
     audit.record("view", "handoff", None, result="list")
     return render_template("handoffs/list.html", handoffs=rows, overdue=overdue)

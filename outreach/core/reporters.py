@@ -14,10 +14,9 @@ from flask import current_app
 
 from . import audit
 from .crypto import seal, unseal
+from ..vocab import CLOSED_CONCERN as CLOSED  # A concern with one of these statuses keeps no reporter.
 from .db import ConnectionPool
 from .reporter_store import connect, path_for  # noqa: F401 (the store's own functions, for callers)
-
-CLOSED = ("afgesloten", "overgedragen")  # A concern with one of these statuses keeps no reporter.
 
 
 def store():

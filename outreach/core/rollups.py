@@ -8,14 +8,19 @@ Only current contacts count: a corrected original (replaced_by set) drops out, i
 
 The trigger bodies below are fixed SQL text with no values in them; `expected()` recomputes every roll-up
 from the base tables, so a test can prove the triggers never drift.
+
+@HELP stands for the topic that marks a question for help: its code 'help' (vocab.TOPIC) since migration 0012,
+the Dutch label 'hulpvraag' that migration 0005 installed the triggers with, when labels were stored.
 """
+HELP = "'help'"
+LEGACY_HELP = "'hulpvraag'"
 
 # A contact's contribution as SQL over the trigger row @R with sign @S (+1 or -1); see _contribution().
 CONTACT_PART = """
 INSERT INTO report_contacts (month, contacts, ed, group_contacts, group_youths, minutes, help)
 VALUES (substr(@R.contacted_at, 1, 7), @S, @S * @R.ed_present, @S * (@R.youths_present >= 2),
         @S * (CASE WHEN @R.youths_present >= 2 THEN @R.youths_present ELSE 0 END), @S * coalesce(@R.duration_min, 0),
-        @S * EXISTS (SELECT 1 FROM json_each(@R.topics) WHERE value = 'hulpvraag'))
+        @S * EXISTS (SELECT 1 FROM json_each(@R.topics) WHERE value = @HELP))
 ON CONFLICT (month) DO UPDATE SET contacts = contacts + excluded.contacts, ed = ed + excluded.ed,
     group_contacts = group_contacts + excluded.group_contacts, group_youths = group_youths + excluded.group_youths,
     minutes = minutes + excluded.minutes, help = help + excluded.help;
@@ -26,7 +31,7 @@ ON CONFLICT (month, substance) DO UPDATE SET contacts = contacts + excluded.cont
 DELETE FROM report_substances WHERE month = substr(@R.contacted_at, 1, 7) AND contacts = 0;
 INSERT INTO report_links (youth_id, spot_id, month, contacts, ed, help)
 SELECT youth_id, coalesce(@R.spot_id, 0), substr(@R.contacted_at, 1, 7), @S, @S * @R.ed_present,
-       @S * EXISTS (SELECT 1 FROM json_each(@R.topics) WHERE value = 'hulpvraag')
+       @S * EXISTS (SELECT 1 FROM json_each(@R.topics) WHERE value = @HELP)
 FROM contact_youths WHERE contact_id = @R.id AND true
 ON CONFLICT (youth_id, spot_id, month) DO UPDATE SET contacts = contacts + excluded.contacts,
     ed = ed + excluded.ed, help = help + excluded.help;
@@ -38,7 +43,7 @@ DELETE FROM report_links WHERE spot_id = coalesce(@R.spot_id, 0) AND month = sub
 LINK_PART = """
 INSERT INTO report_links (youth_id, spot_id, month, contacts, ed, help)
 SELECT @L.youth_id, coalesce(c.spot_id, 0), substr(c.contacted_at, 1, 7), @S, @S * c.ed_present,
-       @S * EXISTS (SELECT 1 FROM json_each(c.topics) WHERE value = 'hulpvraag')
+       @S * EXISTS (SELECT 1 FROM json_each(c.topics) WHERE value = @HELP)
 FROM contacts c WHERE c.id = @L.contact_id AND c.replaced_by IS NULL
 ON CONFLICT (youth_id, spot_id, month) DO UPDATE SET contacts = contacts + excluded.contacts,
     ed = ed + excluded.ed, help = help + excluded.help;
@@ -112,14 +117,14 @@ EXPECTED = {
     "report_contacts": """
         SELECT substr(contacted_at, 1, 7), count(*), sum(ed_present), sum(youths_present >= 2),
                sum(CASE WHEN youths_present >= 2 THEN youths_present ELSE 0 END), sum(coalesce(duration_min, 0)),
-               sum(EXISTS (SELECT 1 FROM json_each(topics) WHERE value = 'hulpvraag'))
+               sum(EXISTS (SELECT 1 FROM json_each(topics) WHERE value = @HELP))
         FROM contacts WHERE replaced_by IS NULL GROUP BY 1""",
     "report_substances": """
         SELECT substr(c.contacted_at, 1, 7), j.value, count(*) FROM contacts c, json_each(c.substances) j
         WHERE c.replaced_by IS NULL GROUP BY 1, 2""",
     "report_links": """
         SELECT cy.youth_id, coalesce(c.spot_id, 0), substr(c.contacted_at, 1, 7), count(*), sum(c.ed_present),
-               sum(EXISTS (SELECT 1 FROM json_each(c.topics) WHERE value = 'hulpvraag'))
+               sum(EXISTS (SELECT 1 FROM json_each(c.topics) WHERE value = @HELP))
         FROM contact_youths cy JOIN contacts c ON c.id = cy.contact_id WHERE c.replaced_by IS NULL GROUP BY 1, 2, 3""",
     "report_reach": """
         SELECT youth_id, spot_id, CAST(substr(month, 1, 4) AS INTEGER),
@@ -146,13 +151,23 @@ def _contribution(part, row, sign):
     return part.replace("@S", f"({sign})")
 
 
+def _help(sql, topic):
+    """Fixed SQL with @HELP as one of the two constants above."""
+    assert topic in (HELP, LEGACY_HELP)  # nosec B101 - never a value from outside this module
+    return sql.replace("@HELP", topic)
+
+
 # A retention purge cuts the links the counts came from but must not change the counts (invariant 5): while
 # this meta key exists (only inside the purge's transaction) the triggers stand still.
 THAWED = "NOT EXISTS (SELECT 1 FROM meta WHERE key = 'rollups_frozen')"
 
 
+TRIGGER_NAMES = []
+
+
 def _trigger(name, event, body, when=None):
     """CREATE TRIGGER statement text."""
+    TRIGGER_NAMES.append(name)
     condition = f" WHEN {when} AND {THAWED}" if when else f" WHEN {THAWED}"
     return f"CREATE TRIGGER {name} AFTER {event}{condition} BEGIN {body} END"
 
@@ -187,14 +202,29 @@ TRIGGERS = [
 ]
 
 
-def install(db):
-    """Create the roll-up tables, fill them from what is already stored, then keep them exact with triggers."""
+def install(db, topic=LEGACY_HELP):
+    """Create the roll-up tables, fill them from what is already stored, then keep them exact with triggers.
+
+    The default is what migration 0005 did (stored labels); reinstall() puts the triggers on the codes.
+    """
     for statement in TABLES:
         db.execute(statement)
     for table in EXPECTED:
-        db.execute(f"INSERT INTO {table} {EXPECTED[table]}")  # noqa: S608 - fixed text, no values
+        db.execute(f"INSERT INTO {table} {_help(EXPECTED[table], topic)}")  # noqa: S608 - fixed text, no values
     for statement in TRIGGERS:
-        db.execute(statement)
+        db.execute(_help(statement, topic))
+
+
+def drop_triggers(db):
+    """Remove every roll-up trigger (the counts stay as they are)."""
+    for name in TRIGGER_NAMES:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def create_triggers(db):
+    """The roll-up triggers over stored codes."""
+    for statement in TRIGGERS:
+        db.execute(_help(statement, HELP))
 
 
 def drift(db):
@@ -202,7 +232,7 @@ def drift(db):
     found = {}
     for table, query in EXPECTED.items():
         stored = set(db.execute(f"SELECT * FROM {table}").fetchall())  # nosec B608 - constant table names
-        fresh = set(db.execute(query).fetchall())
+        fresh = set(db.execute(_help(query, HELP)).fetchall())
         if stored != fresh:
             found[table] = (sorted(stored - fresh)[:5], sorted(fresh - stored)[:5])
     return found

@@ -230,3 +230,19 @@ def seal_plain_values(db):
         for table, columns in crypto.ENCRYPTED.items() for column in columns)
     if db.execute(plain).fetchone():  # A database without plain values needs no key file (yet).
         crypto.reseal(db, crypto.keyring()[0])
+
+
+@migrations(name="0012_stable_codes")
+def stable_codes(db):
+    """Stored values become the stable codes of vocab.py (labels are wording, shown only); report figures stay equal.
+
+    The roll-up triggers go first, so rewriting contacts and youths moves no count; the roll-ups' own copies of
+    substances, age bands and genders are rewritten in place (never recounted: a purge has cut links they keep).
+    """
+    from . import recode, rollups  # Imported here: only this migration needs them.
+
+    rollups.drop_triggers(db)
+    recode.relabel(db)
+    rollups.create_triggers(db)
+    db["concerns"].transform(defaults={"status": "new", "reporter_informed": 0})
+    db["handoffs"].transform(defaults={"status": "sent"})

@@ -1,25 +1,25 @@
 """Fixed ingredients of the synthetic demo year around Heerde (all people in it are invented)."""
-# The app's own choice lists, so demo data can never hold a value the forms would refuse.
-from ..casework.cjg import OUTCOMES, STATUSES as HANDOFF_STATUSES  # noqa: F401
-from ..casework.concerns import CLOSE_REASONS, OPEN  # noqa: F401
-from ..field.contacts import TOPICS  # noqa: F401
-from ..field.youths import RISK_SIGNALS  # noqa: F401
+# The app's own value lists (codes, in display order), so demo data can never hold a value the forms would refuse.
+from ..vocab import CLOSE_REASON, HANDOFF_STATUS, OPEN_CONCERN as OPEN, OUTCOME, RISK_SIGNAL, TOPIC
+
+OUTCOMES, HANDOFF_STATUSES, CLOSE_REASONS = list(OUTCOME), list(HANDOFF_STATUS), list(CLOSE_REASON)
+TOPICS, RISK_SIGNALS = list(TOPIC), list(RISK_SIGNAL)
 
 # Plausible hangplekken in the municipality of Heerde (Heerde, Wapenveld, Veessen); positions approximate.
 # name, kind, lat, lon, popularity (relative), description
 SPOTS = [
-    ("Skatebaan Sportpark Heerde", "skatebaan", 52.3905, 6.0330, 5, "Achter de sporthal, overdekt hoekje bij de halfpipe."),
+    ("Skatebaan Sportpark Heerde", "skatepark", 52.3905, 6.0330, 5, "Achter de sporthal, overdekt hoekje bij de halfpipe."),
     ("Bushalte Stationsweg", "station", 52.3862, 6.0445, 4, "Abri's en fietsenstalling; 's avonds verlicht."),
-    ("Schoolplein Eperweg", "schoolplein", 52.3840, 6.0360, 3, "Na schooltijd en in het weekend, bij de fietsenstalling."),
-    ("Dorpsstraat bij de supermarkt", "winkelcentrum", 52.3876, 6.0408, 4, "Bankjes en muurtje naast de ingang."),
+    ("Schoolplein Eperweg", "schoolyard", 52.3840, 6.0360, 3, "Na schooltijd en in het weekend, bij de fietsenstalling."),
+    ("Dorpsstraat bij de supermarkt", "shopping", 52.3876, 6.0408, 4, "Bankjes en muurtje naast de ingang."),
     ("Park Molenweg", "park", 52.3900, 6.0460, 3, "Speeltuin en bankjes onder de bomen."),
     ("Heerderstrand", "park", 52.3960, 6.0180, 2, "Strand en parkeerplaats bij de plas; vooral in de zomer."),
-    ("JOP Zwolseweg", "anders", 52.3945, 6.0470, 4, "Jongerenontmoetingsplek met overkapping."),
-    ("Fietstunnel Kamperweg", "anders", 52.3930, 6.0400, 1, "Onder de weg; sinds de verlichting er is, minder in gebruik."),
-    ("Skateveldje Wapenveld", "skatebaan", 52.4330, 6.0720, 3, "Bij het sportveld aan de rand van het dorp."),
-    ("Winkelcentrum Wapenveld", "winkelcentrum", 52.4345, 6.0745, 2, "Plein met bankjes en snackbar."),
-    ("Schoolplein Wapenveld", "schoolplein", 52.4310, 6.0690, 2, "Basisschoolplein; oudere jongeren 's avonds."),
-    ("IJsseldijk Veessen", "anders", 52.3700, 6.0870, 1, "Bankje op de dijk; auto's en scooters."),
+    ("JOP Zwolseweg", "other", 52.3945, 6.0470, 4, "Jongerenontmoetingsplek met overkapping."),
+    ("Fietstunnel Kamperweg", "other", 52.3930, 6.0400, 1, "Onder de weg; sinds de verlichting er is, minder in gebruik."),
+    ("Skateveldje Wapenveld", "skatepark", 52.4330, 6.0720, 3, "Bij het sportveld aan de rand van het dorp."),
+    ("Winkelcentrum Wapenveld", "shopping", 52.4345, 6.0745, 2, "Plein met bankjes en snackbar."),
+    ("Schoolplein Wapenveld", "schoolyard", 52.4310, 6.0690, 2, "Basisschoolplein; oudere jongeren 's avonds."),
+    ("IJsseldijk Veessen", "other", 52.3700, 6.0870, 1, "Bankje op de dijk; auto's en scooters."),
 ]
 ARCHIVED_SPOT = "Fietstunnel Kamperweg"
 
@@ -28,13 +28,13 @@ ALIASES = [
     "Capuchon", "Bril", "Rode sneakers", "Tas", "Kleine", "Koptelefoon", "BMX", "Lachje", "Groene jas",
     "Vlecht", "Oorbel", "Trainingspak", "Fietser", "Boxer", "Gamer", "Snor",
 ]
-AGE_BANDS = [("≤11", 2), ("12–15", 30), ("16–17", 35), ("18–23", 30), ("24+", 3)]
-GENDERS = [("m", 62), ("v", 33), ("x", 2), ("onbekend", 3)]
+AGE_BANDS = [("0-11", 2), ("12-15", 30), ("16-17", 35), ("18-23", 30), ("24+", 3)]
+GENDERS = [("male", 62), ("female", 33), ("other", 2), ("unknown", 3)]
 STAGES = [(1, 30), (2, 28), (3, 20), (4, 10), (5, 5), (None, 7)]
-CONTACT_KINDS = [("straatcontact", 60), ("groepsgesprek", 20), ("individueel gesprek", 15), ("telefonisch/online", 5)]
-SUBSTANCES = [("cannabis/softdrugs", 40), ("lachgas", 18), ("alcohol", 20), ("xtc", 8), ("cocaïne", 6),
-              ("amfetamine", 4), ("GHB", 2), ("anders", 2)]
-ATMOSPHERES = [("rustig", 45), ("ontspannen", 30), ("gespannen", 18), ("onrustig", 7)]
+CONTACT_KINDS = [("street", 60), ("group", 20), ("individual", 15), ("remote", 5)]
+SUBSTANCES = [("cannabis", 40), ("nitrous_oxide", 18), ("alcohol", 20), ("xtc", 8), ("cocaine", 6),
+              ("amphetamine", 4), ("ghb", 2), ("other", 2)]
+ATMOSPHERES = [("calm", 45), ("relaxed", 30), ("tense", 18), ("restless", 7)]
 NOTES = [
     "Kort gepraat, sfeer goed.", "Groep was net aangekomen, later terugkomen.",
     "Vroegen naar werk in de zomer.", "Veel lachgaspatronen op de grond.",
@@ -51,12 +51,12 @@ INSIGHT = (
 )
 WEEKDAY_ROUND_CHANCE = [0.5, 0.7, 0.8, 0.7, 0.9, 0.6, 0.2]  # Monday .. Sunday
 
-CONCERN_SOURCES_EARLY = [("vriend/vriendin", 20), ("ouder", 20), ("school", 18), ("politie", 12), ("huisarts", 5),
-                         ("jongere zelf", 5), ("eigen waarneming", 12), ("anoniem", 5), ("andere partner", 3)]
-CONCERN_SOURCES_LATE = [("vriend/vriendin", 40), ("ouder", 15), ("school", 12), ("politie", 8), ("huisarts", 4),
-                        ("jongere zelf", 8), ("eigen waarneming", 8), ("anoniem", 3), ("andere partner", 2)]
-WORRY_LEVELS = [("laag", 25), ("midden", 40), ("hoog", 28), ("acuut", 7)]
-CONCERN_STATUSES = [*OPEN, "overgedragen", "afgesloten"]
+CONCERN_SOURCES_EARLY = [("friend", 20), ("parent", 20), ("school", 18), ("police", 12), ("gp", 5),
+                         ("youth", 5), ("own_observation", 12), ("anonymous", 5), ("other_partner", 3)]
+CONCERN_SOURCES_LATE = [("friend", 40), ("parent", 15), ("school", 12), ("police", 8), ("gp", 4),
+                        ("youth", 8), ("own_observation", 8), ("anonymous", 3), ("other_partner", 2)]
+WORRY_LEVELS = [("low", 25), ("medium", 40), ("high", 28), ("acute", 7)]
+CONCERN_STATUSES = [*OPEN, "handed_over", "closed"]
 WORRIES = [
     "Gebruikt bijna elke dag, is niet meer op school geweest.",
     "Is veel afgevallen en slaapt overdag.",

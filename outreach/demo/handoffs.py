@@ -2,12 +2,13 @@
 import bisect
 from datetime import date, datetime, timedelta
 
-from . import data as D
 from ..core.crypto import sealed
 from ..core.dates import stamp
 from ..core.reporters import store
+from ..vocab import CONCERN_SOURCE, OUTCOME, label
+from . import data as D
 
-AGE_RANGE = {"≤11": (10, 11), "12–15": (12, 15), "16–17": (16, 17), "18–23": (18, 23), "24+": (24, 26)}
+AGE_RANGE = {"0-11": (10, 11), "12-15": (12, 15), "16-17": (16, 17), "18-23": (18, 23), "24+": (24, 26)}
 
 
 def pick(rng, weighted):
@@ -37,25 +38,26 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         # Every status occurs at least once; otherwise older concerns are more often finished.
         status = D.CONCERN_STATUSES[n % 5] if n <= 5 else (
             rng.choice(D.CONCERN_STATUSES[3:]) if age > 45 else rng.choice(D.CONCERN_STATUSES))
-        if status == "overgedragen" and age < 45:
+        if status == "handed_over" and age < 45:
             received = end - timedelta(days=rng.randint(45, 200))
         first_contact = received + timedelta(days=rng.randint(1, 14))
-        closed = status in ("overgedragen", "afgesloten")
+        closed = status in ("handed_over", "closed")
         concerns.append({
             "id": n, "youth_id": youth["id"], "recorded_by": workers[0], "received_at": _at(received, 16),
             "source": source, "worry": rng.choice(D.WORRIES), "facts": rng.choice(D.FACTS),
             "level": pick(rng, D.WORRY_LEVELS), "status": status,
-            "close_reason": rng.choice(D.CLOSE_REASONS) if status == "afgesloten" else None,
+            "close_reason": rng.choice(D.CLOSE_REASONS) if status == "closed" else None,
             "reporter_informed": int(closed and rng.random() < 0.7),
-            "first_contact_at": _at(first_contact, 20) if status not in ("nieuw", "in onderzoek") else None,
+            "first_contact_at": _at(first_contact, 20) if status not in ("new", "investigating") else None,
             "closed_at": _at(first_contact + timedelta(days=rng.randint(3, 20)), 17) if closed else None,
             "created_at": received.strftime("%Y-%m-%dT15:00:00Z"),
         })
         # Reporter details exist only while a concern is open (invariant 2).
-        if status in D.OPEN and source not in ("anoniem", "eigen waarneming"):
-            reporters.append({"concern_id": n, "name": f"{rng.choice(D.FIRST_NAMES)} ({source})",
+        if status in D.OPEN and source not in ("anonymous", "own_observation"):
+            who = label(source, CONCERN_SOURCE)
+            reporters.append({"concern_id": n, "name": f"{rng.choice(D.FIRST_NAMES)} ({who})",
                               "reach": f"06-{rng.randint(10000000, 99999999)}"})
-        if status == "overgedragen":
+        if status == "handed_over":
             handoff_youths.append((youth, n, received + timedelta(days=rng.randint(5, 30))))
     db["concerns"].insert_all(sealed("concerns", concerns))
     side = store()  # Reporter details live in their own file (outreach/core/reporters.py).
@@ -66,7 +68,7 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
     for youth in serious:
         handoff_youths.append((youth, None, max(youth["_first_seen"], start) + timedelta(days=rng.randint(30, 90))))
     _seed_handoffs(db, rng, end, handoff_youths, workers, cjg)
-    unseen = db.execute("select max(id) from handoffs where status = 'geaccepteerd'").fetchone()[0]
+    unseen = db.execute("select max(id) from handoffs where status = 'accepted'").fetchone()[0]
     if unseen:
         db["handoffs"].update(unseen, {"worker_seen_at": None})
 
@@ -85,21 +87,21 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
     handoffs, links, events = [], [], []
     for n, (youth, concern_id, sent) in enumerate(handoff_youths, start=1):
         status = D.HANDOFF_STATUSES[n % 5] if n <= 5 else rng.choice(D.HANDOFF_STATUSES[2:])
-        if status == "verzonden":
+        if status == "sent":
             sent = end - timedelta(days=rng.choice([1, 5]))  # One fresh, one overdue.
-        elif status == "ontvangen":
+        elif status == "received":
             sent = end - timedelta(days=3)
-        sent = min(sent, end - timedelta(days=40)) if status not in ("verzonden", "ontvangen") else sent
+        sent = min(sent, end - timedelta(days=40)) if status not in ("sent", "received") else sent
         low, high = AGE_RANGE[youth["age_band"]]
         birth = date(end.year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
-        consent = pick(rng, [("ja", 80), ("nee", 10), ("niet gevraagd", 10)])
+        consent = pick(rng, [("yes", 80), ("no", 10), ("not_asked", 10)])
         staff = rng.choice(cjg)
         row = {
             "id": n, "youth_id": youth["id"], "worker_id": workers[0],
             "reason": "Zorgen over toenemend gebruik en afhaken van school.", "facts": rng.choice(D.FACTS),
-            "stage": youth["stage"] or 3, "urgency": pick(rng, [("normaal", 60), ("hoog", 30), ("acuut", 10)]),
+            "stage": youth["stage"] or 3, "urgency": pick(rng, [("normal", 60), ("high", 30), ("acute", 10)]),
             "consent": consent, "parents_informed": int(rng.random() < 0.8) if high <= 15 else None,
-            "sharing_ground": None if consent == "ja" else "Acute zorg over de veiligheid van de jongere.",
+            "sharing_ground": None if consent == "yes" else "Acute zorg over de veiligheid van de jongere.",
             "full_name": f"{rng.choice(D.FIRST_NAMES)} {rng.choice(D.LAST_NAMES)}", "birth_date": birth.isoformat(),
             "phone": f"06-{rng.randint(10000000, 99999999)}",
             "address": f"{rng.choice(D.STREETS)} {rng.randint(1, 120)}, Heerde",
@@ -107,20 +109,21 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
             "status": status, "assigned_to": None, "decline_reason": None, "outcome": None,
             "sent_at": _at(sent, 11), "received_at": None, "accepted_at": None, "declined_at": None, "closed_at": None,
         }
-        trail = [("verzonden", sent, workers[0], None)]
-        if status != "verzonden":
-            trail.append(("ontvangen", sent + timedelta(days=1), staff, None))
+        trail = [("sent", sent, workers[0], None)]
+        if status != "sent":
+            trail.append(("received", sent + timedelta(days=1), staff, None))
             row["received_at"] = _at(sent + timedelta(days=1), 9)
-        if status == "afgewezen":
+        if status == "declined":
             row.update(declined_at=_at(sent + timedelta(days=2), 10), decline_reason=rng.choice(D.DECLINE_REASONS))
-            trail.append(("afgewezen", sent + timedelta(days=2), staff, row["decline_reason"]))
-        if status in ("geaccepteerd", "afgesloten"):
+            trail.append(("declined", sent + timedelta(days=2), staff, row["decline_reason"]))
+        if status in ("accepted", "closed"):
             row.update(accepted_at=_at(sent + timedelta(days=2), 10), assigned_to=staff)
-            trail.append(("geaccepteerd", sent + timedelta(days=2), staff, None))
+            trail.append(("accepted", sent + timedelta(days=2), staff, None))
             trail.append(("feedback", sent + timedelta(days=9), staff, rng.choice(D.FEEDBACK)))
-        if status == "afgesloten":
+        if status == "closed":
             row.update(outcome=D.OUTCOMES[n % len(D.OUTCOMES)], closed_at=_at(sent + timedelta(days=35), 15))
-            trail.append(("afgesloten", sent + timedelta(days=35), staff, row["outcome"]))
+            # The event's text is the timeline's words: the outcome's label, as the CJG page writes it.
+            trail.append(("closed", sent + timedelta(days=35), staff, label(row["outcome"], OUTCOME)))
         if rng.random() < 0.2:
             row["warm_handoff_at"] = _at(sent + timedelta(days=7), 15)
         # The worker has seen everything but the CJG's latest word on the newest accepted handoff.

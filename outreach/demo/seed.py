@@ -12,12 +12,13 @@ import pyotp
 from flask import current_app
 
 from ..core import audit
-from . import data as D
 from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, find_user
 from ..core.crypto import seal, sealed
-from ..core.db import get_db
-from .handoffs import pick, seed_concerns_and_handoffs
 from ..core.dates import pilot_start, stamp
+from ..core.db import get_db
+from ..vocab import RISK_SIGNAL, SUBSTANCE, TOPIC, by_label
+from . import data as D
+from .handoffs import pick, seed_concerns_and_handoffs
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
@@ -76,7 +77,8 @@ def seed_youths(db, rng, start, scale, spots, creator):
         youths.append({
             "id": n, "code": f"J-{n:04d}", "alias": f"{rng.choice(D.ALIASES)} {rng.choice('ABCDEFGH')}",
             "age_band": pick(rng, D.AGE_BANDS), "gender": pick(rng, D.GENDERS), "stage": stage,
-            "risk_signals": json.dumps(sorted(rng.sample(D.RISK_SIGNALS, rng.choice([0, 0, 0, 1, 1, 2])))),
+            "risk_signals": json.dumps(by_label(rng.sample(D.RISK_SIGNALS, rng.choice([0, 0, 0, 1, 1, 2])),
+                                               RISK_SIGNAL)),
             "created_by": creator, "created_at": first_seen.strftime("%Y-%m-%dT12:00:00Z"),
             "_first_seen": first_seen, "_home": rng.sample(spots, 2),
         })
@@ -132,7 +134,7 @@ def seed_field(db, rng, start, end, spots, youths, workers):
         known = [y for y in regulars.get(spot_id, []) if y["_first_seen"] <= moment.date()]
         for _ in range(rng.randint(1, min(4, present)) if present else 0):
             kind = pick(rng, D.CONTACT_KINDS)
-            group = kind == "groepsgesprek"
+            group = kind == "group"
             contact_id = next(contact_ids)
             linked = rng.sample(known, min(len(known), rng.choice([0, 1, 1, 2] if group else [0, 1, 1])))
             substances = [pick(rng, D.SUBSTANCES) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
@@ -140,8 +142,8 @@ def seed_field(db, rng, start, end, spots, youths, workers):
                 "id": contact_id, "worker_id": worker, "spot_id": spot_id, "lat": None, "lon": None,
                 "contacted_at": stamp(moment + timedelta(minutes=rng.randint(0, 10))), "kind": kind,
                 "youths_present": rng.randint(2, max(2, present)) if group else 1,
-                "topics": json.dumps(sorted(rng.sample(D.TOPICS, rng.randint(1, 3)))),
-                "substances": json.dumps(sorted(set(substances))), "ed_present": int(ed),
+                "topics": json.dumps(by_label(rng.sample(D.TOPICS, rng.randint(1, 3)), TOPIC)),
+                "substances": json.dumps(by_label(set(substances), SUBSTANCE)), "ed_present": int(ed),
                 "duration_min": rng.choice([5, 10, 10, 15, 20, 30, 45]),
                 "note": rng.choice(D.NOTES) if rng.random() < 0.1 else None,
                 "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"),

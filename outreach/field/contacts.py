@@ -10,17 +10,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ..core import audit, idempotency
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.db import get_db, get_or_404
-from ..core.forms import CountField, MomentField, arg_id, choices, nl_position, not_future, note_length
 from ..core.dates import now_local, stamp, within_edit_window
+from ..core.db import get_db, get_or_404
+from ..core.forms import CountField, MomentField, arg_id, nl_position, not_future, note_length
 from .spots import active_spot, last_spot, spot_choices
+from ..vocab import CONTACT_KIND, SUBSTANCE, TOPIC, choices
 from .youths import MultiCheckboxField, NewYouthFields
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-KINDS = ["straatcontact", "groepsgesprek", "individueel gesprek", "telefonisch/online"]
-TOPICS = ["school/werk/toekomstperspectief", "middelengebruik", "dealen", "thuissituatie", "vrienden",
-          "veiligheid", "meiden/relaties", "vrije tijd", "hulpvraag"]
-SUBSTANCES = ["cannabis/softdrugs", "lachgas", "xtc", "cocaïne", "amfetamine", "GHB", "alcohol", "anders"]
 
 
 class ContactForm(NewYouthFields):
@@ -30,14 +27,14 @@ class ContactForm(NewYouthFields):
     # Filled by the phone's GPS, never typed: a bad or half fix is dropped in gps_position(), not refused.
     lat = HiddenField()
     lon = HiddenField()
-    kind = RadioField("Soort contact", choices=choices(KINDS), default="straatcontact",
+    kind = RadioField("Soort contact", choices=choices(CONTACT_KIND), default="street",
                       validators=[InputRequired("Kies het soort contact.")])
     youths_present = CountField("Aantal jongeren", default=1, validators=[
         InputRequired("Vul het aantal jongeren in."), NumberRange(1, 100, "Kies een aantal van 1 tot 100.")])
     youths = MultiCheckboxField("Bekende jongeren", coerce=int, validate_choice=False)
     other_codes = StringField("Andere jongere (code)", validators=[Optional(), Length(max=200)])
-    topics = MultiCheckboxField("Onderwerpen", choices=choices(TOPICS))
-    substances = MultiCheckboxField("Genoemde middelen", choices=choices(SUBSTANCES))
+    topics = MultiCheckboxField("Onderwerpen", choices=choices(TOPIC))
+    substances = MultiCheckboxField("Genoemde middelen", choices=choices(SUBSTANCE))
     ed_present = BooleanField("Ervaringsdeskundige (ED) erbij")
     duration_min = CountField("Duur in minuten", validators=[Optional(), NumberRange(1, 480, "Kies 1 tot 480 minuten.")])
     note = TextAreaField("Notitie", validators=note_length())

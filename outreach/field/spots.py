@@ -11,13 +11,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..core import audit, maps
 from ..core.access import allow
 from ..core.crypto import save_sealed, unseal
-from ..core.db import get_db, get_or_404
-from ..core.forms import (CoordinateField, DayField, GuardedForm, choices, in_netherlands, nl_position, not_future,
-                          note_length)
 from ..core.dates import now_local
+from ..core.db import get_db, get_or_404
+from ..core.forms import CoordinateField, DayField, GuardedForm, in_netherlands, nl_position, not_future, note_length
+from ..vocab import SPOT_KIND, choices
 
 bp = Blueprint("spots", __name__, url_prefix="/spots")
-KINDS = ["skatebaan", "park", "schoolplein", "station", "winkelcentrum", "anders"]
 WEEKDAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 PARTS = ["ochtend", "middag", "avond", "nacht"]  # 6–12, 12–18, 18–24, 0–6
 LIST_LENGTH = 30
@@ -37,7 +36,7 @@ class SpotForm(GuardedForm):
     """A hangplek: name, kind, position, description, first identified."""
     name = StringField("Naam", validators=[DataRequired("Geef de hangplek een naam."),
                                            Length(max=80, message="Maximaal 80 tekens.")])
-    kind = SelectField("Soort plek", choices=choices(KINDS, "Kies een soort"),
+    kind = SelectField("Soort plek", choices=choices(SPOT_KIND, "Kies een soort"),
                        validators=[DataRequired("Kies een soort plek.")])
     lat = CoordinateField("Breedtegraad", validators=[InputRequired("Vul de breedtegraad in."), in_netherlands])
     lon = CoordinateField("Lengtegraad", validators=[InputRequired("Vul de lengtegraad in."), in_netherlands])
@@ -90,7 +89,7 @@ def list_spots():
     listed = active if request.args.get("alle") else active[:LIST_LENGTH]
     return render_template("spots/list.html", spots=listed, total=len(active),
                            archived=[s for s in spots if s["archived_at"]],
-                           map=m, here=here, start=start, end=end, kinds=KINDS)
+                           map=m, here=here, start=start, end=end, kinds=SPOT_KIND)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,13 +9,13 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from ..core import audit, idempotency
 from ..core.access import allow
 from ..core.crypto import save_sealed, unseal
-from ..core.db import get_db, get_or_404
-from ..core.forms import CountField, GuardedForm, MomentField, choices, not_future, note_length
 from ..core.dates import now_local, stamp, within_edit_window
+from ..core.db import get_db, get_or_404
+from ..core.forms import CountField, GuardedForm, MomentField, not_future, note_length
 from .spots import active_spot, last_spot, spot_choices
+from ..vocab import ATMOSPHERE, choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-ATMOSPHERES = ["rustig", "ontspannen", "gespannen", "onrustig"]
 
 
 class VisitForm(GuardedForm):
@@ -27,7 +27,7 @@ class VisitForm(GuardedForm):
         NumberRange(0, 200, "Kies een aantal van 0 tot 200.")])
     use_seen = BooleanField("Gebruik gezien")
     dealing_seen = BooleanField("Dealen gezien")
-    atmosphere = RadioField("Sfeer", choices=choices(ATMOSPHERES), default="rustig",
+    atmosphere = RadioField("Sfeer", choices=choices(ATMOSPHERE), default="calm",
                             validators=[DataRequired("Kies de sfeer.")])
     ed_present = BooleanField("Ervaringsdeskundige (ED) was erbij")
     note = TextAreaField("Korte notitie", validators=note_length())

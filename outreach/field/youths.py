@@ -10,18 +10,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core import audit
 from ..core.access import allow
-from ..core.db import get_db, get_or_404
-from ..core.forms import GuardedForm, choices
 from ..core.dates import now_local, stamp
+from ..core.db import get_db, get_or_404
+from ..core.forms import GuardedForm
+from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONTACT_KIND, GENDER, HANDOFF_STATUS, RISK_SIGNAL, STAGE,
+                     SUBSTANCE, TOPIC, URGENCY, by_label, choices, label, labels)
 
 bp = Blueprint("youths", __name__, url_prefix="/youths")
-AGE_BANDS = ["≤11", "12–15", "16–17", "18–23", "24+"]
-GENDERS = ["m", "v", "x", "onbekend"]
-STAGES = {1: "experimenteren", 2: "recreatief gebruik", 3: "gewoontegebruik", 4: "problematisch gebruik",
-          5: "verslaving"}
-RISK_SIGNALS = ["kind van verslaafde ouder", "LVB", "ADHD", "meisje in kwetsbare positie rond gebruikers",
-                "schooluitval", "geen werk of opleiding", "contact met politie"]
-STAGE_CHOICES = [SelectChoice("", "onbekend")] + [SelectChoice(str(k), f"{k} · {v}") for k, v in STAGES.items()]
+STAGE_CHOICES = [SelectChoice("", "onbekend")] + [SelectChoice(str(k), f"{k} · {v}") for k, v in STAGE.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,12 +30,12 @@ class YouthForm(GuardedForm):
     """A youth profile: never a real name, address or phone (invariant 1)."""
     alias = StringField("Bijnaam (alleen voor straathoekwerkers)", validators=[
         DataRequired("Kies een bijnaam, bijvoorbeeld ‘Rode pet’."), Length(max=40, message="Maximaal 40 tekens.")])
-    age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies een leeftijd"),
+    age_band = SelectField("Leeftijd", choices=choices(AGE_BAND, "Kies een leeftijd"),
                            validators=[DataRequired("Kies een leeftijdsgroep.")])
-    gender = RadioField("Gender", choices=choices(GENDERS), default="onbekend",
+    gender = RadioField("Gender", choices=choices(GENDER), default="unknown",
                         validators=[DataRequired("Kies een gender of ‘onbekend’.")])
     stage = SelectField("Fase (Jellinek)", choices=STAGE_CHOICES)
-    risk_signals = MultiCheckboxField("Risicosignalen", choices=choices(RISK_SIGNALS))
+    risk_signals = MultiCheckboxField("Risicosignalen", choices=choices(RISK_SIGNAL))
     guarded = ("alias",)
 
 
@@ -47,12 +43,12 @@ class NewYouthFields(GuardedForm):
     """Quick-add of a new youth inside another form (contact, concern): alias, age band, gender."""
     new_alias = StringField("Nieuwe jongere: bijnaam",
                             validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
-    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BANDS, "Kies"), validate_choice=False)
-    new_gender = SelectField("Gender", choices=choices(GENDERS), default="onbekend")
+    new_age_band = SelectField("Leeftijd", choices=choices(AGE_BAND, "Kies"), validate_choice=False)
+    new_gender = SelectField("Gender", choices=choices(GENDER), default="unknown")
 
     def validate_new_age_band(self, field):
         """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""
-        if (self.new_alias.data or "").strip() and field.data not in AGE_BANDS:
+        if (self.new_alias.data or "").strip() and field.data not in AGE_BAND:
             raise ValidationError("Kies de leeftijd van de nieuwe jongere.")
 
     def create_new_youth(self, db):
@@ -73,7 +69,7 @@ def create_youth(db, alias, age_band, gender, stage=None, risk_signals=()):
     code = next_code(db)
     youth_id = db["youths"].insert({
         "code": code, "alias": alias.strip(), "age_band": age_band, "gender": gender,
-        "stage": int(stage) if stage else None, "risk_signals": json.dumps(sorted(risk_signals)),
+        "stage": int(stage) if stage else None, "risk_signals": json.dumps(by_label(risk_signals, RISK_SIGNAL)),
         "created_by": current_user.id, "created_at": audit.utcnow(),
     }).last_pk
     if stage:
@@ -101,7 +97,7 @@ def list_youths():
         "group by y.id order by last_seen desc nulls last, y.code limit 200",
         [q, f"%{q}%", f"%{q}%"])
     audit.record("view", "youth", None, result="list")
-    return render_template("youths/list.html", youths=list(youths), q=q, stages=STAGES)
+    return render_template("youths/list.html", youths=list(youths), q=q, stages=STAGE)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -137,8 +133,27 @@ def show_youth(youth_id):
         "union all select sent_at, 'overdracht', status, urgency, null, null, id from handoffs where youth_id = ? "
         "order by 1 desc limit 100", [youth_id, youth_id, youth_id])
     audit.record("view", "youth", youth_id)
-    return render_template("youths/show.html", youth=youth, stages=list(stages), timeline=list(timeline),
-                           stage_names=STAGES, risks=json.loads(youth["risk_signals"] or "[]"), loads=json.loads)
+    return render_template("youths/show.html", youth=youth, stages=list(stages), timeline=described(timeline),
+                           stage_names=STAGE, risks=labels(json.loads(youth["risk_signals"] or "[]"), RISK_SIGNAL))
+
+
+# What each kind of timeline row says: a contact its kind (and spot), a concern its level and source, a handoff
+# its status and urgency.
+TIMELINE_WORDS = {"contact": (CONTACT_KIND, None), "zorgmelding": (CONCERN_LEVEL, CONCERN_SOURCE),
+                  "overdracht": (HANDOFF_STATUS, URGENCY)}
+
+
+def described(timeline):
+    """Timeline rows with their stored codes in words: what happened and the topics and substances named."""
+    rows = []
+    for row in map(dict, timeline):
+        what, place = TIMELINE_WORDS[row["kind"]]
+        row["what"] = label(row["what"], what)
+        row["place"] = label(row["place"], place) if place else row["place"]
+        row["named"] = labels(json.loads(row["topics"] or "[]"), TOPIC) + labels(
+            json.loads(row["substances"] or "[]"), SUBSTANCE)
+        rows.append(row)
+    return rows
 
 
 @bp.route("/<int:youth_id>/edit", methods=["GET", "POST"])
@@ -156,7 +171,7 @@ def edit_youth(youth_id):
         with db.atomic():
             db["youths"].update(youth_id, {"alias": form.alias.data.strip(), "age_band": form.age_band.data,
                                            "gender": form.gender.data, "stage": stage,
-                                           "risk_signals": json.dumps(sorted(form.risk_signals.data))})
+                                           "risk_signals": json.dumps(by_label(form.risk_signals.data, RISK_SIGNAL))})
             if stage and stage != youth["stage"]:
                 db["youth_stages"].insert({"youth_id": youth_id, "stage": stage, "set_by": current_user.id,
                                            "set_at": stamp(now_local())})
@@ -196,7 +211,7 @@ def merge(db, source, target):
     """Move everything of youth source to youth target in one transaction; nothing is lost or doubled."""
     with db.atomic():
         both = list(db.query("select id, stage, risk_signals from youths where id in (?, ?)", [source, target]))
-        signals = sorted({s for row in both for s in json.loads(row["risk_signals"] or "[]")})
+        signals = by_label({s for row in both for s in json.loads(row["risk_signals"] or "[]")}, RISK_SIGNAL)
         db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
                    "select contact_id, ? from contact_youths where youth_id = ?", [target, source])
         db.execute("delete from contact_youths where youth_id = ?", [source])

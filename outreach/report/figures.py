@@ -7,12 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
-from ..casework.cjg import OUTCOMES
+from ..vocab import IN_CARE
 
 SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")  # see run()
 TOP_SPOTS = 15  # Visits per spot: the busiest fifteen, the rest in one row, so the table stays readable.
-IN_CARE = ("in zorg bij CJG", "doorverwezen naar verslavingszorg (Tactus)")
-FRIEND = "vriend/vriendin"
 
 
 @dataclass(frozen=True)
@@ -178,4 +176,4 @@ def count_by(rows, index, keys=None):
     return {k: totals.get(k, 0) for k in keys} if keys is not None else totals
 
 
-__all__ = ["IN_CARE", "OUTCOMES", "Period", "run", "count_by"]
+__all__ = ["Period", "run", "count_by"]

@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from ..casework.concerns import LEVELS, SOURCES
-from ..field.contacts import SUBSTANCES
-from .figures import OUTCOMES, count_by, month_of, run
+from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, STAGE, SUBSTANCE
+from .figures import count_by, month_of, run
 from .protect import HIDDEN, protect, share
-from ..field.youths import AGE_BANDS, GENDERS, STAGES
 
-STAGE_ROWS = [None, *STAGES]
+STAGE_ROWS = [None, *STAGE]
 # The counts a council reads first; small-cell protection hides other counts before these.
 HEADLINE = ("reached", "new", "contacts", "concerns", "handoffs", "in_care", "concern_youths", "visits")
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -27,7 +25,7 @@ def month_label(month):
 
 def stage_label(stage):
     """A Jellinek stage as shown in the report."""
-    return f"{stage} · {STAGES[stage]}" if stage else "onbekend"
+    return f"{stage} · {STAGE[stage]}" if stage else "onbekend"
 
 
 @dataclass
@@ -62,8 +60,8 @@ def collect(db, period, reach=True, pool=None):
     new = {month_of(r[0]): r[1] for r in rows["new"]}
     s.cells["new"] = sum(new.values())
     s.breakdown("month_new", {m: new.get(m, 0) for m in period.months}, "new")
-    s.breakdown("age", count_by(people, 0, AGE_BANDS), "reached")
-    s.breakdown("gender", count_by(people, 1, GENDERS), "reached")
+    s.breakdown("age", count_by(people, 0, AGE_BAND), "reached")
+    s.breakdown("gender", count_by(people, 1, GENDER), "reached")
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
     spots_visited, s.cells["visits"] = top[0][3:] if top else (0, 0)
@@ -75,8 +73,8 @@ def collect(db, period, reach=True, pool=None):
 
     concerns = rows["concerns"]
     s.cells["concerns"] = sum(r[-1] for r in concerns)
-    s.breakdown("source", count_by(concerns, 0, SOURCES), "concerns")
-    s.breakdown("level", count_by(concerns, 1, LEVELS), "concerns")
+    s.breakdown("source", count_by(concerns, 0, CONCERN_SOURCE), "concerns")
+    s.breakdown("level", count_by(concerns, 1, CONCERN_LEVEL), "concerns")
     with_concern, cared = rows["concern_youths"][0]
     s.cells.update({"concern_youths": with_concern, "concern_in_care": cared, "concern_not_in_care": with_concern - cared,
                     "in_care": rows["in_care"][0][0]})
@@ -84,14 +82,14 @@ def collect(db, period, reach=True, pool=None):
     sent, accepted = rows["handoffs"][0]
     s.cells.update({"handoffs": sent, "accepted": accepted, "not_accepted": sent - accepted})
     s.lines.append((["accepted", "not_accepted"], "handoffs"))
-    outcomes = count_by(rows["outcomes"], 0, OUTCOMES)
+    outcomes = count_by(rows["outcomes"], 0, OUTCOME)
     s.cells["closed"] = sum(outcomes.values())
     s.breakdown("outcome", outcomes, "closed")
     for name, (n, median) in spans.items():
         s.cells[f"n_{name}"] = n
         s.medians[name] = median
 
-    s.cells.update({f"substance:{k}": v for k, v in count_by(rows["substances"], 0, SUBSTANCES).items()})
+    s.cells.update({f"substance:{k}": v for k, v in count_by(rows["substances"], 0, SUBSTANCE).items()})
     ed_groups = {(bool(r[2]), bool(r[3])): 0 for r in people}
     for r in people:
         ed_groups[bool(r[2]), bool(r[3])] += r[-1]

@@ -4,13 +4,8 @@ The page, the print view and the CSV all read these same rows, so they can never
 """
 from dataclasses import dataclass, field
 
-from ..casework.concerns import LEVELS, SOURCES
-from ..field.contacts import SUBSTANCES
-from .figures import FRIEND, OUTCOMES
+from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER_REPORT, OUTCOME, SUBSTANCE
 from .model import STAGE_ROWS, month_label, stage_label
-from ..field.youths import AGE_BANDS, GENDERS
-
-GENDER_NAMES = {"m": "jongen", "v": "meisje", "x": "x (anders)", "onbekend": "onbekend"}
 DASH = "–"
 
 
@@ -92,20 +87,20 @@ def layout(cur, prev, names):
     ], [
         table("month_new", "Nieuwe jongeren per maand", months, "new", both=False),
         table("month_contacts", "Contacten per maand", months, "contacts", both=False),
-        table("age", "Bereikte jongeren naar leeftijd", [(a, a) for a in AGE_BANDS], "reached"),
-        table("gender", "Bereikte jongeren naar gender", [(g, GENDER_NAMES[g]) for g in GENDERS], "reached"),
+        table("age", "Bereikte jongeren naar leeftijd", list(AGE_BAND.items()), "reached"),
+        table("gender", "Bereikte jongeren naar gender", list(GENDER_REPORT.items()), "reached"),
         table("spot_visits", "Bezoeken per hangplek (de vijftien drukste, op naam)",
               spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False),
     ])
     signals = Section("signalen", "Signalen", [
         figure("concerns", "Zorgmeldingen"),
-        Row("Aandeel gemeld door vrienden", [percent(cur.share(f"source:{FRIEND}", "concerns")),
-                                             percent(prev.share(f"source:{FRIEND}", "concerns"))]),
+        Row("Aandeel gemeld door vrienden", [percent(cur.share("source:friend", "concerns")),
+                                             percent(prev.share("source:friend", "concerns"))]),
         Row("Dagen van melding tot eerste contact (mediaan)",
             [days(cur.median("concern_contact")), days(prev.median("concern_contact"))]),
     ], [
-        table("source", "Zorgmeldingen naar bron", [(s, s) for s in SOURCES], "concerns"),
-        table("level", "Zorgmeldingen naar mate van zorg", [(lv, lv) for lv in LEVELS], "concerns"),
+        table("source", "Zorgmeldingen naar bron", list(CONCERN_SOURCE.items()), "concerns"),
+        table("level", "Zorgmeldingen naar mate van zorg", list(CONCERN_LEVEL.items()), "concerns"),
     ])
     care = Section("toeleiding", "Toeleiding naar zorg", [
         figure("handoffs", "Overdrachten naar het CJG"), figure("accepted", "Door het CJG geaccepteerd"),
@@ -119,13 +114,13 @@ def layout(cur, prev, names):
         figure("concern_youths", "Jongeren met een zorgmelding"),
         Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
                                      percent(prev.share("concern_in_care", "concern_youths"))]),
-    ], [table("outcome", "Afgesloten overdrachten naar uitkomst", [(o, o) for o in OUTCOMES], "closed")])
+    ], [table("outcome", "Afgesloten overdrachten naar uitkomst", list(OUTCOME.items()), "closed")])
     stages = Section("fases", "Fases van gebruik (Jellinek)", [], [
         Table("stages", "Eerste bekende fase en fase aan het eind van de periode", [
             Row(stage_label(a), [count(cur[f"stage:{a}:{b}"]) for b in STAGE_ROWS] + [count(cur[f"stage_first:{a}"])])
             for a in STAGE_ROWS], Row("Totaal", [count(cur[f"stage_last:{b}"]) for b in STAGE_ROWS]
                                        + [count(cur["reached"])]), both=False, chart=False),
-        table("substance", "Contacten waarin een middel genoemd werd", [(s, s) for s in SUBSTANCES]),
+        table("substance", "Contacten waarin een middel genoemd werd", list(SUBSTANCE.items())),
     ])
     ed = Section("ed", "Ervaringsdeskundige", [
         figure("ed_contacts", "Contacten met de ervaringsdeskundige erbij"),

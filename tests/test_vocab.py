@@ -1,0 +1,154 @@
+"""Stored values are stable codes (outreach/vocab.py); migration 0012 turns an older database's labels into codes
+without changing one figure of the report.
+
+The older database is made by the older release itself: its code (commit OLD, whose newest migration is
+0011_seal_plain_values) is taken from git history and seeds the demo year and downloads the report CSVs
+(tests/demo_export.py). This release then opens a copy, migrates it, and must download the same bytes.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import demo_export
+from conftest import make_app
+from outreach import vocab
+from outreach.core.db import connect
+from outreach.core.recode import LABEL_TO_CODE, STORED, STORED_JSON
+from outreach.core.rollups import drift
+
+OLD = "2774888"  # main before stored values became codes
+END = "2026-11-27"
+ROOT = Path(__file__).resolve().parent.parent
+CODE = re.compile(r"[a-z0-9][a-z0-9_+-]*\Z")
+
+
+def run_export(code_root, folder):
+    """Seed and export with the app found at code_root (a separate process, so its modules are its own)."""
+    out = folder / "export.json"
+    subprocess.run([sys.executable, str(Path(demo_export.__file__)), str(folder / "straatwerk.sqlite"), END, str(out)],
+                   cwd=code_root, env={**os.environ, "PYTHONPATH": str(code_root)}, check=True, capture_output=True)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["app"].startswith(str(code_root))  # Really that release's code, not this one's.
+    return data
+
+
+@pytest.fixture(scope="module")
+def old_demo(tmp_path_factory):
+    """A demo year as the release before 0012 made it: (folder with its database files, its export)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", OLD], capture_output=True)
+    if archive.returncode:
+        if os.environ.get("CI"):  # CI clones the whole history: there it must run.
+            pytest.fail(f"git archive {OLD} lukt niet in CI: {archive.stderr.decode()[:200]}")
+        pytest.skip(f"git archive {OLD} lukt niet (geen git-geschiedenis?): {archive.stderr.decode()[:200]}")
+    code = tmp_path_factory.mktemp("old-code")
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    folder = tmp_path_factory.mktemp("old-db")
+    return folder, run_export(code, folder)
+
+
+@pytest.fixture(scope="module")
+def migrated(old_demo, tmp_path_factory):
+    """A copy of the old demo database, opened (and so migrated) by this release: (app, path)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    for item in old_demo[0].iterdir():
+        if item.is_file() and item.name != "export.json":
+            shutil.copy(item, folder / item.name)
+    before = connect(folder / "straatwerk.sqlite")
+    try:
+        last = before.execute("select name from _sqlite_migrations order by id desc limit 1").fetchone()[0]
+        labels = {r[0] for r in before.execute("select distinct status from handoffs")}
+    finally:
+        before.close()
+    assert last == "0011_seal_plain_values" and "verzonden" in labels  # Truly the older release's data.
+    app = make_app(folder / "straatwerk.sqlite")
+    yield app, folder / "straatwerk.sqlite"
+    app.extensions["outreach.db"].close_all()
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A demo year seeded by this release."""
+    path = tmp_path_factory.mktemp("fresh") / "straatwerk.sqlite"
+    app = make_app(path)
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--end-date", END]).exit_code == 0
+    app.extensions["outreach.db"].close_all()
+    return path
+
+
+def test_migration_keeps_every_report_figure_byte_for_byte(old_demo, migrated):
+    """The report CSV of the whole demo year and of each month: the same bytes before and after 0012."""
+    app, path = migrated
+    after = demo_export.export(app, old_demo[1]["password"], date.fromisoformat(END))
+    before = old_demo[1]["csv"]
+    assert len(before) == 14 and list(after) == list(before)
+    for query in before:
+        assert after[query].encode() == before[query].encode(), query
+    assert "Jongeren bereikt" in before[next(iter(before))]  # A real report, not an empty one.
+
+
+def test_migration_leaves_the_rollups_exact(migrated):
+    """After 0012 the triggers count codes ('help'), and every roll-up still equals a fresh count."""
+    db = connect(migrated[1])
+    try:
+        assert drift(db) == {}
+        assert db.execute("select sum(help) from report_contacts").fetchone()[0] > 0
+    finally:
+        db.close()
+
+
+def stored_values(path):
+    """{(table, column): set of stored values} for every coded column, JSON arrays element by element."""
+    db = connect(path)
+    try:
+        found = {}
+        for table, column, _ in STORED:
+            found[table, column] = {r[0] for r in db.execute(f"select distinct {column} from {table}")} - {None}
+        for table, column, _ in STORED_JSON:
+            rows = db.execute(f"select {column} from {table}")
+            found[table, column] = {v for (raw,) in rows for v in json.loads(raw)}
+        return found
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("which", ["fresh", "migrated"])
+def test_every_stored_value_is_a_code(request, which):
+    """After a demo seed, and after migrating an older demo year, each coded column holds codes of its list only."""
+    path = request.getfixturevalue("fresh") if which == "fresh" else request.getfixturevalue("migrated")[1]
+    found = stored_values(path)
+    lists = {(t, c): name for t, c, name in STORED + STORED_JSON}
+    for key, values in found.items():
+        assert values, key  # The demo fills every one of them, so an empty set would hide a broken query.
+        assert values <= set(vocab.LISTS[lists[key]]), (key, values - set(vocab.LISTS[lists[key]]))
+
+
+def test_labels_unique_and_codes_ascii_lower_case():
+    """Every list: labels unique (a label names one code), codes ASCII lower case (Jellinek stages: 1 to 5)."""
+    for name, values in vocab.LISTS.items():
+        assert len(set(values.values())) == len(values), name
+        if name == "stage":
+            assert list(values) == [1, 2, 3, 4, 5]
+            continue
+        for code in values:
+            assert CODE.match(code) and code.isascii(), (name, code)
+
+
+def test_frozen_labels_lead_to_codes_of_the_lists():
+    """Migration 0012's frozen label → code pairs land on codes vocab.py knows, one label per code."""
+    for name, pairs in LABEL_TO_CODE.items():
+        assert set(pairs.values()) == set(vocab.LISTS[name]), name
+
+
+def test_label_filter_and_choices():
+    """Templates show labels; forms post codes and show labels, in the dict's order."""
+    assert vocab.label("sent", "handoff_status") == "verzonden" and vocab.label(None, "outcome") == ""
+    assert vocab.labels(["help", "dealing"], vocab.TOPIC) == ["hulpvraag", "dealen"]
+    assert [(c.value, c.label) for c in vocab.choices(vocab.URGENCY, "Kies")] == [
+        ("", "Kies"), ("normal", "normaal"), ("high", "hoog"), ("acute", "acuut")]
