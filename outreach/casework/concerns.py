@@ -10,7 +10,7 @@ from ..core.crypto import seal, unseal
 from ..core.dates import now_local, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form, MomentField, arg_id, not_future, note_length
-from ..field.youths import NewYouthFields
+from ..core.youth import NewYouthFields
 from ..vocab import CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, OPEN_CONCERN, choices, label
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")

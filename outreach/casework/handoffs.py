@@ -18,7 +18,8 @@ from ..core.crypto import seal, unseal
 from ..core.dates import LOCAL, now_local, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import DayField, Form, MomentField, arg_id
-from ..field.youths import STAGE_CHOICES, MultiCheckboxField, get_youth
+from ..core.youth import STAGE_CHOICES, get_youth
+from ..core.forms import MultiCheckboxField
 from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, OPEN_CONCERN, SUBSTANCE, TOPIC,
                      UNDER_16, URGENCY, YES_NO, choices, label)
 

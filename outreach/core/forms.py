@@ -6,9 +6,10 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from markupsafe import Markup
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField, PasswordField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField,
+                     PasswordField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
 from .dates import now_local
@@ -227,3 +228,9 @@ def init_app(app):
     """Check the CSRF token of every POST before any view runs, and give pages csrf_field()."""
     CSRFProtect(app)
     app.add_template_global(csrf_field)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes for one list field."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

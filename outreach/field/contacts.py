@@ -15,7 +15,8 @@ from ..core.db import get_db, get_or_404
 from ..core.forms import CountField, MomentField, arg_id, nl_position, not_future, note_length
 from .spots import active_spot, last_spot, spot_choices
 from ..vocab import CONTACT_KIND, SUBSTANCE, TOPIC, choices
-from .youths import MultiCheckboxField, NewYouthFields
+from ..core.forms import MultiCheckboxField
+from ..core.youth import NewYouthFields
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
