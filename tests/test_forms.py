@@ -96,7 +96,7 @@ def test_invisible_characters_refused_in_every_text_field(app, one_of_each, text
             for name in [n for n, f in forms[action].items() if f["type"] in ("text", "textarea")]:
                 before = row_counts(app)
                 data = {**filled(forms[action]), "confirm_personal": "y", name: text,
-                        "csrf_token": csrf_token(client.get("/").text)}
+                        "csrf_token": csrf_token(client.get("/", follow_redirects=True).text)}
                 response = client.post(action, data=encode(data), content_type="application/x-www-form-urlencoded")
                 page = response.get_data(as_text=True)
                 assert response.status_code == 200, (action, name, response.status_code)

@@ -68,7 +68,7 @@ def test_hostile_posts_never_break_a_form(app, client, one_of_each, endpoint, ur
 def save_as_worker(app, client, text, actions):
     """Fill the worker's forms with text in every free-text field and save them; returns {action: status}."""
     logged_in(app, client, "worker")
-    forms, token = forms_of(client, "worker"), csrf_token(client.get("/").text)
+    forms, token = forms_of(client, "worker"), csrf_token(client.get("/", follow_redirects=True).text)
     answers = {}
     for action in actions:
         data = {**filled(forms[action], text), "confirm_personal": "y", "csrf_token": token}

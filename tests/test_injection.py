@@ -45,7 +45,7 @@ def post_everything(app, payload):
             names = text_fields(forms[action])
             if not names or NOT_POSTED.search(action):
                 continue
-            data = {**filled(forms[action]), "confirm_personal": "y", "csrf_token": csrf_token(client.get("/").text)}
+            data = {**filled(forms[action]), "confirm_personal": "y", "csrf_token": csrf_token(client.get("/", follow_redirects=True).text)}
             for name in names:
                 tag = f"T{len(tags):02d}"
                 tags[tag] = (action, name)
@@ -112,7 +112,7 @@ def test_map_data_is_json_our_script_reads(app, client, auth, one_of_each):
     app.extensions.pop("outreach.maps", None)
     auth.login_role("worker")
     saved = client.post("/spots/1/edit", data={"name": name, "kind": "park", "lat": "52.39", "lon": "6.03",
-                                               "confirm_personal": "y", "csrf_token": csrf_token(client.get("/").text)})
+                                               "confirm_personal": "y", "csrf_token": csrf_token(client.get("/", follow_redirects=True).text)})
     assert saved.status_code == 302, saved.text
     page = client.get("/spots/").text
     assert json_block(page, "map-spots")[0][3] == name
