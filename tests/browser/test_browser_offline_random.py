@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import PHONE, log_in
-from test_browser_offline import Server, database, saved  # noqa: F401 - the fixture is used by name
+from .test_browser_offline import Server, database, saved  # noqa: F401 - the fixture is used by name
 
 pytestmark = pytest.mark.browser
 ENTRIES, TOGGLES = 200, 50

@@ -19,7 +19,7 @@ from outreach.db import connect
 from serve_for_tests import SECRET_KEY as SERVER_SECRET
 
 pytestmark = pytest.mark.browser
-SERVER = Path(__file__).with_name("serve_for_tests.py")
+SERVER = Path(__file__).parent.parent / "serve_for_tests.py"
 SHELL = ("/", "/contacts/new", "/visits/new")
 SECOND_WORKER = ("werker2", "straat-werk-twee-26")
 # Time from pressing Opslaan to the count in the top bar changing, per offline save (in the page's clock).

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import PHONE, fill, log_in
 from outreach.db import connect
-from test_browser_offline import Server, ready, saved, wait_saved
+from .test_browser_offline import Server, ready, saved, wait_saved
 
 pytestmark = pytest.mark.browser
 

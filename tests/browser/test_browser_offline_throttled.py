@@ -5,7 +5,7 @@ import time
 import pytest
 
 from conftest import PHONE, log_in
-from test_browser_offline import (QUEUED, Server, database, latencies, measure, ready, report_latencies,  # noqa: F401
+from .test_browser_offline import (QUEUED, Server, database, latencies, measure, ready, report_latencies,  # noqa: F401
                                   save_contacts, saved, visit_shell, wait_saved)
 
 pytestmark = pytest.mark.browser
