@@ -1,13 +1,13 @@
-"""Fixtures in the style of flaskr: app, client, runner, and a logged-in client per role."""
+"""Fixtures in the style of flaskr: app, client, runner, and a logged-in client per role.
+
+Nothing here imports Playwright or axe: the browser fixtures live in tests/browser/conftest.py.
+"""
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
-from pathlib import Path
-from types import SimpleNamespace
 
 import pyotp
 import pytest
@@ -26,7 +26,6 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # The roles that must use a second factor are enrolled in the template database with these known secrets.
 TOTP_SECRETS = {"cjg": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "admin": "KRUGS4ZANFZSAYJAORSXG5BAMNXWIZLB"}
 SECRET_OF = {USERNAMES[role]: secret for role, secret in TOTP_SECRETS.items()}
-LIVE_DATABASES = {}  # Base URL of a live server → its database file (to pick codes that were not used yet).
 
 
 def csrf_token(html):
@@ -294,92 +293,3 @@ def fill(folder):
     finally:
         os.close(fd)
     return filler
-
-
-# Browser tests: Debian's Chromium driven by Playwright at phone size against a real waitress server.
-SHOTS = Path(__file__).parent / "screenshots"
-HEERDE_SKATEPARK = {"latitude": 52.3906, "longitude": 6.0331}
-PHONE = {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam",
-         "geolocation": HEERDE_SKATEPARK, "permissions": ["geolocation"]}
-# A 1×1 PNG that stands in for map tiles: the tile host is recorded, never reached.
-BLANK_TILE = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                           "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
-
-
-@pytest.fixture(scope="module")
-def live(template_db, tmp_path_factory):
-    """The app with the demo year, served by waitress on a free loopback port; url and database path."""
-    from datetime import date
-
-    from waitress import create_server
-
-    from outreach.demo.seed import seed
-    path = tmp_path_factory.mktemp("live") / "straatwerk.sqlite"
-    shutil.copy(template_db, path)
-    app = make_app(path)
-    with app.app_context():
-        seed(2026, 1, date.today())
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.effective_port}"
-    LIVE_DATABASES[url] = path
-    yield SimpleNamespace(url=url, path=path)
-    httpd.close()
-    app.extensions["outreach.db"].close_all()
-
-
-@pytest.fixture(scope="module")
-def server(live):
-    """The live server's base URL."""
-    return live.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless; Playwright's own browser download is never used."""
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def phone(browser, server):
-    """A fresh phone-sized page at the Heerde skatepark that records every URL it requests."""
-    context = browser.new_context(base_url=server, **PHONE)
-    page = context.new_page()
-    page.requested, page.csp_errors = [], []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and page.csp_errors.append(message.text))
-    page.route("https://service.pdok.nl/**", lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"))
-    yield page
-    context.close()
-
-
-def check_page(page, name):
-    """What every page must pass: no horizontal scroll at 360 px, axe clean, a screenshot to look at."""
-    from axe_playwright_python.sync_playwright import Axe
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways"
-    assert getattr(page, "csp_errors", []) == [], f"{name}: {page.csp_errors}"  # Nothing the policy had to block.
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, role):
-    """Fill the login form like a person does, and the code from the authenticator app where the role has one."""
-    page.goto("/login")
-    page.get_by_label("Gebruikersnaam").fill(USERNAMES[role])
-    page.get_by_label("Wachtwoord").fill(PASSWORDS[role])
-    page.get_by_role("button", name="Inloggen").click()
-    if role in TOTP_SECRETS:
-        page.wait_for_url("**/login/code")
-        database = LIVE_DATABASES[page.url.rsplit("/login", 1)[0]]
-        page.get_by_label("Code").fill(next_code(database, USERNAMES[role]))
-        page.get_by_role("button", name="Inloggen").click()

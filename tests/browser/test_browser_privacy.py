@@ -1,9 +1,5 @@
 """The privacy officer's tasks on a phone: a retention term, the audit trail of one youth, a subject access page."""
-import pytest
-
-from conftest import check_page, log_in
-
-pytestmark = pytest.mark.browser
+from .conftest import check_page, log_in
 
 
 def test_admin_sets_a_term_and_reads_the_trail_of_a_youth(phone):

@@ -2,11 +2,9 @@
 import time
 
 import pyotp
-import pytest
 
-from conftest import check_page, log_in
+from .conftest import check_page, log_in
 
-pytestmark = pytest.mark.browser
 NEW_PASSWORD = "mijn eigen lange zin"
 
 

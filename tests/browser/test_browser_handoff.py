@@ -1,11 +1,8 @@
 """The whole path on a phone: a friend's concern, a contact, a handoff with consent, the CJG's answer."""
-import pytest
-
-from conftest import check_page, log_in
 from outreach.core.db import connect
 from outreach.home import BADGES
 
-pytestmark = pytest.mark.browser
+from .conftest import check_page, log_in
 
 
 def count(live, sql, params=()):

@@ -1,10 +1,7 @@
 """Invariant 8 in a real browser: a hangplek named with script and template syntax is text on the map, in its popup,
 on its page and on the report's map; no script of it runs and no dialog opens."""
-import pytest
+from .conftest import check_page, log_in
 
-from conftest import check_page, log_in
-
-pytestmark = pytest.mark.browser
 NAME = "</script><script>pwned=1</script>{{7*7}}"
 # Finds Leaflet's map and the circle at [lat, lon]; opens what a tap on it shows: its popup on the spots map (its
 # own content function, drawn by Leaflet wherever the cluster has it now), its tooltip on the report's map.

@@ -1,10 +1,10 @@
 """Field logging on a phone at the Heerde skatepark (mocked GPS): two taps to a contact, spots, visits, youths."""
 import pytest
 
-from conftest import HEERDE_SKATEPARK, check_page, log_in
 from outreach.core.db import connect
 
-pytestmark = pytest.mark.browser
+from .conftest import HEERDE_SKATEPARK, check_page, log_in
+
 
 
 def one(live, sql, params=()):
@@ -130,11 +130,9 @@ def test_map_page_loads_only_own_origin_and_tiles(phone, live):
     assert " m · " in first  # Distance shown in metres.
 
 
-def test_contact_and_visit_forms_work_without_javascript(browser, live):
+def test_contact_and_visit_forms_work_without_javascript(open_phone, live):
     """No GPS, no stepper: the plain forms still save, with the last spot preselected by the server."""
-    from conftest import PHONE
-    context = browser.new_context(base_url=live.url, **{**PHONE, "java_script_enabled": False})
-    page = context.new_page()
+    page = open_phone(live.url, java_script_enabled=False)
     log_in(page, "worker")
     before = one(live, "select (select count(*) from contacts) c, (select count(*) from visits) v")
     page.get_by_role("link", name="Contact Contactmoment vastleggen").click()
@@ -146,7 +144,6 @@ def test_contact_and_visit_forms_work_without_javascript(browser, live):
     assert page.get_by_text("Bezoek opgeslagen.").is_visible()
     after = one(live, "select (select count(*) from contacts) c, (select count(*) from visits) v")
     assert after == {"c": before["c"] + 1, "v": before["v"] + 1}
-    context.close()
 
 
 @pytest.mark.parametrize("url, name", [("/contacts/", "contacts-list"), ("/visits/", "visits-list"),

@@ -1,9 +1,10 @@
 """Real browser at phone size: Debian's Chromium via Playwright against waitress, with axe for accessibility."""
 import pytest
 
-from conftest import PHONE, USERNAMES, check_page, log_in
+from conftest import USERNAMES
 
-pytestmark = pytest.mark.browser
+from .conftest import check_page, log_in
+
 HEADINGS = {"worker": "Goedendag, werker", "cjg": "Inbox overdrachten",
             "manager": "Pilotevaluatie straathoekwerk", "admin": "Gebruikers"}
 
@@ -63,10 +64,8 @@ def test_admin_creates_account_with_errors_then_success(phone):
     check_page(phone, "admin-one-time-password")
 
 
-def test_works_with_javascript_off(browser, server):
+def test_works_with_javascript_off(open_phone, server):
     """Works with javascript off."""
-    context = browser.new_context(base_url=server, java_script_enabled=False, **PHONE)
-    page = context.new_page()
+    page = open_phone(server, java_script_enabled=False)
     log_in(page, "worker")
     assert page.get_by_role("heading", level=1).inner_text() == HEADINGS["worker"]
-    context.close()

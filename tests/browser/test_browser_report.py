@@ -3,11 +3,8 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
+from .conftest import SHOTS, check_page, log_in
 
-from conftest import SHOTS, check_page, log_in
-
-pytestmark = pytest.mark.browser
 A4 = {"width": 794, "height": 1123}  # CSS pixels at 96 dpi
 A4_PRINTABLE = 1123 - 2 * 68  # 18 mm margins top and bottom
 
