@@ -1,4 +1,5 @@
 """A phone's id per entry: a resent contact or visit is saved once and answered the same; other content is 409."""
+import re
 import uuid
 
 import pytest
@@ -47,8 +48,15 @@ def test_same_id_with_other_content_is_refused(auth, query, entry):
     auth.post(url, data, page=url)
     response = auth.post(url, {**data, "note": "Iets anders"}, page=url)
     assert response.status_code == 409
-    assert "al eerder verstuurd met andere gegevens" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert re.search(r'class="flash flash-error"[^>]*>[^<]*al eerder verstuurd met andere gegevens', page)
     assert query(f"select count(*) as n from {table}")[0]["n"] == 1  # noqa: S608 - fixed table names
+    # The form comes back with what was typed and a new id of its own: saving it again makes a second entry.
+    fresh = page.split('name="client_id" type="hidden" value="')[1][:36]
+    assert uuid.UUID(fresh) and fresh != data["client_id"] and "Iets anders" in page
+    assert auth.post(url, {**data, "note": "Iets anders", "client_id": fresh}, page=url).status_code == 302
+    rows = query(f"select note, client_id from {table} order by id")  # noqa: S608 - fixed table names
+    assert [r["client_id"] for r in rows] == [data["client_id"], fresh]
 
 
 def test_form_carries_a_fresh_id_and_works_without_one(auth, client, query, entry):
