@@ -27,14 +27,15 @@ MODULES = {
     "throttle": ["tests/test_auth.py"],
     "idempotency": ["tests/test_idempotency.py"],
     "crypto": ["tests/test_crypto.py"],
-    "keys": ["tests/test_rotation.py", "tests/test_start_keys.py"],
+    "rotation": ["tests/test_rotation.py", "tests/test_crypto.py"],
     "retention": ["tests/test_retention.py"],
     "otp": ["tests/test_twofactor.py"],
+    "accounts": ["tests/test_twofactor.py", "tests/test_admin.py", "tests/test_auth.py"],
 }
 # Module → its file under outreach/ (the package it lives in).
 PATHS = {"access": "core/access", "protect": "report/protect", "throttle": "auth/throttle",
-         "idempotency": "core/idempotency", "crypto": "core/crypto", "keys": "core/keys",
-         "retention": "admin/retention", "otp": "auth/otp"}
+         "idempotency": "core/idempotency", "crypto": "core/crypto", "rotation": "core/rotation",
+         "retention": "admin/retention", "otp": "auth/otp", "accounts": "core/accounts"}
 LINKED = ["outreach", "tests", "templates", "static", "pyproject.toml"]
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout",
           24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}

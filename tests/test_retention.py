@@ -9,7 +9,7 @@ from outreach.demo.seed import seed
 from outreach.report.figures import Period
 from outreach.report.model import collect
 from outreach.admin.retention import DEFAULTS, purge
-from outreach.core.dates import months_before
+from outreach.admin.retention import months_before
 
 END = date(2026, 6, 30)
 DEMO = Period("2025-07", "2026-06")

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, NumberRange
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.db import fold_wal, get_db
-from ..core.dates import LOCAL, months_before, now_local, stamp
+from ..core.dates import LOCAL, now_local, stamp
 from ..core.forms import Form
 
 bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
@@ -38,6 +38,15 @@ def terms(db=None):
     """The retention term in months per kind of record: the admin's setting, else the default."""
     stored = dict((db or get_db()).execute("select key, value from meta where key like 'retention.%'").fetchall())
     return {key: int(stored.get(f"retention.{key}", months)) for key, months in DEFAULTS.items()}
+
+
+def months_before(moment, months):
+    """The same wall-clock moment `months` months earlier (the day clipped to the month's length)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                           31, 31, 30, 31, 30, 31][month])
+    return moment.replace(year=year, month=month + 1, day=day)
 
 
 # Each step: (term, SQL with one cutoff parameter). Local moments compare as 'YYYY-MM-DD HH:MM' text.
@@ -174,4 +183,3 @@ def edit_terms():
 def init_app(app):
     """Register the blueprint and the purge command."""
     app.register_blueprint(bp)
-

@@ -33,15 +33,6 @@ def localtime(utc_text, empty="nooit"):
     return moment.strftime("%d-%m-%Y %H:%M")
 
 
-def months_before(moment, months):
-    """The same wall-clock moment `months` months earlier (the day clipped to the month's length)."""
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                           31, 31, 30, 31, 30, 31][month])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
 def pilot_start():
     """The first month of the pilot: PILOT_START when set, else the first month with field data."""
     now = now_local().strftime("%Y-%m")
