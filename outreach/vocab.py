@@ -107,7 +107,26 @@ def in_words(row, words):
     return row
 
 
+ERASED = "gewist na bewaartermijn"
+
+
+def kept(text, erased_at=None):
+    """A field's text, or what a user reads once retention or an erasure emptied it (with the day, when known)."""
+    if text not in (None, ""):
+        return text
+    day = "-".join(reversed(erased_at[:10].split("-"))) if erased_at else None
+    return f"{ERASED} ({day})" if day else ERASED
+
+
+def shown(value):
+    """Jinja's finalize: a missing value prints as nothing, never as Python's 'None'."""
+    return "" if value is None else value
+
+
 def init_app(app):
-    """Templates show labels: {{ value|label('handoff_status') }} and {{ values|labels('topic')|join(', ') }}."""
+    """Templates show labels: {{ value|label('handoff_status') }} and {{ values|labels('topic')|join(', ') }};
+    erased text as {{ value|kept }}; and no template ever prints 'None'."""
     app.add_template_filter(label, "label")
     app.add_template_filter(labels, "labels")
+    app.add_template_filter(kept, "kept")
+    app.jinja_env.finalize = shown

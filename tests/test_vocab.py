@@ -152,3 +152,13 @@ def test_label_filter_and_choices():
     assert vocab.labels(["help", "dealing"], vocab.TOPIC) == ["hulpvraag", "dealen"]
     assert [(c.value, c.label) for c in vocab.choices(vocab.URGENCY, "Kies")] == [
         ("", "Kies"), ("normal", "normaal"), ("high", "hoog"), ("acute", "acuut")]
+
+
+def test_erased_text_reads_as_erased_and_no_template_prints_none(app):
+    """`kept` puts the Dutch placeholder (with the day, when known) where retention emptied a field; a missing value
+    anywhere else prints as nothing, never as 'None'."""
+    from outreach.vocab import ERASED, kept
+    assert kept("Rode pet") == "Rode pet" and kept(None) == kept("") == ERASED
+    assert kept(None, "2026-11-30T02:00:00Z") == f"{ERASED} (30-11-2026)"
+    with app.app_context():
+        assert app.jinja_env.from_string("[{{ x }}|{{ y|kept }}]").render(x=None, y=None) == f"[|{ERASED}]"
