@@ -1,4 +1,5 @@
 """Overdrachten, the worker's side: required facts and consent, concerns closed, nothing half saved, overdue."""
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -41,10 +42,34 @@ def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, w
                             youths_present=1, substances='["nitrous_oxide"]', topics='["school_work"]')
         seed_rows("contact_youths", contact_id=contact, youth_id=youth)
     seed_rows("youth_stages", youth_id=youth, stage=2, set_by=worker_id, set_at="2026-09-01 20:00")
+    seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at="2026-10-15 10:00", source="school",
+              worry="Spijbelt", level="medium", status="closed")
     auth.login_role("worker")
     page = client.get(f"/handoffs/new?youth={youth}").text
-    assert "2 contactmomenten sinds 2026-09-01" in page and "fase 2 (2026-09-01)" in page
-    assert "Genoemde middelen: lachgas" in page
+    assert ("2 contactmomenten sinds 01-09-2026, het laatste op 01-10-2026. Fase-verloop: recreatief gebruik "
+            "(fase 2, 01-09-2026). Genoemde middelen: lachgas. Besproken: school/werk/toekomstperspectief. "
+            "1 zorgmelding, de laatste op 15-10-2026. Leeftijd") in page
+
+
+def test_draft_summary_of_a_youth_without_history_says_so(auth, client, youth):
+    """No contacts, stages or concerns yet: plain sentences, never '0 contactmomenten' or 'middelen: geen'."""
+    auth.login_role("worker")
+    page = client.get(f"/handoffs/new?youth={youth}").text
+    assert "Nog geen contactmomenten vastgelegd. Fase nog niet vastgelegd. Leeftijd" in page
+    assert "0 contactmoment" not in page and "geen." not in page
+
+
+def test_a_handoff_from_a_concern_starts_with_its_worry_and_facts(auth, client, youth, concern, seed_rows):
+    """Coming from a concern's page, the reason and the facts are the concern's own; from elsewhere they are empty."""
+    auth.login_role("worker")
+    assert f"/handoffs/new?youth={youth}&amp;concern={concern}" in client.get(f"/concerns/{concern}").text
+    page = client.get(f"/handoffs/new?youth={youth}&concern={concern}").text
+    assert re.search(r'<textarea[^>]*name="reason"[^>]*>\s*Blowt elke dag</textarea>', page)
+    plain = client.get(f"/handoffs/new?youth={youth}").text
+    assert not re.search(r'<textarea[^>]*name="reason"[^>]*>\s*Blowt', plain)
+    other = seed_rows("concerns", youth_id=youth, recorded_by=1, received_at="2026-11-21 10:00", source="school",
+                      worry="Al afgesloten", level="low", status="closed")
+    assert "Al afgesloten" not in client.get(f"/handoffs/new?youth={youth}&concern={other}").text
 
 
 def test_send_closes_concerns_and_erases_reporters(auth, client, query, plain, reporters, youth, concern):
@@ -66,7 +91,7 @@ def test_send_closes_concerns_and_erases_reporters(auth, client, query, plain, r
 @pytest.mark.parametrize("change, message", [
     ({"reason": ""}, "Beschrijf de reden."),
     ({"facts": ""}, "Noem de concrete feiten."),
-    ({"full_name": ""}, "De CJG heeft de naam nodig."),
+    ({"full_name": ""}, "Het CJG heeft de naam nodig."),
     ({"stage": ""}, "Kies de huidige fase."),
     ({"urgency": ""}, "Kies de urgentie."),
     ({"consent": "no"}, "noem de grond om toch te delen"),

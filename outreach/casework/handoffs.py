@@ -15,13 +15,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.dates import LOCAL, now_local, stamp
+from ..core.dates import LOCAL, dutch_day, now_local, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import DayField, Form, MomentField, arg_id
 from ..core.youth import STAGE_CHOICES, get_youth
 from ..core.forms import MultiCheckboxField
 from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, OPEN_CONCERN, SUBSTANCE, TOPIC,
-                     UNDER_16, URGENCY, YES_NO, choices, label)
+                     STAGE, UNDER_16, URGENCY, YES_NO, choices, label)
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
 
@@ -39,7 +39,7 @@ class HandoffForm(Form):
     parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(YES_NO),
                                   validate_choice=False)
     sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Length(max=300)])
-    full_name = StringField("Naam van de jongere", validators=[DataRequired("De CJG heeft de naam nodig."),
+    full_name = StringField("Naam van de jongere", validators=[DataRequired("Het CJG heeft de naam nodig."),
                                                               Length(max=120)])
     birth_date = DayField("Geboortedatum")
     phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
@@ -77,27 +77,48 @@ class HandoffForm(Form):
             raise ValidationError("Een voorstel voor een gesprek ligt in de toekomst.")
 
 
+# The youth's contacts (their latest version), for the drafted summary.
+CONTACTS = ("select c.contacted_at, c.substances, c.topics from contacts c join contact_youths cy on "
+            "cy.contact_id = c.id where cy.youth_id = ? and c.replaced_by is null order by c.contacted_at")
+
+
+def mentioned(lists, words):
+    """The labels most often ticked across the contacts' lists (JSON), most frequent first (at most four)."""
+    counts = {}
+    for raw in lists:
+        for code in json.loads(raw or "[]"):
+            counts[code] = counts.get(code, 0) + 1
+    return ", ".join(label(code, words) for code in sorted(counts, key=counts.get, reverse=True)[:4])
+
+
 def draft_summary(youth):
-    """A first summary from the youth's timeline, which the worker edits before sending."""
+    """A first summary from the youth's timeline, in sentences a CJG colleague reads at once; the worker edits it."""
     db = get_db()
-    count, first = db.execute(
-        "select count(*), min(c.contacted_at) from contacts c join contact_youths cy on cy.contact_id = c.id "
-        "where cy.youth_id = ? and c.replaced_by is null", [youth["id"]]).fetchone()
-    stages = [f"fase {r[0]} ({r[1][:10]})" for r in db.execute(
+    contacts = db.execute(CONTACTS, [youth["id"]]).fetchall()
+    count = len(contacts)
+    said = [f"{count} contactmoment{'' if count == 1 else 'en'} sinds {dutch_day(contacts[0][0])}"
+            + (f", het laatste op {dutch_day(contacts[-1][0])}." if count > 1 else ".") if count
+            else "Nog geen contactmomenten vastgelegd."]
+    stages = [f"{STAGE[stage]} (fase {stage}, {dutch_day(at)})" for stage, at in db.execute(
         "select stage, set_at from youth_stages where youth_id = ? order by set_at", [youth["id"]])]
-    mentioned = {"substances": {}, "topics": {}}
-    words = {"substances": SUBSTANCE, "topics": TOPIC}
-    for topics, substances in db.execute(
-            "select c.topics, c.substances from contacts c join contact_youths cy on cy.contact_id = c.id "
-            "where cy.youth_id = ? and c.replaced_by is null", [youth["id"]]):
-        for key, raw in (("topics", topics), ("substances", substances)):
-            for item in json.loads(raw or "[]"):
-                item = label(item, words[key])
-                mentioned[key][item] = mentioned[key].get(item, 0) + 1
-    top = {k: ", ".join(sorted(v, key=v.get, reverse=True)[:4]) or "geen" for k, v in mentioned.items()}
-    return (f"{count} contactmoment{'' if count == 1 else 'en'}{' sinds ' + first[:10] if first else ''}. "
-            f"Fase-verloop: {', '.join(stages) or 'niet vastgelegd'}. Genoemde middelen: {top['substances']}. "
-            f"Onderwerpen: {top['topics']}. Leeftijd {label(youth['age_band'], AGE_BAND)}.")
+    said.append(f"Fase-verloop: {', '.join(stages)}." if stages else "Fase nog niet vastgelegd.")
+    for index, words, lead in ((1, SUBSTANCE, "Genoemde middelen"), (2, TOPIC, "Besproken")):
+        found = mentioned((row[index] for row in contacts), words)
+        if found:
+            said.append(f"{lead}: {found}.")
+    concerns = db.execute("select count(*), max(received_at) from concerns where youth_id = ?", [youth["id"]]).fetchone()
+    if concerns[0]:
+        said.append(f"{concerns[0]} zorgmelding{'' if concerns[0] == 1 else 'en'}, de laatste op {dutch_day(concerns[1])}.")
+    said.append(f"Leeftijd {label(youth['age_band'], AGE_BAND)}.")
+    return " ".join(said)
+
+
+def from_concern(concern_id, open_ids):
+    """What the handoff form starts with when it comes from one of the youth's open concerns: its worry and facts."""
+    if concern_id not in open_ids:
+        return {}
+    concern = unseal("concerns", get_db()["concerns"].get(concern_id))
+    return {"reason": concern["worry"] or "", "facts": concern["facts"] or ""}
 
 
 def overdue(handoff, now=None):
@@ -125,7 +146,8 @@ def new_handoff():
         "order by received_at", [youth["id"], *OPEN_CONCERN]))
     form = HandoffForm() if request.method == "POST" else HandoffForm(data={
         "stage": str(youth["stage"] or ""), "summary": draft_summary(youth),
-        "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex})
+        "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex,
+        **from_concern(arg_id("concern"), [c["id"] for c in open_concerns])})
     form.under_16 = youth["age_band"] in UNDER_16
     form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {label(c['source'], CONCERN_SOURCE)} · "
                                       f"{label(c['level'], CONCERN_LEVEL)}") for c in open_concerns]

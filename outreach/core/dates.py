@@ -25,6 +25,11 @@ def stamp(moment):
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def dutch_day(stamped):
+    """A stored moment ('2026-09-01 16:00', or a UTC stamp) as the Dutch day '01-09-2026'."""
+    return "-".join(reversed(stamped[:10].split("-")))
+
+
 def localtime(utc_text, empty="nooit"):
     """Show a stored UTC stamp ('...Z') as Dutch local time, 'dd-mm-jjjj uu:mm'."""
     if not utc_text:
