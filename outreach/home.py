@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from .core.access import HOMES, ROLES, allow
 from .core.db import get_db
-from .core.dates import localtime
+from .core.dates import days_ago, localtime
+from .vocab import WAITING_CONCERN
 
 bp = Blueprint("home", __name__)
 
@@ -68,7 +69,10 @@ def index():
         return redirect(url_for(HOMES[current_user.role]))
     actions = [(label, endpoint if endpoint in current_app.view_functions else None, hint)
                for label, endpoint, hint in WORKER_ACTIONS]
-    return render_template("home/worker.html", actions=actions)
+    days = current_app.config["CONCERN_REMINDER_DAYS"]
+    waiting = get_db().execute("select count(*) from concerns where status in (?, ?) and received_at < ?",
+                               [*WAITING_CONCERN, days_ago(days)]).fetchone()[0]
+    return render_template("home/worker.html", actions=actions, waiting=waiting, days=days)
 
 
 def init_app(app):

@@ -25,6 +25,7 @@ def defaults(instance_path):
         TRUSTED_PROXY=None,  # The reverse proxy's address (run.py hands it to waitress); None: nothing is forwarded.
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         WTF_I18N_ENABLED=False,  # Lets forms.Form use WTForms' bundled Dutch messages.
+        CONCERN_REMINDER_DAYS=14,  # A concern still 'nieuw' or 'in onderzoek' after this many days is flagged.
         HANDOFF_OVERDUE_WORKDAYS=2,  # A handoff not opened after this many working days is flagged on both sides.
         # Optional e-mail nudge to the CJG team on a new handoff (no personal data); off while SMTP_HOST is empty.
         SMTP_HOST="", SMTP_PORT=25, SMTP_STARTTLS=False, SMTP_USER="", SMTP_PASSWORD="",  # nosec B106 - empty default

@@ -53,6 +53,7 @@ STAGE = {1: "experimenteren", 2: "recreatief gebruik", 3: "gewoontegebruik", 4: 
 
 # Sets the workflows and the report rely on.
 OPEN_CONCERN = ("new", "investigating", "contacted")
+WAITING_CONCERN = ("new", "investigating")  # Nobody has reached the youth yet: flagged when it takes too long.
 CLOSED_CONCERN = ("closed", "handed_over")  # A concern with one of these statuses keeps no reporter.
 FINISHED_HANDOFF = ("closed", "declined")
 IN_CARE = ("in_care_cjg", "addiction_care")  # Outcomes that count as "in care" in the report.

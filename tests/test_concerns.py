@@ -1,4 +1,6 @@
 """Zorgmeldingen: recording, status flow, and the reporter who stays protected (invariant 2)."""
+from datetime import timedelta
+
 import pytest
 
 from conftest import AuthActions, form_errors
@@ -131,3 +133,23 @@ def test_anonymous_concern_keeps_no_way_to_reach_anyone(auth, query, reporters, 
     response = post_concern(auth, source="anonymous", reporter_name="", reporter_reach="06-12312312")
     assert "Een anonieme melding heeft geen gegevens van de melder." in " ".join(form_errors(response.text))
     assert query("select count(*) c from concerns") == [{"c": 0}] and reporters() == []
+
+
+@pytest.mark.parametrize("age_days, status, flagged", [
+    (15, "new", True), (15, "investigating", True), (13, "new", False), (15, "contacted", False),
+    (30, "closed", False), (30, "handed_over", False)])
+def test_a_concern_nobody_acted_on_for_too_long_is_flagged(app, auth, client, seed_rows, worker_id, youth,
+                                                          age_days, status, flagged):
+    """Still 'nieuw' or 'in onderzoek' after CONCERN_REMINDER_DAYS (14): flagged on the list and on the worker's home;
+    once the youth is reached, or the concern is closed, or while it is young, not."""
+    from outreach.core.dates import now_local, stamp
+    received = stamp(now_local() - timedelta(days=age_days))
+    seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at=received, source="friend",
+              worry="Blowt", level="medium", status=status)
+    auth.login_role("worker")
+    listed = client.get("/concerns/").text
+    home = client.get("/").text
+    assert ("langer dan 14 dagen" in listed) is flagged
+    assert ("1 zorgmelding wacht al langer dan 14 dagen op contact met de jongere" in home) is flagged
+    app.config["CONCERN_REMINDER_DAYS"] = age_days + 1  # The setting moves the line.
+    assert "langer dan" not in client.get("/concerns/").text and "langer dan" not in client.get("/").text

@@ -1,5 +1,5 @@
 """Zorgmeldingen: a worry about a youth, its source, and a reporter whose identity stays protected (invariant 2)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -7,11 +7,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.dates import now_local, stamp
+from ..core.dates import days_ago, now_local, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form, MomentField, arg_id, not_future, note_length
 from ..core.youth import NewYouthFields
-from ..vocab import CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, OPEN_CONCERN, choices, label
+from ..vocab import CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, OPEN_CONCERN, WAITING_CONCERN, choices, label
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
 # Which status may follow which; "handed_over" is only ever set by sending a handoff.
@@ -76,13 +76,15 @@ def save_concern(form):
 @allow("worker")
 def list_concerns():
     """Open concerns first, the most worrying on top; then the latest closed ones."""
+    days = current_app.config["CONCERN_REMINDER_DAYS"]
     rows = get_db().query(
-        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias from concerns c "
+        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias, "
+        "c.status in (?, ?) and c.received_at < ? as waiting from concerns c "
         "join youths y on y.id = c.youth_id order by c.status not in (?, ?, ?), "
         "case c.level when 'acute' then 0 when 'high' then 1 when 'medium' then 2 else 3 end, "
-        "c.received_at desc limit 100", list(OPEN_CONCERN))
+        "c.received_at desc limit 100", [*WAITING_CONCERN, days_ago(days), *OPEN_CONCERN])
     audit.record("view", "concern", None, result="list")
-    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN_CONCERN)
+    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN_CONCERN, days=days)
 
 
 @bp.route("/new", methods=["GET", "POST"])

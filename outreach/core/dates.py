@@ -25,6 +25,11 @@ def stamp(moment):
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def days_ago(days):
+    """The stored form of the moment `days` days before now (local wall-clock text)."""
+    return stamp(now_local() - timedelta(days=days))
+
+
 def dutch_day(stamped):
     """A stored moment ('2026-09-01 16:00', or a UTC stamp) as the Dutch day '01-09-2026'."""
     return "-".join(reversed(stamped[:10].split("-")))
