@@ -58,6 +58,15 @@ CLOSED_CONCERN = ("closed", "handed_over")  # A concern with one of these status
 FINISHED_HANDOFF = ("closed", "declined")
 IN_CARE = ("in_care_cjg", "addiction_care")  # Outcomes that count as "in care" in the report.
 UNDER_16 = ("0-11", "12-15")
+# The audit log's own codes (they stay English in the log), as the admin reads them.
+AUDIT_ACTION = {"view": "bekeken", "create": "aangemaakt", "update": "gewijzigd", "delete": "verwijderd",
+                "export": "geëxporteerd", "login ok": "ingelogd", "login password ok": "wachtwoord goed, code gevraagd",
+                "login failed": "inloggen mislukt", "locked": "geweigerd (te veel pogingen)", "logout": "uitgelogd",
+                "purge": "opgeschoond", "backup": "back-up", "erase": "gewist"}
+AUDIT_OBJECT = {"user": "gebruiker", "youth": "jongere", "concern": "zorgmelding", "handoff": "overdracht",
+                "contact": "contact", "visit": "bezoek", "spot": "hangplek", "reporter": "melder", "report": "rapport",
+                "retention": "bewaartermijnen", "insights": "inzichten", "keys": "sleutels", "demo": "demo",
+                "database": "database", "audit": "auditlog"}
 
 # Every list by name, for the `label` filter in templates and for the tests.
 LISTS = {
@@ -66,6 +75,7 @@ LISTS = {
     "close_reason": CLOSE_REASON, "contact_kind": CONTACT_KIND, "topic": TOPIC, "substance": SUBSTANCE,
     "atmosphere": ATMOSPHERE, "spot_kind": SPOT_KIND, "age_band": AGE_BAND, "gender": GENDER,
     "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
+    "audit_action": AUDIT_ACTION, "audit_object": AUDIT_OBJECT,
 }
 
 

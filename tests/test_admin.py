@@ -151,3 +151,22 @@ def test_reset_second_factor_needs_post_and_csrf(auth, client, query):
     assert client.get(f"/admin/users/{cjg}/second-factor").status_code == 405
     assert client.post(f"/admin/users/{cjg}/second-factor").status_code == 400
     assert query("select totp_enrolled_at from users where id=?", [cjg])[0]["totp_enrolled_at"]
+
+
+def test_admin_home_shows_the_last_purge_and_backup(auth, client, runner, tmp_path):
+    """The admin sees at once whether the nightly purge and the backups run: when, and what they did."""
+    auth.login_role("admin")
+    page = client.get("/admin/").text
+    assert "Laatste opschoning</dt><dd>nog nooit" in page and "Laatste back-up</dt><dd>nog nooit" in page
+    assert runner.invoke(args=["purge"]).exit_code == 0
+    assert runner.invoke(args=["backup", str(tmp_path)]).exit_code == 0
+    page = client.get("/admin/").text
+    assert re.search(r"Laatste opschoning</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · 0 gegevens gewist", page)
+    assert re.search(r"Laatste back-up</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · in orde, [\d,]+ [kM]B", page)
+
+
+def test_a_new_account_page_does_not_speak_of_ended_sessions(auth, client):
+    """Creating an account shows its one-time password, without the reset's 'open sessions ended'."""
+    auth.login_role("admin")
+    page = auth.post("/admin/users/new", {"username": "nieuw.lid", "role": "worker"}, page="/admin/users/new").text
+    assert "Eenmalig wachtwoord" in page and "sessies" not in page

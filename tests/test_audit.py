@@ -17,8 +17,8 @@ def test_trail_of_one_youth_covers_profile_concerns_and_handoffs(auth, client, o
     auth.login_role("admin")
     html = client.get("/admin/audit/", query_string={"youth": "j-1"}).get_data(as_text=True)
     assert "Spoor van jongere J-0001" in html
-    assert "youth 1" in html and "concern 1" in html and "handoff 1" in html
-    assert "youth 2" not in html
+    assert "jongere 1" in html and "zorgmelding 1" in html and "overdracht 1" in html
+    assert "jongere 2" not in html
     assert "Ander" not in html  # ids and outcomes only, never content
 
 

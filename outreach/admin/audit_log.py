@@ -8,14 +8,11 @@ from ..core.access import allow
 from ..core.audit import record
 from ..core.db import get_db
 from ..core.downloads import csv_download
-from ..core.forms import DayField, Form, choices
+from ..core.forms import DayField, Form
 from ..core.youth import youth_code
+from ..vocab import AUDIT_ACTION, AUDIT_OBJECT, choices
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-ACTIONS = ["view", "create", "update", "delete", "export", "login ok", "login failed", "locked", "logout", "purge",
-           "backup", "erase"]
-OBJECTS = ["user", "youth", "concern", "handoff", "contact", "visit", "spot", "reporter", "report", "retention",
-           "insights", "keys", "demo"]
 LIMIT = 200
 
 
@@ -25,8 +22,8 @@ class AuditFilter(Form):
     youth = StringField("Code jongere", validators=[Optional(), Regexp(r"^\s*[Jj]-?\d{1,9}\s*$",
                                                                      message="Vul een code in zoals J-0042.")])
     actor = StringField("Gebruiker", validators=[Optional(), Length(max=40)])
-    action = SelectField("Actie", choices=choices(ACTIONS, "Alle"), validators=[Optional()])
-    object_type = SelectField("Soort", choices=choices(OBJECTS, "Alle"), validators=[Optional()])
+    action = SelectField("Actie", choices=choices(AUDIT_ACTION, "Alle"), validators=[Optional()])
+    object_type = SelectField("Soort", choices=choices(AUDIT_OBJECT, "Alle"), validators=[Optional()])
     since = DayField("Vanaf (datum)", validators=[Optional()])
 
 

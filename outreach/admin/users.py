@@ -1,4 +1,5 @@
 """The administrator's pages: accounts (list, create, deactivate, reset password or second factor)."""
+import re
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,6 +13,7 @@ from ..core.access import ROLES, allow
 from ..core.accounts import SECOND_FACTOR_REQUIRED, clear_second_factor, create_user, set_password, username_problem
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form
+from .backup import dutch_size
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,7 +57,24 @@ def list_users():
                                          select="id, username, role, active, last_login_at, must_change_password, "
                                                 "totp_enrolled_at")
     return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
-                           required=SECOND_FACTOR_REQUIRED)
+                           required=SECOND_FACTOR_REQUIRED, last_purge=last_run("purge"), last_backup=last_run("backup"))
+
+
+COUNTS = re.compile(r" (\d+)")  # The numbers in a purge's audit result: 'notes 3, youths 1, …'.
+
+
+def last_run(action):
+    """The latest purge or backup in the audit log: (when, what it did in words), or None."""
+    row = get_db().execute("select at, result from audit_log where action = ? order by id desc limit 1",
+                           [action]).fetchone()
+    if row is None:
+        return None
+    at, result = row
+    if action == "purge":  # 'notes 3, youths 1, …': what was erased, counted.
+        erased = sum(int(n) for n in COUNTS.findall(result or ""))
+        return at, f"{erased} gegevens gewist"
+    size = re.fullmatch(r"ok (\d+) bytes", result or "")
+    return at, f"in orde, {dutch_size(int(size[1]))}" if size else "mislukt: integriteitscontrole"
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -67,7 +86,7 @@ def create_account():
         password = temporary_password()
         user_id = create_user(form.username.data, form.role.data, password, must_change=True)
         audit.record("create", "user", user_id, result=f"role {form.role.data}")
-        return render_template("admin/password_once.html", user=get_user(user_id), password=password)
+        return render_template("admin/password_once.html", user=get_user(user_id), password=password, new=True)
     return render_template("admin/user_form.html", form=form)
 
 
