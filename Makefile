@@ -23,8 +23,10 @@ $(VENV)/.mutate: $(VENV)/.test
 	$(BIN)/pip install --quiet -e '.[test,mutate]'
 	touch $@
 
+PORT ?= 5000
+
 run: $(VENV)/.app
-	$(BIN)/python run.py --demo
+	$(BIN)/python run.py --demo --port $(PORT)
 
 test: $(VENV)/.test
 	@test -x $(CHROMIUM) || { echo "Chromium ontbreekt: sudo apt-get install chromium"; exit 1; }

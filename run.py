@@ -73,9 +73,19 @@ def main():
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True)
         return
-    from waitress import serve
-    print(f"Straatwerk draait op http://{args.host}:{args.port}  (stoppen: Ctrl+C)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="straatwerk", **proxy_settings(app.config))
+    from waitress import create_server
+    try:  # Bind first: only a server that listens says that it runs.
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="straatwerk",
+                               **proxy_settings(app.config))
+    except OSError as error:
+        print(f"Straatwerk start niet: poort {args.port} op {args.host} is niet te gebruiken ({error.strerror}). "
+              f"Kies een andere, bijvoorbeeld: make run PORT={args.port + 1}", file=sys.stderr)
+        sys.exit(1)
+    print(f"Straatwerk draait op http://{args.host}:{server.effective_port}  (stoppen: Ctrl+C)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("Gestopt.")
 
 
 if __name__ == "__main__":

@@ -179,3 +179,20 @@ def test_make_run_on_a_fresh_clone_makes_the_demo_and_serves(tmp_path):
         server.wait(timeout=10)
     assert {"config.py", "straatwerk.sqlite", "demo-logins.txt"} <= {p.name for p in instance.iterdir()}
     assert "Demo-inloggegevens" in log.read_text() and applied(instance / "straatwerk.sqlite")[-1] == LAST
+
+
+def test_a_port_in_use_gets_one_dutch_line_and_no_traceback(tmp_path):
+    """Another program on the port: run.py says so in one Dutch line with the way out, and never claims to run."""
+    import socket
+    instance, log = tmp_path / "instance", tmp_path / "run.log"
+    instance.mkdir(mode=0o700)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = run_py(instance, "--demo", "--port", str(port), log=open(log, "w"))
+        assert server.wait(timeout=120) == 1
+    said = log.read_text()
+    assert f"Straatwerk start niet: poort {port} op 127.0.0.1 is niet te gebruiken" in said
+    assert f"make run PORT={port + 1}" in said
+    assert "Traceback" not in said and "draait op" not in said
