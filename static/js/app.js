@@ -71,3 +71,13 @@
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
+
+/* A form sent back with errors, or with the personal-data warning: bring it into view and give it focus, so that it
+   is seen on a phone and read out by a screen reader (the summary's links lead to the fields). */
+(function () {
+  var box = document.getElementById("fouten") || document.getElementById("waarschuwing");
+  if (box) {
+    box.scrollIntoView({block: "start"});
+    box.focus({preventScroll: true});
+  }
+})();
