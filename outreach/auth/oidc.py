@@ -47,6 +47,14 @@ def refuse(reason, detail, user_id=None, status=403):
     return render_template("auth/refused.html", message=MESSAGES[reason]), status
 
 
+def expected():
+    """iss and aud as configured, both required: Authlib by itself checks aud only through azp, and iss only
+    against the discovery document (a token with aud=[another app] and azp=this app would pass)."""
+    issuer, client_id = current_app.config["OIDC_ISSUER"], current_app.config["OIDC_CLIENT_ID"]
+    return {"iss": {"essential": True, "values": list({issuer, issuer.rstrip("/")})},
+            "aud": {"essential": True, "values": [client_id]}}
+
+
 @bp.route("/login/oidc")
 @public
 def start():
@@ -68,7 +76,7 @@ def callback():
     """Take the code back, let Authlib exchange and check it, then map the claims to an account and a role."""
     client = provider()
     try:
-        token = client.authorize_access_token(leeway=current_app.config["OIDC_LEEWAY"])
+        token = client.authorize_access_token(leeway=current_app.config["OIDC_LEEWAY"], claims_options=expected())
     except MismatchingStateError:
         return refuse("unsafe", "state")
     except (requests.RequestException, ValueError) as err:

@@ -24,7 +24,9 @@ server.listen(0, '127.0.0.1', () => {
       registration: { enabled: true },  // The tests register the app with its own redirect URIs.
       rpInitiatedLogout: { enabled: true },
     },
-    claims: { openid: ['sub'], profile: ['name'], groups: ['groups', 'roles'] },
+    // amr and acr with every ID token, as Entra ID sends amr; the rest as oidc-provider's defaults.
+    claims: { sid: null, auth_time: null, iss: null, openid: ['sub', 'amr', 'acr'],
+      profile: ['name', 'preferred_username'], groups: ['groups', 'roles'] },
     scopes: ['openid', 'profile', 'groups', 'offline_access'],
     conformIdTokenClaims: false,  // The claims of the granted scopes go into the ID token, as Entra ID does.
     pkce: { required: () => true },
@@ -39,6 +41,7 @@ server.listen(0, '127.0.0.1', () => {
           const claims = { sub: id, name: account.name };
           if (account.groups) claims.groups = account.groups;
           if (account.roles) claims.roles = account.roles;
+          if (account.preferred_username) claims.preferred_username = account.preferred_username;
           return claims;
         },
       };
