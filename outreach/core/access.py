@@ -111,12 +111,16 @@ def csp_nonce():
 
 
 def content_security_policy():
-    """Our origin only, plus the tile host for images (invariant 7, enforced by the browser itself)."""
+    """Our origin only, plus the tile host for images (invariant 7, enforced by the browser itself), and the
+    OpenID provider as a form's final destination."""
     tiles = urlsplit(current_app.config["TILE_URL"])
+    # Logout is a form whose redirects end at the municipality's provider (end-session): form-action follows them.
+    provider = urlsplit(current_app.config["OIDC_ISSUER"])
+    form_action = f"'self' {provider.scheme}://{provider.netloc}" if provider.netloc else "'self'"
     return ("default-src 'self'; "
             f"script-src 'self' 'nonce-{csp_nonce()}'; style-src 'self'; "
             f"img-src 'self' data: {tiles.scheme}://{tiles.netloc}; connect-src 'self'; font-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            f"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action {form_action}")
 
 
 def baseline_headers(response):
