@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import subprocess  # nosec B404 - the tests' own provider script
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -18,6 +18,8 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oidc")
 # Groups at the municipality and the Straatwerk role each one gives.
 ROLE_GROUPS = {"sw-straathoekwerk": "worker", "sw-cjg": "cjg", "sw-beleid": "manager", "sw-beheer": "admin"}
 GROUP_OF = {role: group for group, role in ROLE_GROUPS.items()}
+APP = "http://localhost"  # Where the Flask test client's app lives (url_for(_external=True)).
+MFA = ("pwd", "mfa")
 
 
 class Provider:
@@ -103,3 +105,36 @@ def at_provider(url, login, stop, session=None):
         assert response.status_code in (302, 303), (response.status_code, response.text[:500])
         url = urljoin(url, response.headers["Location"])
     raise AssertionError(f"the provider never sent the browser back to {stop}")
+
+
+@pytest.fixture
+def oidc_app(template_db, tmp_path, oidc_provider):
+    """A fresh app on its own database, registered at the provider."""
+    from conftest import make_app
+    path = tmp_path / "straatwerk.sqlite"
+    shutil.copy(template_db, path)
+    app = make_app(path, **oidc_provider.register(APP))
+    yield app
+    app.extensions["outreach.db"].close_all()
+
+
+def changed(url, **params):
+    """url with some of its query parameters replaced (what a hostile browser can do)."""
+    parts = urlsplit(url)
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    return urlunsplit(parts._replace(query=urlencode({**query, **params})))
+
+
+def oidc_login(client, login, next=None, to_provider=lambda url: url, to_app=lambda url: url):
+    """The whole flow as a browser goes through it: the app, the provider's login page, back to the callback."""
+    response = client.get("/login/oidc" + (f"?next={next}" if next else ""))
+    assert response.status_code == 302, response.text
+    authorize = response.headers["Location"]
+    callback = at_provider(to_provider(authorize), login, stop=APP)
+    assert callback.startswith(f"{APP}/login/oidc/callback?")
+    return client.get(to_app(callback)[len(APP):])
+
+
+def audit_rows(query, action):
+    """The result column of every audit row with that action, oldest first."""
+    return [r["result"] for r in query("select result from audit_log where action = ? order by id", [action])]
