@@ -75,3 +75,22 @@ def test_logout_ends_the_session_at_the_provider(client, auth, query, oidc_provi
     # The provider's session is gone too: the next login asks for the account again.
     again = browser.get(client.get("/login/oidc").headers["Location"], allow_redirects=True, timeout=10)
     assert "/interaction/" in again.url and "Gebruikersnaam" in again.text
+
+
+def test_a_configured_acr_counts_as_mfa(app, client, query, oidc_provider):
+    """OIDC_MFA_ACR: a provider that says MFA through acr (Keycloak's levels) skips the code step as amr does."""
+    app.config["OIDC_MFA_ACR"] = ("mfa",)
+    oidc_provider.set(account("fleur", "cjg", acr="mfa"))
+    assert oidc_login(client, "fleur").headers["Location"] == "/cjg/"
+    assert client.get("/cjg/").status_code == 200
+    assert audit_rows(query, "login ok") == ["oidc mfa"]
+
+
+def test_roles_from_a_nested_claim(app):
+    """A dotted OIDC_ROLE_CLAIM reaches inside (Keycloak's realm_access.roles); unknown values are ignored."""
+    from outreach.auth.oidc_accounts import roles_from
+    app.config["OIDC_ROLE_CLAIM"] = "realm_access.roles"
+    with app.app_context():
+        assert roles_from({"realm_access": {"roles": ["offline_access", "sw-cjg"]}}) == {"cjg"}
+        assert roles_from({"realm_access": "sw-cjg"}) == set()
+        assert roles_from({}) == set()
