@@ -134,3 +134,18 @@ def test_an_account_switched_off_in_straatwerk_stays_out(client, query, oidc_pro
     assert response.status_code == 403 and "uitgeschakeld" in response.text
     assert client.get("/").headers["Location"].startswith("/login")
     assert audit_rows(query, "login failed") == ["oidc inactive"]
+
+
+def test_provider_unreachable_says_so(template_db, tmp_path):
+    """No provider at the configured address: a Dutch 503 page, audited, and the password login still there."""
+    shutil.copy(template_db, tmp_path / "down.sqlite")
+    down = make_app(tmp_path / "down.sqlite", OIDC_ISSUER="http://127.0.0.1:9", OIDC_CLIENT_ID="straatwerk")
+    response = down.test_client().get("/login/oidc")
+    assert response.status_code == 503 and "niet bereikbaar" in response.text
+    assert 'name="password"' in down.test_client().get("/login").text
+    db = down.extensions["outreach.db"]
+    with down.app_context():
+        from outreach.core.db import get_db
+        assert [r["result"] for r in get_db().query("select result from audit_log")] == [
+            "oidc discovery ConnectionError"]
+    db.close_all()
