@@ -149,3 +149,13 @@ def test_provider_unreachable_says_so(template_db, tmp_path):
         assert [r["result"] for r in get_db().query("select result from audit_log")] == [
             "oidc discovery ConnectionError"]
     db.close_all()
+
+
+def test_admin_sees_the_name_and_where_the_account_comes_from(client, auth, oidc_provider):
+    """The user list names a provider account by its full name and marks it gemeente-account."""
+    oidc_provider.set(account("anna", "worker"))
+    oidc_login(client, "anna")
+    auth.logout()
+    auth.login_role("admin")
+    page = client.get("/admin/").text
+    assert "(Anna de Vries)" in page and page.count("gemeente-account") == 1
