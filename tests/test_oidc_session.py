@@ -1,6 +1,6 @@
 """OpenID Connect login: the second factor, the session's end with the token, logout at the provider."""
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
@@ -94,3 +94,33 @@ def test_roles_from_a_nested_claim(app):
         assert roles_from({"realm_access": {"roles": ["offline_access", "sw-cjg"]}}) == {"cjg"}
         assert roles_from({"realm_access": "sw-cjg"}) == set()
         assert roles_from({}) == set()
+
+
+def follow(browser, url):
+    """Follow the provider's redirects: the URL back to the app, or the page the provider stops on (its form)."""
+    while not url.startswith(APP):
+        response = browser.get(url, allow_redirects=False, timeout=10)
+        if response.status_code not in (302, 303):
+            return f"{response.status_code} {response.text}"
+        url = urljoin(url, response.headers["Location"])
+    return url
+
+
+def test_disabled_at_the_provider_is_out_when_the_token_ends(client, oidc_provider):
+    """Token over: still known at the provider, straight back in (no form); removed there, its login form."""
+    oidc_provider.set(account("ivo", "worker"))
+    browser = requests.Session()
+    client.get(at_provider(client.get("/login/oidc").headers["Location"], "ivo", stop=APP, session=browser)[len(APP):])
+    for known in (True, False):
+        if not known:
+            oidc_provider.set(account("ivo", "worker", disabled=True))  # The municipality switches it off.
+        with client.session_transaction() as session:
+            session["until"] = time.time() - 1
+        start = client.get("/spots/").headers["Location"]
+        landed = follow(browser, client.get(start).headers["Location"])
+        if known:
+            assert landed.startswith(f"{APP}/login/oidc/callback?")
+            assert client.get(landed[len(APP):]).headers["Location"] == "/spots/"
+        else:
+            assert landed.startswith("200 ") and "Gebruikersnaam" in landed  # Its login form, not the app.
+            assert client.get("/spots/").headers["Location"].startswith("/login")

@@ -6,13 +6,20 @@
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' };
 // state: accounts by login name ({sub, name, groups, roles, amr, acr}), skew (seconds), reissue ({claim: value}).
 let state = { accounts: {}, skew: 0, reissue: null };
+
+// An account switched off here ({disabled: true}) must log in again, and cannot: as Entra ID after disabling.
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check('account_disabled', 'the account was disabled',
+  (ctx) => (known(ctx.oidc.session.accountId)?.disabled ? interactionPolicy.Check.REQUEST_PROMPT
+    : interactionPolicy.Check.NO_NEED_TO_PROMPT)));
+const known = (sub) => Object.values(state.accounts).find((a) => a.sub === sub);
 
 const server = http.createServer();
 server.listen(0, '127.0.0.1', () => {
@@ -31,9 +38,9 @@ server.listen(0, '127.0.0.1', () => {
     conformIdTokenClaims: false,  // The claims of the granted scopes go into the ID token, as Entra ID does.
     pkce: { required: () => true },
     acrValues: ['pwd', 'mfa'],
-    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(ctx, id) {
-      const account = Object.values(state.accounts).find((a) => a.sub === id);
+      const account = known(id);
       if (!account) return undefined;
       return {
         accountId: id,
@@ -97,7 +104,7 @@ async function login(ctx, provider, submitted) {
   if (submitted) {
     const name = new URLSearchParams(await body(ctx.req)).get('login') || '';
     const account = state.accounts[name];
-    if (account) {
+    if (account && !account.disabled) {
       const grant = new provider.Grant({ accountId: account.sub, clientId: details.params.client_id });
       grant.addOIDCScope(details.params.scope);
       const result = { login: { accountId: account.sub, amr: account.amr, acr: account.acr },
@@ -105,7 +112,7 @@ async function login(ctx, provider, submitted) {
       ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
       return;
     }
-    error = '<p id="error">Onbekende gebruiker.</p>';
+    error = `<p id="error">${account ? 'Dit account is uitgeschakeld.' : 'Onbekende gebruiker.'}</p>`;
   }
   ctx.type = 'html';
   ctx.body = `<!doctype html><html lang="nl"><head><meta name="viewport" content="width=device-width">
