@@ -57,6 +57,11 @@ def test_a_changed_group_gives_the_new_role_at_the_next_login(client, auth, quer
     assert query("select role from users where id = ?", [first[0]["user_id"]]) == [{"role": "manager"}]
     assert audit_rows(query, "update") == ["oidc role worker -> manager"]
     assert client.get("/spots/").status_code == 403  # The worker's pages are gone with the old role.
+    auth.logout()
+    oidc_provider.set(account("carla", None))  # Out of every Straatwerk group: refused, audited on the account.
+    assert oidc_login(client, "carla").status_code == 403
+    assert query("select object_id, result from audit_log where action = 'login failed'") == [
+        {"object_id": str(first[0]["user_id"]), "result": "oidc no role"}]
 
 
 def test_never_matched_on_the_username(client, query, oidc_provider):

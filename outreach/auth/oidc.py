@@ -19,7 +19,7 @@ from ..core import audit
 from ..core.access import public, safe_next
 from ..core.accounts import SECOND_FACTOR_REQUIRED
 from .login import begin_second_factor, complete_login
-from .oidc_accounts import account_for, roles_from, used_mfa
+from .oidc_accounts import account_for, linked_user, roles_from, used_mfa
 
 bp = Blueprint("oidc", __name__)
 MESSAGES = {  # Why a login was refused, in the words the user reads (the audit row says which).
@@ -89,8 +89,10 @@ def callback():
     if not claims:  # Authlib checks an ID token only when there is one: without it, nobody is known.
         return refuse("unsafe", "no id token")
     roles = roles_from(claims)
-    if len(roles) != 1:
-        return refuse("no role" if not roles else "several roles", "no role" if not roles else "several roles")
+    if len(roles) != 1:  # Audited on the account when it is known (its group was taken away).
+        known = linked_user(claims["iss"], claims["sub"])
+        reason = "several roles" if roles else "no role"
+        return refuse(reason, reason, known["id"] if known else None)
     row = account_for(claims, roles.pop())
     if not row["active"]:
         return refuse("inactive", "inactive", row["id"])
