@@ -164,3 +164,11 @@ def test_admin_sees_the_name_and_where_the_account_comes_from(client, auth, oidc
     auth.login_role("admin")
     page = client.get("/admin/").text
     assert "(Anna de Vries)" in page and page.count("gemeente-account") == 1
+
+
+def test_provider_saying_no_is_refused_in_dutch(client, query):
+    """The provider sends the browser back with error=access_denied (the user cancelled, or policy said no)."""
+    client.get("/login/oidc")
+    response = client.get("/login/oidc/callback?error=access_denied&state=x")
+    assert response.status_code == 403 and "niet toegestaan of afgebroken" in response.text
+    assert audit_rows(query, "login failed") == ["oidc error access_denied"]
