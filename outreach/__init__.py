@@ -14,7 +14,7 @@ def create_app(test_config=None):
         check_owner(app.instance_path)
     from . import cli, home, settings, vocab
     from .admin import audit_log, register, retention, subject, users
-    from .auth import login, twofactor
+    from .auth import login, oidc, twofactor
     from .casework import cjg, concerns, handoffs
     from .core import access, crypto, errors, forms, maps, ready
     from .field import contacts, offline, spots, visits, youths
@@ -35,7 +35,7 @@ def create_app(test_config=None):
     crypto.check_keys(app)  # Refuse to start on a missing or wrong key file (exits with a Dutch message).
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     forms.init_app(app)
-    for module in (vocab, login, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, concerns,
+    for module in (vocab, login, oidc, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, concerns,
                    handoffs, cjg, report, users, audit_log, retention, subject, register, cli):
         module.init_app(app)
     return app

@@ -32,7 +32,14 @@ def defaults(instance_path):
         SMTP_FROM="straatwerk@localhost", CJG_TEAM_EMAIL="",
         TILE_URL=PDOK,  # Map tiles: the only outside requests a page makes (invariant 7).
         TILE_ATTRIBUTION="Kaartgegevens &copy; Kadaster / PDOK",
-        PILOT_START=None,  # 'YYYY-MM' where the report's "Hele pilot" starts; by default the first month with data.
+        PILOT_START=None,
+        # Log in with the municipality's own account (OpenID Connect); off while OIDC_ISSUER is empty (see README).
+        OIDC_ISSUER="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="",  # nosec B106 - empty default
+        OIDC_SCOPES="openid profile",
+        OIDC_ROLE_CLAIM="groups",  # A claim of the ID token; a dotted path reaches inside (realm_access.roles).
+        OIDC_ROLES={},  # Value in that claim (group id, app role) -> worker/cjg/manager/admin.
+        OIDC_MFA_ACR=(),  # acr values that mean the provider asked for a second factor (amr mfa/otp/hwk always do).
+        OIDC_LEEWAY=60,  # Seconds of clock difference allowed on the ID token's exp and iat.  # 'YYYY-MM' where the report's "Hele pilot" starts; by default the first month with data.
     )
 
 

@@ -16,6 +16,7 @@ from outreach import create_app
 from outreach.core.accounts import create_user
 from outreach.core.db import connect, get_db
 from outreach.core.ready import open_database
+from oidc_provider import oidc_app, oidc_provider  # noqa: F401 (fixtures: the real OpenID provider for the tests)
 
 PASSWORDS = {"worker": "straat-werk-2026!", "cjg": "jeugd-en-gezin-2026", "manager": "pilot-evaluatie-26",
              "admin": "beheer-straatwerk-26"}

@@ -34,7 +34,12 @@ REGISTER = {
                # B105 reads the category label of a *_password column as a hard-coded password.
                "must_change_password": "systeem", "created_at": "systeem", "password_changed_at": "systeem",  # nosec B105
                "last_login_at": "medewerker", "totp_secret": ("medewerker", "geheim van de tweede factor"),
-               "totp_enrolled_at": "systeem", "totp_last_step": ("systeem", "elke code maar één keer")}),
+               "totp_enrolled_at": "systeem", "totp_last_step": ("systeem", "elke code maar één keer"),
+               "full_name": ("medewerker", "naam uit het gemeente-account (OpenID Connect)")}),
+    "oidc_accounts": ("Koppeling van een gemeente-account (OpenID Connect) aan een account", SECURITY, "beheerder",
+                      "tot opheffen account", {"issuer": ("systeem", "inlogdienst van de gemeente"),
+                                                "subject": ("medewerker", "vaste id bij de inlogdienst"),
+                                                "user_id": "medewerker", "created_at": "systeem"}),
     "recovery_codes": ("Herstelcodes voor de tweede factor", SECURITY, "niemand (alleen gehasht)",
                        "tot gebruik of nieuwe codes", {"id": "systeem", "user_id": "medewerker",
                                                        "code_hash": ("medewerker", "argon2id-hash"),

@@ -55,7 +55,8 @@ def list_users():
     """All accounts with role, state and last login."""
     users = get_db()["users"].rows_where(order_by="active desc, role, username",
                                          select="id, username, role, active, last_login_at, must_change_password, "
-                                                "totp_enrolled_at")
+                                                "totp_enrolled_at, full_name, exists(select 1 from oidc_accounts o "
+                                                "where o.user_id = users.id) as oidc")
     return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
                            required=SECOND_FACTOR_REQUIRED, last_purge=last_run("purge"), last_backup=last_run("backup"))
 

@@ -17,6 +17,7 @@ from ..core.passwords import hash_password, hasher, password_problem, verify_has
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 PENDING_SECONDS = 5 * 60  # Between password and code: at most five minutes.
+OIDC_KEYS = ("oidc", "provider_mfa", "until")  # What an OpenID login adds to its session.
 
 
 class User(UserMixin):
@@ -32,7 +33,7 @@ class User(UserMixin):
     @property
     def needs_enrolment(self):
         """True while the role requires a second factor that this account has not set up yet."""
-        return self.role in SECOND_FACTOR_REQUIRED and not self.second_factor
+        return self.role in SECOND_FACTOR_REQUIRED and not self.second_factor and not session.get("provider_mfa")
 
     def get_id(self):
         """Session id: user id and the current session token."""
@@ -62,30 +63,37 @@ def check_password(row, password):
     return True
 
 
-def start_session(row, login_at=None):
-    """Log a user in with a clean session that records when it started (for the time limits)."""
+def start_session(row, login_at=None, extra=None):
+    """Log a user in with a clean session that records when it started (for the time limits).
+
+    extra: what an OpenID login adds (oidc, provider_mfa, and "until": the ID token's end, never passed).
+    """
+    if extra is None and login_at:  # The same login goes on (new password, 2FA set up): its limits stay.
+        extra = {key: session[key] for key in OIDC_KEYS if key in session}
     session.clear()
     login_user(User(row))
     session.permanent = True
     session["seen"] = time.time()
     session["login_at"] = login_at or session["seen"]
+    session.update(extra or {})
 
 
-def complete_login(row, target, how="ok", login_at=None):
+def complete_login(row, target, how="ok", login_at=None, extra=None):
     """Every factor checked: forget the failures, audit, start the session and go to the page asked for."""
     with get_db().atomic():
         throttle.clear_account(row["username"])
         get_db()["users"].update(row["id"], {"last_login_at": audit.utcnow()})
         audit.record("login ok", "user", row["id"], result=how, actor=User(row))
-    start_session(row, login_at)
+    start_session(row, login_at, extra)
     return redirect(safe_next(target) or url_for(HOMES[row["role"]]))
 
 
-def begin_second_factor(row, target):
-    """Password right, code still to come: a short-lived marker bound to the session token, not a login."""
+def begin_second_factor(row, target, step="login password ok", extra=None):
+    """First factor right, code still to come: a short-lived marker bound to the session token, not a login."""
     session.clear()
-    session["pending"] = {"user": row["id"], "token": row["session_token"], "at": time.time(), "next": target}
-    audit.record("login password ok", "user", row["id"], result="code asked")
+    session["pending"] = {"user": row["id"], "token": row["session_token"], "at": time.time(), "next": target,
+                          "extra": extra}
+    audit.record(step, "user", row["id"], result="code asked")
     return redirect(url_for("twofactor.verify"))
 
 
@@ -138,10 +146,12 @@ def logout():
     with get_db().atomic():
         get_db()["users"].update(current_user.id, {"session_token": new_token()})
         audit.record("logout", "user", current_user.id)
+    at_provider = session.get("oidc")
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.", "info")
-    response = redirect(url_for("auth.login"))
+    # Logged in at the municipality: its session ends too (oidc.end_session sends the browser there and back).
+    response = redirect(url_for("oidc.end_session" if at_provider else "auth.login"))
     # The browser itself deletes the offline queue, cached pages and service worker, also without JavaScript;
     # offline.js wipes them too. Cookies are left: the session is already void, and the flash "uitgelogd" rides on it.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

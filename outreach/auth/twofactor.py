@@ -79,7 +79,8 @@ def verify():
         if how:
             throttle.release(attempt)
             pending = session["pending"]  # The 12-hour limit counts from the password step.
-            response = complete_login(row, pending.get("next"), how, login_at=pending["at"])
+            response = complete_login(row, pending.get("next"), how, login_at=pending["at"],
+                                      extra=pending.get("extra"))
             if left is not None:
                 flash(f"Je hebt een herstelcode gebruikt; je hebt er nog {left}. Nieuwe maak je onder Account.", "info")
             return response

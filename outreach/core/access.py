@@ -57,12 +57,15 @@ def safe_next(target):
 
 
 def session_expired():
-    """True when the role's idle timeout or the absolute session lifetime has passed."""
+    """True when the role's idle timeout or the absolute session lifetime has passed; "token" when an OpenID
+    login's ID token has run out while the user was active."""
     now = time.time()
     idle = current_app.config["IDLE_TIMEOUT"].get(current_user.role, 1800)
     seen, started = session.get("seen", 0), session.get("login_at", 0)
     if now - seen > idle or now - started > current_app.config["SESSION_ABSOLUTE_SECONDS"]:
         return True
+    if now > session.get("until", now):  # An OpenID login lasts no longer than its ID token (no refresh).
+        return "token"
     if now - seen > 30:  # Refresh at most every 30 s so most responses do not rewrite the cookie.
         session["seen"] = now
     return False
@@ -79,9 +82,14 @@ def enforce():
         # Only a page can be returned to; after a lost session a form post starts again from the start page.
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target))
-    if session_expired():
+    expired = session_expired()
+    if expired:
         logout_user()
         session.clear()
+        if expired == "token" and request.method == "GET":
+            # Straight back through the municipality's login: still welcome there, the user hardly notices; a
+            # user disabled there is refused now, at the latest when the token ran out.
+            return redirect(url_for("oidc.start", next=request.full_path.rstrip("?")))
         flash("Je was te lang niet actief. Log opnieuw in.", "info")
         return redirect(url_for("auth.login"))
     if current_user.role not in roles:
@@ -103,12 +111,16 @@ def csp_nonce():
 
 
 def content_security_policy():
-    """Our origin only, plus the tile host for images (invariant 7, enforced by the browser itself)."""
+    """Our origin only, plus the tile host for images (invariant 7, enforced by the browser itself), and the
+    OpenID provider as a form's final destination."""
     tiles = urlsplit(current_app.config["TILE_URL"])
+    # Logout is a form whose redirects end at the municipality's provider (end-session): form-action follows them.
+    provider = urlsplit(current_app.config["OIDC_ISSUER"])
+    form_action = f"'self' {provider.scheme}://{provider.netloc}" if provider.netloc else "'self'"
     return ("default-src 'self'; "
             f"script-src 'self' 'nonce-{csp_nonce()}'; style-src 'self'; "
             f"img-src 'self' data: {tiles.scheme}://{tiles.netloc}; connect-src 'self'; font-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            f"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action {form_action}")
 
 
 def baseline_headers(response):

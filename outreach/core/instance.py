@@ -20,6 +20,13 @@ SECRET_KEY = {key!r}
 # E-mail nudge to the CJG team on a new handoff (never any personal data in it):
 # SMTP_HOST = "smtp.heerde.nl"; SMTP_PORT = 587; SMTP_STARTTLS = True; SMTP_USER = ""; SMTP_PASSWORD = ""
 # SMTP_FROM = "straatwerk@heerde.nl"; CJG_TEAM_EMAIL = "cjg-team@heerde.nl"
+# Log in with the municipality's own account (OpenID Connect; see README, "Inloggen met het gemeente-account"):
+# OIDC_ISSUER = "https://login.microsoftonline.com/<tenant-id>/v2.0"
+# OIDC_CLIENT_ID = "..."; OIDC_CLIENT_SECRET = "..."; OIDC_SCOPES = "openid profile"
+# OIDC_ROLE_CLAIM = "groups"
+# OIDC_ROLES = {{"<group-id-straathoekwerk>": "worker", "<group-id-cjg>": "cjg", "<group-id-beleid>": "manager",
+#               "<group-id-beheer>": "admin"}}
+# OIDC_MFA_ACR = ()
 # Idle timeout per role in seconds:
 # IDLE_TIMEOUT = {{"worker": 7200, "cjg": 1800, "manager": 1800, "admin": 1800}}
 """

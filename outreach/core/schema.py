@@ -247,3 +247,13 @@ def stable_codes(db):
     rollups.create_triggers(db)
     db["concerns"].transform(defaults={"status": "new", "reporter_informed": 0})
     db["handoffs"].transform(defaults={"status": "sent"})
+
+
+@migrations(name="0013_oidc")
+def oidc(db):
+    """Accounts from the municipality's OpenID provider: the full name, and the issuer + subject they are matched on."""
+    db["users"].add_column("full_name", str)
+    # Matched on issuer + sub only (never the e-mail address): a renamed or reused address never opens another account.
+    _table(db, "oidc_accounts", {"issuer": str, "subject": str, "user_id": int, "created_at": str},
+           fks=[("user_id", "users", "id")], pk=("issuer", "subject"), not_null=("user_id", "created_at"))
+    db["oidc_accounts"].create_index(["user_id"], unique=True)
