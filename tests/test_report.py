@@ -175,11 +175,13 @@ def shown(html):
 
 
 def test_page_shows_protected_figures_beside_the_previous_period(pilot, auth, client):
-    """Contacts 6 is shown; reached 2 in the previous period shows as <5; a share over 3 is not shown."""
+    """Contacts (six, in month units of 1 or 2) is a sum of 0s and 5s; reached 5 is 5; reached 2 shows as <5."""
     auth.login_role("manager")
     html = client.get("/report/", query_string=ARGS).get_data(as_text=True)
     cells = shown(html)
-    assert cells[("Contacten", "mrt 2026 – mei 2026")] == "6"
+    # Every month unit of contacts is small, so each counts as 0 or 5 (issue 15: no exact sum of small units).
+    contacts = cells[("Contacten", "mrt 2026 – mei 2026")]
+    assert contacts == "<5" or int(contacts) % 5 == 0
     assert cells[("Jongeren bereikt", "mrt 2026 – mei 2026")] == "5"
     assert cells[("Jongeren bereikt", "dec 2025 – feb 2026")] == "<5"
     assert cells[("Aandeel gemeld door vrienden", "mrt 2026 – mei 2026")] == "–"
