@@ -252,8 +252,9 @@ def test_presets_offer_the_pilot_years_and_quarters(pilot, auth, client):
     auth.login_role("cjg")
     html = client.get("/report/").get_data(as_text=True)
     assert re.search(r'van=2025-11&amp;tot=\d{4}-\d{2}"[^>]*>Hele pilot<', html)  # contact 10, November 2025
-    assert ">2025<" in html and ">2026<" in html
-    assert len(re.findall(r">K[1-4] \d{4}<", html)) == 4
+    # 2025 holds only November and December of the pilot: the preset says so (issue 15); 2026 is whole.
+    assert ">2025: alleen nov–dec<" in html and re.search(r">2026(: alleen jan–\w+)?<", html)
+    assert len(re.findall(r">K[1-4] \d{4}(: alleen [^<]+)?<", html)) == 4
 
 
 def test_worker_writes_insights_that_every_reader_sees(pilot, auth, client, query):
@@ -311,6 +312,14 @@ def test_youths_at_group_contacts_hidden_beside_hidden_group_contacts(pilot, aut
     cells = shown(client.get("/report/", query_string=ARGS).get_data(as_text=True))
     assert cells[("Contacten met een groep (2 of meer)", "mrt 2026 – mei 2026")] == "<5"
     assert cells[("Jongeren aanwezig bij groepscontacten", "mrt 2026 – mei 2026")] == "x"
+
+
+def test_whole_pilot_has_no_previous_period_to_compare_with(pilot, auth, client):
+    """'Hele pilot' starts at the first month with data: no 'vorige periode: 0' under its figures (issue 15)."""
+    auth.login_role("manager")
+    html = client.get("/report/").get_data(as_text=True)
+    assert "vorige periode:" not in html and "geen vorige periode" in html
+    assert "vorige periode:" in client.get("/report/", query_string=ARGS).get_data(as_text=True)
 
 
 def test_pilot_start_in_a_coming_month_still_gives_a_report(app, auth, client):
