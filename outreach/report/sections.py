@@ -137,7 +137,8 @@ def layout(cur, prev, names):
             Row(f"… maanden tot hulpvraag of overdracht, mediaan ({who})",
                 [days(p.median(f"{flag}_wait")) for p in (cur, prev)]),
         ]
-    return [reach, signals, care, stages, ed]
+    # The memo's question first (after page 1): the ED and the way to care; then reach, signals and stages.
+    return [ed, care, reach, signals, stages]
 
 
 HEADLINE = ["Jongeren bereikt", "Nieuwe jongeren", "Contacten", "Zorgmeldingen", "Overdrachten naar het CJG",

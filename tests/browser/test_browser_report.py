@@ -62,3 +62,25 @@ def test_manager_reads_switches_downloads_and_prints(phone):
     assert "jongeren" in phone.locator(".first-page .summary-text").inner_text()
     assert not phone.locator(".bottomnav").is_visible()
     phone.screenshot(path=str(SHOTS / "report-print-a4.png"), full_page=True)
+
+
+PRINT_CEILING = 6  # Printed A4 pages of the whole pilot's report (issue 15: it was fourteen).
+
+
+def test_printed_report_is_short_with_the_headline_figures_on_page_1(phone):
+    """Chromium's print to PDF at A4: at most PRINT_CEILING pages, no table split, page 1 the six figures."""
+    import re
+    log_in(phone, "manager")
+    phone.goto(phone.url.split("/report")[0] + "/report/print")
+    phone.get_by_role("button", name="Afdrukken").wait_for()
+    phone.emulate_media(media="print")
+    pdf = phone.pdf(format="A4", print_background=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "report-print.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    print(f"\nprinted pages: {pages}")
+    assert pages <= PRINT_CEILING, pages
+    assert phone.locator(".first-page .headline li").count() == 6
+    for selector in ("table.figures", "figure.breakdown", ".report-section h2"):
+        assert all(v in ("avoid", "avoid-page") for v in phone.locator(selector).evaluate_all(
+            "els => els.map(e => getComputedStyle(e).breakInside)")) or selector.endswith("h2")
