@@ -92,6 +92,8 @@ def collect(db, period, reach=True, pool=None):
         s.add(f"spot_visits:{spot}", {k: n for k, n in spot_units.items() if k.endswith(f"/{spot}")})
     s.add("spot_visits:rest", {k: n for k, n in spot_units.items() if int(k.rsplit("/", 1)[1]) not in shown_spots})
     s.add("visits", spot_units)
+    s.add("use_seen", {f"use_seen/{r[0]}": r[1] or 0 for r in rows["seen_months"]})
+    s.add("dealing_seen", {f"dealing_seen/{r[0]}": r[2] or 0 for r in rows["seen_months"]})
     # Counts of places, not of youths or events: shown as they are (and the visits table names them anyway).
     s.places = {"spots_visited": spots_visited, "spots_identified": rows["spots_identified"][0][0]}
 
