@@ -188,7 +188,7 @@ def test_page_shows_protected_figures_beside_the_previous_period(pilot, auth, cl
     assert "Bezoeken per hangplek (de vijftien drukste, op naam): Skatebaan" in {f for f, _ in cells}
 
 
-COUNT_EXEMPT = ("Aandeel", "Dagen", "Uren", "…", "Hangplekken")  # shares, medians, hours, places
+COUNT_EXEMPT = ("Aandeel", "Dagen", "Maanden", "Uren", "…", "Hangplekken")  # shares, medians, hours, places
 
 
 def test_invariant_3_no_count_from_1_to_4_on_the_page_or_in_the_csv(pilot, auth, client):
@@ -327,3 +327,15 @@ def test_pilot_start_in_a_coming_month_still_gives_a_report(app, auth, client):
     app.config["PILOT_START"] = "2099-01"
     auth.login_role("manager")
     assert client.get("/report/").status_code == 200
+
+
+def test_ed_cohorts_and_time_to_trust_match_the_hand_count(pilot):
+    """First met in March–May: youths 3 (March, ED) and 4 (April, ED), 5 (May, no ED, asked for help at once).
+    Youth 4's handoff (March) came before the first contact; youth 1 (first met in February) was handed over
+    in April: two months from first contact to handoff."""
+    s = sheet(pilot)
+    c = s.cells
+    assert (c["ed_new"], c["no_ed_new"]) == (2, 1)
+    assert (c["ed_3m_base"], c["ed_3m"], c["no_ed_3m_base"]) == (1, 0, 0)  # only March is followed 3 months
+    assert (c["n_ed_wait"], c["n_no_ed_wait"], s.medians["no_ed_wait"]) == (0, 1, 0)
+    assert (c["n_trust"], s.medians["trust"]) == (1, 2)

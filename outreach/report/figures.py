@@ -107,7 +107,8 @@ QUERIES = {
                       "WHERE sent_at >= :start AND sent_at < :end GROUP BY 1",
     # Per youth and year up to the period's end: months met, with the ED, with a question for help; and the
     # month of each youth's first handoff. The ED comparison (model.ed_cohorts) follows youths from their first month.
-    "youth_years": "SELECT youth_id, year, months, ed_months, help_months FROM report_youth_years WHERE year <= :ly",
+    "youth_years": "SELECT youth_id, year, months, ed_months, help_months FROM report_youth_years WHERE year <= :ly "
+                   "ORDER BY youth_id, year",
     "first_handoffs": "SELECT youth_id, min(substr(sent_at, 1, 7)) FROM handoffs WHERE sent_at < :end GROUP BY 1",
     "concern_youths": "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM handoffs h WHERE h.youth_id = c.youth_id "
                       "AND h.accepted_at < :end AND (h.outcome IS NULL OR h.outcome IN (:care1, :care2)))), 0) "

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, STAGE, SUBSTANCE
+from .cohorts import ed_cohorts
 from .figures import count_by, month_of, run
 from .protect import HIDDEN, SMALL, draw, grid_sum, rounded, share
 
@@ -145,45 +146,6 @@ def collect(db, period, reach=True, pool=None):
     s.cells.update({f"reach_spot:{r[0]}": r[4] for r in rows["reach_per_spot"]})
     ed_cohorts(s, period, rows)
     return s, rows
-
-
-def ed_cohorts(s, period, rows):
-    """Youths first met in the period, with or without the ED in that first month: help within 3 and 6 months."""
-    def index(year, month):
-        """Months since year 0, so that differences are whole months."""
-        return year * 12 + month - 1
-
-    seen = {}
-    for youth, year, months, ed, helped in rows["youth_years"]:
-        entry = seen.setdefault(youth, ([], [], []))
-        for i in range(12):
-            for mask, into in ((months, entry[0]), (ed, entry[1]), (helped, entry[2])):
-                if mask >> i & 1:
-                    into.append(index(year, i + 1))
-    for youth, month in rows["first_handoffs"]:
-        if youth in seen:
-            seen[youth][2].append(index(int(month[:4]), int(month[5:7])))
-    first, last = (index(int(m[:4]), int(m[5:7])) for m in (period.first, period.last))
-    waits = {True: [], False: []}
-    counts = {key: 0 for flag in ("ed", "no_ed") for key in
-              (f"{flag}_new", f"{flag}_3m_base", f"{flag}_3m", f"{flag}_6m_base", f"{flag}_6m")}
-    for months, ed, helped in seen.values():
-        start = min(months)
-        if not first <= start <= last:
-            continue
-        flag = "ed" if start in ed else "no_ed"
-        wait = min((h - start for h in helped if start <= h <= last), default=None)
-        counts[f"{flag}_new"] += 1
-        waits[flag == "ed"].append(wait)
-        for n in (3, 6):
-            if start + n - 1 <= last:  # Only youths followed for the whole window count in its share.
-                counts[f"{flag}_{n}m_base"] += 1
-                counts[f"{flag}_{n}m"] += wait is not None and wait < n
-    s.cells.update(counts)
-    for flag, name in ((True, "ed"), (False, "no_ed")):
-        known = sorted(w for w in waits[flag] if w is not None)
-        s.cells[f"n_{name}_wait"] = len(known)
-        s.medians[f"{name}_wait"] = (known[(len(known) - 1) // 2] + known[len(known) // 2]) / 2 if known else None
 
 
 @dataclass

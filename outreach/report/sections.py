@@ -114,6 +114,7 @@ def layout(cur, prev, names):
             ("concern_handoff", "Dagen van melding tot overdracht (mediaan)"),
             ("handoff_received", "Dagen van overdracht tot ontvangst (mediaan)"),
             ("handoff_accepted", "Dagen van overdracht tot acceptatie (mediaan)")]],
+        Row("Maanden van eerste contact tot eerste overdracht (mediaan)", [days(p.median("trust")) for p in (cur, prev)]),
         figure("in_care", "Jongeren in zorg"),
         figure("concern_youths", "Jongeren met een zorgmelding"),
         Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
