@@ -15,8 +15,6 @@ from .figures import count_by, month_of, run
 from .protect import HIDDEN, SMALL, draw, grid_sum, rounded, share
 
 STAGE_ROWS = [None, *STAGE]
-# The counts a council reads first; small-cell protection hides other counts before these.
-HEADLINE = ("reached", "new", "contacts", "concerns", "handoffs", "in_care", "concern_youths", "visits")
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 

@@ -1,7 +1,7 @@
 """The pilot evaluation: reach and referrals per period beside the previous one, as a page, a print and a CSV.
 
-Only aggregates leave this module, each count protected (invariant 3) within its page. Periods are whole
-months; two overlapping reports can still be subtracted (see the README's known limits).
+Only aggregates leave this module, each count protected (invariant 3) across every period a reader can ask for:
+periods are whole months, and protect.py explains why no subtraction of two periods gives a small count back.
 """
 from datetime import datetime
 
