@@ -12,7 +12,7 @@ from flask import current_app
 from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, STAGE, SUBSTANCE
 from .cohorts import ed_cohorts
 from .figures import count_by, month_of, run
-from .protect import HIDDEN, SMALL, draw, grid_sum, rounded, share
+from .protect import HIDDEN, SMALL, draw, round5, rounded, share, small
 
 STAGE_ROWS = [None, *STAGE]
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -85,12 +85,13 @@ def collect(db, period, reach=True, pool=None):
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
     spots_visited = top[0][3] if top else 0
-    spot_units = {f"visits/{r[0]}/{r[1]}": r[2] for r in rows["spot_months"]}
-    shown_spots = {r[0] for r in top}
-    for spot in shown_spots:
-        s.add(f"spot_visits:{spot}", {k: n for k, n in spot_units.items() if k.endswith(f"/{spot}")})
-    s.add("spot_visits:rest", {k: n for k, n in spot_units.items() if int(k.rsplit("/", 1)[1]) not in shown_spots})
-    s.add("visits", spot_units)
+    # One pass over the month units of every spot (tens of thousands at a million contacts), grouped by spot.
+    shown_spots, by_spot = {r[0] for r in top}, {}
+    for month, spot, n in rows["spot_months"]:
+        by_spot.setdefault(spot if spot in shown_spots else "rest", {})[f"visits/{month}/{spot}"] = n
+    for spot in [*shown_spots, "rest"]:
+        s.add(f"spot_visits:{spot}", by_spot.get(spot, {}))
+    s.add("visits", {k: n for units in by_spot.values() for k, n in units.items()})
     s.add("use_seen", {f"use_seen/{r[0]}": r[1] or 0 for r in rows["seen_months"]})
     s.add("dealing_seen", {f"dealing_seen/{r[0]}": r[2] or 0 for r in rows["seen_months"]})
     # Counts of places, not of youths or events: shown as they are (and the visits table names them anyway).
@@ -176,10 +177,14 @@ class Published:
 
 def publish(sheet, period, secret):
     """Protect one period's counts (invariant 3): month-unit sums and rounded youth counts (see protect.py)."""
+    # What each month unit adds to every sum it is in (protect.grid_sum, with one draw per small unit only).
+    small_units = {u for u, n in sheet.unit_counts.items() if small(n)}
+    adds = {u: round5(n, draw(secret, u)) if u in small_units else n for u, n in sheet.unit_counts.items()}
     values = {}
     for key, n in sheet.cells.items():
         if key in sheet.units:
-            values[key] = grid_sum([(sheet.unit_counts[u], draw(secret, u)) for u in sheet.units[key]])
+            total = sum(adds[u] for u in sheet.units[key])
+            values[key] = total if total or small_units.isdisjoint(sheet.units[key]) else SMALL
         else:
             values[key] = rounded(n, draw(secret, f"{key}@{period.first}..{period.last}"))
     # Every group contact has at least two youths present: beside a '<5' of group contacts, the number of
