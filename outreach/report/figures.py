@@ -98,11 +98,7 @@ QUERIES = {
     # Additive counts by month: each month's count is a unit of the grid every period's figure is summed from.
     "concerns": "SELECT substr(received_at, 1, 7), source, level, count(*) FROM concerns "
                 "WHERE received_at >= :start AND received_at < :end GROUP BY 1, 2, 3",
-    "spot_months": "SELECT month, spot_id, sum(visits) FROM report_visits WHERE month BETWEEN :first AND :last "
-                   "GROUP BY 1, 2",
-    # What the worker saw at the hangplekken, per month (visits are never purged, so the report stays the same).
-    "seen_months": "SELECT substr(visited_at, 1, 7), sum(use_seen), sum(dealing_seen) FROM visits "
-                   "WHERE visited_at >= :start AND visited_at < :end GROUP BY 1",
+    "spot_months": "SELECT month, spot_id, visits FROM report_visits WHERE month BETWEEN :first AND :last",
     "handoff_months": "SELECT substr(sent_at, 1, 7), count(*), count(accepted_at) FROM handoffs "
                       "WHERE sent_at >= :start AND sent_at < :end GROUP BY 1",
     # Per youth and year up to the period's end: months met, with the ED, with a question for help; and the

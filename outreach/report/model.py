@@ -92,8 +92,6 @@ def collect(db, period, reach=True, pool=None):
     for spot in [*shown_spots, "rest"]:
         s.add(f"spot_visits:{spot}", by_spot.get(spot, {}))
     s.add("visits", {k: n for units in by_spot.values() for k, n in units.items()})
-    s.add("use_seen", {f"use_seen/{r[0]}": r[1] or 0 for r in rows["seen_months"]})
-    s.add("dealing_seen", {f"dealing_seen/{r[0]}": r[2] or 0 for r in rows["seen_months"]})
     # Counts of places, not of youths or events: shown as they are (and the visits table names them anyway).
     s.places = {"spots_visited": spots_visited, "spots_identified": rows["spots_identified"][0][0]}
 

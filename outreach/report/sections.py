@@ -93,10 +93,6 @@ def layout(cur, prev, names):
               spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False),
     ])
     signals = Section("signalen", "Signalen", [
-        figure("use_seen", "Bezoeken aan hangplekken waarbij gebruik gezien werd"),
-        Row("Aandeel van de bezoeken met gebruik", [percent(p.share("use_seen", "visits")) for p in (cur, prev)]),
-        figure("dealing_seen", "Bezoeken aan hangplekken waarbij dealen gezien werd"),
-        Row("Aandeel van de bezoeken met dealen", [percent(p.share("dealing_seen", "visits")) for p in (cur, prev)]),
         figure("concerns", "Zorgmeldingen"),
         Row("Aandeel gemeld door vrienden", [percent(cur.share("source:friend", "concerns")),
                                              percent(prev.share("source:friend", "concerns"))]),
