@@ -110,8 +110,22 @@ def rounds(rng, start, end, spots):
         day += timedelta(days=1)
 
 
+def without_help(topics, ed, effect, linked):
+    """The memo's claim, modelled: a youth who has met the ED asks for help sooner; before that, often not yet."""
+    # `effect` is (chance, its own random stream, youths who met the ED): the rest of the demo year stays the
+    # same whatever the chance, and chance 0 gives a year with no effect at all.
+    chance, draw, met = effect
+    if ed:
+        met.update(y["id"] for y in linked)
+    elif "help" in topics and not all(y["id"] in met for y in linked) and draw.random() < chance:
+        return [t for t in topics if t != "help"] or ["friends"]
+    return topics
+
+
 def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFECT):
     """Visits and contacts along the rounds, with links to the youths who hang out there."""
+    # A stream of its own, seeded from (not drawn from) the main one: same seed, same year.
+    effect = (ed_effect, random.Random(hash(rng.getstate())), set())  # nosec B311 - demo data
     regulars = {}
     for youth in youths:
         for spot in youth["_home"]:
@@ -138,16 +152,12 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
             contact_id = next(contact_ids)
             linked = rng.sample(known, min(len(known), rng.choice([0, 1, 1, 2] if group else [0, 1, 1])))
             substances = [pick(rng, D.SUBSTANCES) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
-            topics = rng.sample(D.TOPICS, rng.randint(1, 3))
-            # The memo's claim, modelled: beside the ED a youth asks for help sooner; without, the question
-            # is often not (yet) asked. ed_effect 0 gives a year with no effect at all.
-            if not ed and "help" in topics and rng.random() < ed_effect:
-                topics = [t for t in topics if t != "help"] or ["friends"]
             contacts.append({
                 "id": contact_id, "worker_id": worker, "spot_id": spot_id, "lat": None, "lon": None,
                 "contacted_at": stamp(moment + timedelta(minutes=rng.randint(0, 10))), "kind": kind,
                 "youths_present": rng.randint(2, max(2, present)) if group else 1,
-                "topics": json.dumps(by_label(topics, TOPIC)),
+                "topics": json.dumps(by_label(without_help(rng.sample(D.TOPICS, rng.randint(1, 3)), ed, effect, linked),
+                                              TOPIC)),
                 "substances": json.dumps(by_label(set(substances), SUBSTANCE)), "ed_present": int(ed),
                 "duration_min": rng.choice([5, 10, 10, 15, 20, 30, 45]),
                 "note": rng.choice(D.NOTES) if rng.random() < 0.1 else None,
