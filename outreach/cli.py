@@ -80,7 +80,8 @@ def create_user_command(username, role, password_stdin):
 @click.option("--seed", "seed_value", default=2026, show_default=True, type=int, help="Startwaarde van het toeval.")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (standaard vandaag).")
 @click.option("--ed-effect", default=0.9, show_default=True, type=click.FloatRange(0, 1),
-              help="Kans dat een jongere die de ervaringsdeskundige nog niet sprak (nog) geen hulpvraag stelt; 0 = geen effect.")
+              help="Kans dat een jongere die de ervaringsdeskundige nog niet sprak (nog) geen hulpvraag stelt; "
+                   "0 = geen effect.")
 def seed_demo_command(scale, seed_value, end_date, ed_effect):
     """Fill an empty database with a synthetic pilot year around Heerde and demo logins for every role.
 

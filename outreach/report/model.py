@@ -189,9 +189,8 @@ def publish(sheet, period, secret):
     # youths in them would bound it, so it is hidden too.
     if values["group_contacts"] == SMALL and isinstance(values["group_youths"], int) and values["group_youths"] > 0:
         values["group_youths"] = HIDDEN
-    # New youths are some of those reached; their sum of month units may overshoot the rounded reach a little.
-    if all(isinstance(values[k], int) for k in ("new", "reached")):
-        values["new"] = min(values["new"], values["reached"])
+    # No clamping of new youths to the rounded reach: the differencing test showed that mixing the two gives a
+    # month's small count back (reached from the pilot's start is the sum of the new youths up to then).
     return Published(values, sheet)
 
 

@@ -110,7 +110,8 @@ def layout(cur, prev, names):
             ("concern_handoff", "Dagen van melding tot overdracht (mediaan)"),
             ("handoff_received", "Dagen van overdracht tot ontvangst (mediaan)"),
             ("handoff_accepted", "Dagen van overdracht tot acceptatie (mediaan)")]],
-        Row("Maanden van eerste contact tot eerste overdracht (mediaan)", [days(p.median("trust")) for p in (cur, prev)]),
+        Row("Maanden van eerste contact tot eerste overdracht (mediaan)",
+            [days(p.median("trust")) for p in (cur, prev)]),
         figure("in_care", "Jongeren in zorg"),
         figure("concern_youths", "Jongeren met een zorgmelding"),
         Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
@@ -178,8 +179,8 @@ def spoken(text):
 def summary(rows, labels, has_previous=True):
     """One paragraph for the council, written from the six headline figures (protected like the rest)."""
     reached, new, contacts, concerns, handoffs, in_care = [spoken(r.texts[0]) for r in rows]
-    before = spoken(rows[0].texts[1])
+    before = f" (vorige periode: {spoken(rows[0].texts[1])} jongeren)" if has_previous else ""
     return (f"In {labels[0]} sprak de straathoekwerker {reached} verschillende jongeren, van wie {new} voor het "
-            f"eerst, in {contacts} contacten{f' (vorige periode: {before} jongeren)' if has_previous else ''}. Er kwamen {concerns} zorgmeldingen "
+            f"eerst, in {contacts} contacten{before}. Er kwamen {concerns} zorgmeldingen "
             f"binnen, er gingen {handoffs} overdrachten naar het CJG en {in_care} jongeren kwamen in zorg bij het "
             "CJG of de verslavingszorg.")
