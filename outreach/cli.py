@@ -79,14 +79,17 @@ def create_user_command(username, role, password_stdin):
               help="Vermenigvuldig wijken, jongeren en contacten (540 ≈ 1 miljoen contacten).")
 @click.option("--seed", "seed_value", default=2026, show_default=True, type=int, help="Startwaarde van het toeval.")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Laatste dag (standaard vandaag).")
-def seed_demo_command(scale, seed_value, end_date):
+@click.option("--ed-effect", default=0.9, show_default=True, type=click.FloatRange(0, 1),
+              help="Kans dat een jongere die de ervaringsdeskundige nog niet sprak (nog) geen hulpvraag stelt; "
+                   "0 = geen effect.")
+def seed_demo_command(scale, seed_value, end_date, ed_effect):
     """Fill an empty database with a synthetic pilot year around Heerde and demo logins for every role.
 
     \b
     Example:
       flask --app outreach seed-demo --seed 2026 --end-date 2026-11-30
     """
-    logins = seed(seed_value, scale, end_date.date() if end_date else None)
+    logins = seed(seed_value, scale, end_date.date() if end_date else None, ed_effect)
     path = write_logins(logins)
     click.echo(f"Demodata geladen (seed {seed_value}, schaal {scale}). Inloggegevens staan ook in {path}:")
     for login in logins:

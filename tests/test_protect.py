@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from outreach.report.protect import HIDDEN, SMALL, CannotProtect, protect, share, small
+from outreach.report.protect import HIDDEN, SMALL, CannotProtect, draw, grid_sum, protect, round5, rounded, share, small
 
 
 def line(*parts, total):
@@ -311,3 +311,33 @@ def test_the_exactness_check_agrees_with_the_independent_attacker(rows, hide):
             assert len(values) == 2 and other[key] != cells[key]
             assert all(bounds[k][0] <= other[k] <= bounds[k][1] for k in other)
             assert all(sum(other[p] for p in parts) == other[total] for parts, total in lines)
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=13), st.lists(st.floats(0, 0.999), min_size=13, max_size=13))
+def test_a_sum_of_month_units_never_shows_1_to_4_and_never_pins_a_small_unit(counts, draws):
+    """Issue 15: a period's figure is a sum of unit values; each small unit could be any of 1..4 behind it."""
+    units = list(zip(counts, draws))
+    shown = grid_sum(units)
+    assert shown == SMALL or not small(shown)
+    for i, (n, u) in enumerate(units):
+        if small(n):
+            # Every other true value 1..4 of this unit, with a draw that rounds it the same way, gives the same sum.
+            for other in range(1, 5):
+                same_way = 0.0 if round5(n, u) == 5 else 0.999
+                assert round5(other, same_way) == round5(n, u)
+                assert grid_sum(units[:i] + [(other, same_way)] + units[i + 1:]) == shown
+
+
+@given(st.integers(0, 500), st.floats(0, 0.999))
+def test_a_youth_count_is_0_small_or_a_multiple_of_5_within_5_of_the_truth(n, u):
+    """Counts of distinct youths: 0, '<5' for 1..4, else rounded to a multiple of 5 less than 5 away."""
+    shown = rounded(n, u)
+    assert shown == (SMALL if small(n) else shown)
+    if not small(n):
+        assert shown % 5 == 0 and abs(shown - n) < 5 and (shown == 0) == (n == 0)
+
+
+def test_the_same_unit_always_gets_the_same_draw_and_a_key_changes_it():
+    """A fixed draw per name: asking again gives nothing new; without the key nobody can compute it."""
+    assert draw("key", "contacts/2026-03") == draw("key", "contacts/2026-03")
+    assert draw("key", "contacts/2026-03") != draw("other", "contacts/2026-03")

@@ -4,6 +4,9 @@ from ..vocab import CLOSE_REASON, HANDOFF_STATUS, OPEN_CONCERN as OPEN, OUTCOME,
 
 OUTCOMES, HANDOFF_STATUSES, CLOSE_REASONS = list(OUTCOME), list(HANDOFF_STATUS), list(CLOSE_REASON)
 TOPICS, RISK_SIGNALS = list(TOPIC), list(RISK_SIGNAL)
+# Chance that a youth who has not yet met the ED does not (yet) ask for help in a contact (the memo: beside the
+# ED, youths seek help sooner); 0 = no effect.
+ED_EFFECT = 0.9
 
 # Plausible hangplekken in the municipality of Heerde (Heerde, Wapenveld, Veessen); positions approximate.
 # name, kind, lat, lon, popularity (relative), description

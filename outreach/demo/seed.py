@@ -110,8 +110,22 @@ def rounds(rng, start, end, spots):
         day += timedelta(days=1)
 
 
-def seed_field(db, rng, start, end, spots, youths, workers):
+def without_help(topics, ed, effect, linked):
+    """The memo's claim, modelled: a youth who has met the ED asks for help sooner; before that, often not yet."""
+    # `effect` is (chance, its own random stream, youths who met the ED): the rest of the demo year stays the
+    # same whatever the chance, and chance 0 gives a year with no effect at all.
+    chance, draw, met = effect
+    if ed:
+        met.update(y["id"] for y in linked)
+    elif "help" in topics and not all(y["id"] in met for y in linked) and draw.random() < chance:
+        return [t for t in topics if t != "help"] or ["friends"]
+    return topics
+
+
+def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFECT):
     """Visits and contacts along the rounds, with links to the youths who hang out there."""
+    # A stream of its own, seeded from (not drawn from) the main one: same seed, same year.
+    effect = (ed_effect, random.Random(hash(rng.getstate())), set())  # nosec B311 - demo data
     regulars = {}
     for youth in youths:
         for spot in youth["_home"]:
@@ -142,7 +156,8 @@ def seed_field(db, rng, start, end, spots, youths, workers):
                 "id": contact_id, "worker_id": worker, "spot_id": spot_id, "lat": None, "lon": None,
                 "contacted_at": stamp(moment + timedelta(minutes=rng.randint(0, 10))), "kind": kind,
                 "youths_present": rng.randint(2, max(2, present)) if group else 1,
-                "topics": json.dumps(by_label(rng.sample(D.TOPICS, rng.randint(1, 3)), TOPIC)),
+                "topics": json.dumps(by_label(without_help(rng.sample(D.TOPICS, rng.randint(1, 3)), ed, effect, linked),
+                                              TOPIC)),
                 "substances": json.dumps(by_label(set(substances), SUBSTANCE)), "ed_present": int(ed),
                 "duration_min": rng.choice([5, 10, 10, 15, 20, 30, 45]),
                 "note": rng.choice(D.NOTES) if rng.random() < 0.1 else None,
@@ -178,7 +193,7 @@ def write_logins(logins):
     return path
 
 
-def seed(seed_value=2026, scale=1, end=None):
+def seed(seed_value=2026, scale=1, end=None, ed_effect=D.ED_EFFECT):
     """Fill an empty database with the demo year; returns the new logins."""
     db = get_db()
     if db["contacts"].count or db["spots"].count:
@@ -192,7 +207,7 @@ def seed(seed_value=2026, scale=1, end=None):
         cjg = [find_user("cjg")["id"], find_user("cjg2")["id"]]
         spots = seed_spots(db, rng, start, scale, workers[0])
         youths = seed_youths(db, rng, start, scale, spots, workers[0])
-        seed_field(db, rng, start, end, spots, youths, workers)
+        seed_field(db, rng, start, end, spots, youths, workers, ed_effect)
         seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
         first, last = pilot_start(), end.strftime("%Y-%m")
         db["insights"].insert(seal("insights", {

@@ -93,20 +93,28 @@ QUERIES = {
     # Distinct youths: a youth met at a spot in two calendar years has two rows there.
     "reach_per_spot": "SELECT s.id, s.name, s.lat, s.lon, r.n FROM (SELECT spot_id, count(DISTINCT youth_id) AS n "
                       "FROM report_reach WHERE " + IN_PERIOD + " GROUP BY spot_id) r JOIN spots s ON s.id = r.spot_id",  # nosec B608
-    "substances": "SELECT substance, sum(contacts) FROM report_substances WHERE month BETWEEN :first AND :last "
-                  "GROUP BY substance",
-    "concerns": "SELECT source, level, count(*) FROM concerns WHERE received_at >= :start AND received_at < :end "
-                "GROUP BY 1, 2",
+    "substances": "SELECT month, substance, sum(contacts) FROM report_substances "
+                  "WHERE month BETWEEN :first AND :last GROUP BY 1, 2",
+    # Additive counts by month: each month's count is a unit of the grid every period's figure is summed from.
+    "concerns": "SELECT substr(received_at, 1, 7), source, level, count(*) FROM concerns "
+                "WHERE received_at >= :start AND received_at < :end GROUP BY 1, 2, 3",
+    "spot_months": "SELECT month, spot_id, visits FROM report_visits WHERE month BETWEEN :first AND :last",
+    "handoff_months": "SELECT substr(sent_at, 1, 7), count(*), count(accepted_at) FROM handoffs "
+                      "WHERE sent_at >= :start AND sent_at < :end GROUP BY 1",
+    # Per youth and year up to the period's end: months met, with the ED, with a question for help; and the
+    # month of each youth's first handoff. The ED comparison (model.ed_cohorts) follows youths from their first month.
+    "youth_years": "SELECT youth_id, year, months, ed_months, help_months FROM report_youth_years WHERE year <= :ly "
+                   "ORDER BY youth_id, year",
+    "first_handoffs": "SELECT youth_id, min(substr(sent_at, 1, 7)) FROM handoffs WHERE sent_at < :end GROUP BY 1",
     "concern_youths": "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM handoffs h WHERE h.youth_id = c.youth_id "
                       "AND h.accepted_at < :end AND (h.outcome IS NULL OR h.outcome IN (:care1, :care2)))), 0) "
                       "FROM (SELECT DISTINCT youth_id FROM concerns WHERE received_at >= :start "
                       "AND received_at < :end) c",
-    "handoffs": "SELECT count(*), count(accepted_at) FROM handoffs WHERE sent_at >= :start AND sent_at < :end",
     # Youths the CJG took on in the period, unless the handoff was closed with an outcome that is not care.
     "in_care": "SELECT count(DISTINCT youth_id) FROM handoffs WHERE accepted_at >= :start AND accepted_at < :end "
                "AND (outcome IS NULL OR outcome IN (:care1, :care2))",
-    "outcomes": "SELECT outcome, count(*) FROM handoffs WHERE closed_at >= :start AND closed_at < :end "
-                "AND outcome IS NOT NULL GROUP BY outcome",
+    "outcomes": "SELECT substr(closed_at, 1, 7), outcome, count(*) FROM handoffs WHERE closed_at >= :start "
+                "AND closed_at < :end AND outcome IS NOT NULL GROUP BY 1, 2",
 }
 
 # Day spans whose median the report shows, each over the events of the period.

@@ -1,20 +1,20 @@
-"""From raw figures to what the report may show: cells, the sums that tie them, small-cell protection, labels.
+"""From raw figures to what the report may show: cells, their month units, small-cell protection, labels.
 
-Every count goes into one `cells` dict per period, every breakdown into a line (parts add up to a total), and
-protect.protect() decides per period what may be published. Complements that are not shown (e.g. handoffs
-not accepted) are cells too, so a small one cannot be worked out from two published figures.
+Every count goes into one `cells` dict per period. A count that adds up over months also names its month
+units (`units`: key -> unit names, `unit_counts`: unit name -> count), and is published as the sum of its
+units' protected values, never as a fresh exact count (protect.py explains why). Other counts are of
+distinct youths and are published rounded.
 """
 from dataclasses import dataclass, field
 
 from flask import current_app
 
 from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, STAGE, SUBSTANCE
+from .cohorts import ed_cohorts
 from .figures import count_by, month_of, run
-from .protect import HIDDEN, protect, share
+from .protect import HIDDEN, SMALL, draw, round5, rounded, share, small
 
 STAGE_ROWS = [None, *STAGE]
-# The counts a council reads first; small-cell protection hides other counts before these.
-HEADLINE = ("reached", "new", "contacts", "concerns", "handoffs", "in_care", "concern_youths", "visits")
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
@@ -36,6 +36,14 @@ class Sheet:
     medians: dict = field(default_factory=dict)
     places: dict = field(default_factory=dict)
     minutes: int = 0
+    units: dict = field(default_factory=dict)
+    unit_counts: dict = field(default_factory=dict)
+
+    def add(self, key, parts):
+        """The count `key` is the sum of the month units `parts` ({unit name: count})."""
+        self.units[key] = list(parts)
+        self.unit_counts.update(parts)
+        self.cells[key] = sum(parts.values())
 
     def breakdown(self, prefix, values, total):
         """Add cells prefix:label for each value and the line saying they add up to `total`."""
@@ -48,48 +56,70 @@ def collect(db, period, reach=True, pool=None):
     """The raw figures of one period as a Sheet, built the same way whichever page shows the period."""
     rows, spans = run(db, period, reach, pool)
     s = Sheet()
-    months = {r[0]: r[1:] for r in rows["months"]}
-    month_sum = [sum(m[i] or 0 for m in months.values()) for i in range(5)]
-    contacts, ed, groups, group_youths, s.minutes = month_sum
+    months = {r[0]: [v or 0 for v in r[1:]] for r in rows["months"]}
+    ms = period.months
+
+    def per_month(name, column):
+        """Units name/month of one column of the contact roll-up."""
+        return {f"{name}/{m}": column(months.get(m, [0] * 5)) for m in ms}
+
+    group, single = per_month("group", lambda r: r[2]), per_month("single", lambda r: r[0] - r[2])
+    s.add("contacts", {**group, **single})
+    s.add("group_contacts", group)
+    s.add("single_contacts", single)
+    s.add("ed_contacts", per_month("ed", lambda r: r[1]))
+    s.cells["no_ed_contacts"] = s.cells["contacts"] - s.cells["ed_contacts"]  # not published
+    s.add("group_youths", per_month("group_youths", lambda r: r[3]))
+    s.minutes = sum(months.get(m, [0] * 5)[4] for m in ms)
+    for m in ms:
+        s.add(f"month_contacts:{m}", {f"group/{m}": group[f"group/{m}"], f"single/{m}": single[f"single/{m}"]})
     people = rows["people"]  # age, gender, met with ED, later handoff or help, first stage, last stage, count
     reached = sum(r[-1] for r in people)
-    s.cells.update({"contacts": contacts, "reached": reached, "group_contacts": groups, "group_youths": group_youths,
-                    "single_contacts": contacts - groups, "ed_contacts": ed, "no_ed_contacts": contacts - ed})
-    s.lines += [(["group_contacts", "single_contacts"], "contacts"), (["ed_contacts", "no_ed_contacts"], "contacts")]
-    s.breakdown("month_contacts", {m: (months.get(m) or [0])[0] or 0 for m in period.months}, "contacts")
+    s.cells["reached"] = reached
     new = {month_of(r[0]): r[1] for r in rows["new"]}
-    s.cells["new"] = sum(new.values())
-    s.breakdown("month_new", {m: new.get(m, 0) for m in period.months}, "new")
+    for m in ms:
+        s.add(f"month_new:{m}", {f"new/{m}": new.get(m, 0)})
+    s.add("new", {f"new/{m}": new.get(m, 0) for m in ms})
     s.breakdown("age", count_by(people, 0, AGE_BAND), "reached")
     s.breakdown("gender", count_by(people, 1, GENDER), "reached")
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
-    spots_visited, s.cells["visits"] = top[0][3:] if top else (0, 0)
-    per_spot = {r[0]: r[2] for r in top}
-    per_spot["rest"] = s.cells["visits"] - sum(per_spot.values())
-    s.breakdown("spot_visits", per_spot, "visits")
+    spots_visited = top[0][3] if top else 0
+    # One pass over the month units of every spot (tens of thousands at a million contacts), grouped by spot.
+    shown_spots, by_spot = {r[0] for r in top}, {}
+    for month, spot, n in rows["spot_months"]:
+        by_spot.setdefault(spot if spot in shown_spots else "rest", {})[f"visits/{month}/{spot}"] = n
+    for spot in [*shown_spots, "rest"]:
+        s.add(f"spot_visits:{spot}", by_spot.get(spot, {}))
+    s.add("visits", {k: n for units in by_spot.values() for k, n in units.items()})
     # Counts of places, not of youths or events: shown as they are (and the visits table names them anyway).
     s.places = {"spots_visited": spots_visited, "spots_identified": rows["spots_identified"][0][0]}
 
-    concerns = rows["concerns"]
-    s.cells["concerns"] = sum(r[-1] for r in concerns)
-    s.breakdown("source", count_by(concerns, 0, CONCERN_SOURCE), "concerns")
-    s.breakdown("level", count_by(concerns, 1, CONCERN_LEVEL), "concerns")
+    # Concerns: one unit per month, source and level, so both breakdowns and the total are sums of the same units.
+    concern_units = {f"concerns/{r[0]}/{r[1]}/{r[2]}": r[3] for r in rows["concerns"]}
+    s.add("concerns", concern_units)
+    for prefix, index, values in (("source", 2, CONCERN_SOURCE), ("level", 3, CONCERN_LEVEL)):
+        for code in values:
+            s.add(f"{prefix}:{code}", {k: n for k, n in concern_units.items() if k.split("/")[index] == code})
     with_concern, cared = rows["concern_youths"][0]
     s.cells.update({"concern_youths": with_concern, "concern_in_care": cared, "concern_not_in_care": with_concern - cared,
                     "in_care": rows["in_care"][0][0]})
-    s.lines.append((["concern_in_care", "concern_not_in_care"], "concern_youths"))
-    sent, accepted = rows["handoffs"][0]
-    s.cells.update({"handoffs": sent, "accepted": accepted, "not_accepted": sent - accepted})
-    s.lines.append((["accepted", "not_accepted"], "handoffs"))
-    outcomes = count_by(rows["outcomes"], 0, OUTCOME)
-    s.cells["closed"] = sum(outcomes.values())
-    s.breakdown("outcome", outcomes, "closed")
+    accepted = {f"accepted/{r[0]}": r[2] for r in rows["handoff_months"]}
+    refused = {f"not_accepted/{r[0]}": r[1] - r[2] for r in rows["handoff_months"]}
+    s.add("handoffs", {**accepted, **refused})
+    s.add("accepted", accepted)
+    s.add("not_accepted", refused)
+    outcome_units = {f"outcome/{r[0]}/{r[1]}": r[2] for r in rows["outcomes"]}
+    s.add("closed", outcome_units)
+    for code in OUTCOME:
+        s.add(f"outcome:{code}", {k: n for k, n in outcome_units.items() if k.endswith(f"/{code}")})
     for name, (n, median) in spans.items():
         s.cells[f"n_{name}"] = n
         s.medians[name] = median
 
-    s.cells.update({f"substance:{k}": v for k, v in count_by(rows["substances"], 0, SUBSTANCE).items()})
+    substance_units = {f"substance/{r[0]}/{r[1]}": r[2] for r in rows["substances"]}
+    for code in SUBSTANCE:
+        s.add(f"substance:{code}", {k: n for k, n in substance_units.items() if k.endswith(f"/{code}")})
     ed_groups = {(bool(r[2]), bool(r[3])): 0 for r in people}
     for r in people:
         ed_groups[bool(r[2]), bool(r[3])] += r[-1]
@@ -111,6 +141,7 @@ def collect(db, period, reach=True, pool=None):
     s.lines.append(([f"stage_first:{a}" for a in STAGE_ROWS], "reached"))
     s.lines.append(([f"stage_last:{b}" for b in STAGE_ROWS], "reached"))
     s.cells.update({f"reach_spot:{r[0]}": r[4] for r in rows["reach_per_spot"]})
+    ed_cohorts(s, period, rows)
     return s, rows
 
 
@@ -128,6 +159,8 @@ class Published:
         """A percentage that may be shown (both counts published and the share rule met), or None."""
         if not (isinstance(self.values[part], int) and isinstance(self.values[base], int)):
             return None
+        if part in self.sheet.units:  # From the published sums: a share of month-unit figures adds nothing to them.
+            return share(self.values[part], self.values[base])
         return share(self.sheet.cells[part], self.sheet.cells[base])
 
     def median(self, name):
@@ -140,16 +173,24 @@ class Published:
         return round(self.sheet.minutes / 60) if isinstance(self.values["contacts"], int) else None
 
 
-def publish(sheet):
-    """Protect one period's counts (invariant 3); a group of counts that cannot be protected is withheld."""
-    # The stage distributions (the transition table's margins) say more to a council than its inner cells.
-    keep = [*HEADLINE, *(k for k in sheet.cells if k.startswith(("stage_first:", "stage_last:")))]
-    values = protect(sheet.cells, sheet.lines, withhold=True, keep=keep)
-    # Every group contact has at least two youths present: beside a hidden number of group contacts, the
-    # number of youths in them would bound it, so it is hidden too (it is 5 or more, or '<5' already).
-    if not isinstance(values["group_contacts"], int) and isinstance(values["group_youths"], int) \
-            and values["group_youths"] > 0:
+def publish(sheet, period, secret):
+    """Protect one period's counts (invariant 3): month-unit sums and rounded youth counts (see protect.py)."""
+    # What each month unit adds to every sum it is in (protect.grid_sum, with one draw per small unit only).
+    small_units = {u for u, n in sheet.unit_counts.items() if small(n)}
+    adds = {u: round5(n, draw(secret, u)) if u in small_units else n for u, n in sheet.unit_counts.items()}
+    values = {}
+    for key, n in sheet.cells.items():
+        if key in sheet.units:
+            total = sum(adds[u] for u in sheet.units[key])
+            values[key] = total if total or small_units.isdisjoint(sheet.units[key]) else SMALL
+        else:
+            values[key] = rounded(n, draw(secret, f"{key}@{period.first}..{period.last}"))
+    # Every group contact has at least two youths present: beside a '<5' of group contacts, the number of
+    # youths in them would bound it, so it is hidden too.
+    if values["group_contacts"] == SMALL and isinstance(values["group_youths"], int) and values["group_youths"] > 0:
         values["group_youths"] = HIDDEN
+    # No clamping of new youths to the rounded reach: the differencing test showed that mixing the two gives a
+    # month's small count back (reached from the pilot's start is the sum of the new youths up to then).
     return Published(values, sheet)
 
 
@@ -159,4 +200,5 @@ def build(db, period, reach=True):
     current, rows = collect(db, period, reach=reach, pool=pool)
     # Built exactly as on its own page, so the two pages protect the previous period the same way.
     previous, _ = collect(db, period.previous(), reach=False, pool=pool)
-    return publish(current), publish(previous), rows
+    secret = current_app.config["SECRET_KEY"]
+    return publish(current, period, secret), publish(previous, period.previous(), secret), rows

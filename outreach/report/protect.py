@@ -1,10 +1,31 @@
-"""Small-cell protection for the pilot evaluation (invariant 3): counts from 1 to 4 never show.
+"""Small-cell protection for the pilot evaluation (invariant 3): counts from 1 to 4 never show, on any period.
 
-Primary suppression shows every count from 1 to 4 as SMALL. Secondary suppression then hides
-counts of 5 or more as HIDDEN until no suppressed cell can be worked out from what is shown.
-The attacker is assumed to know every published number, every line of the table (parts that add
-up to a total), that SMALL means 1 to 4, that HIDDEN means 5 or more, and this algorithm.
+A manager may ask for any run of whole months, so the danger is not one page but two: March–June minus
+April–June is March. The report therefore never publishes a fresh exact count for a period. It uses two rules,
+one per kind of figure, and both hold whatever periods are asked for and however their figures are combined.
+
+1. Counts that add up over months (contacts, new youths, visits, concerns, handoffs, outcomes, substances) are
+   built on a fixed grid: each month's count per category is a *unit*. A unit of 0 or of 5 or more counts as
+   itself; a unit of 1 to 4 counts as 0 or 5, drawn once with chance n/5 of 5 (so on average it is right) and
+   always the same draw for that unit. The figure of every period, also a single month, is the sum of its
+   units' values, so every published number is a sum of unit values and any subtraction or addition of
+   published numbers gives at most a unit's 0 or 5 back: never its true 1 to 4 (each of 1, 2, 3 and 4 stays
+   possible for every unit shown as `<5`). A figure whose only non-zero units are small and drawn as 0
+   shows `<5`.
+2. Counts of distinct youths (reached, age, gender, stages, with and without the ED, in care) do not add up
+   over months, so no subtraction of periods gives a month's count. They show 0, `<5` for 1 to 4, and else
+   a multiple of 5, rounded up or down the same way (chance by the remainder, one fixed draw per figure and
+   period), so two overlapping periods never give an exact small difference either.
+
+The draws come from a keyed hash (HMAC with the app's secret key) of the unit's or figure's name: without
+the key nobody can tell which way a count was rounded. Statistics offices round in the same way (the ONS
+and CBS round to fives; the ABS cell-key method perturbs with a fixed key per record).
+
+protect() below, the older per-page rule (hide counts of 5 or more as `x` until no `<5` can be worked out
+from one page's totals), stays for tables whose exact totals must be published together.
 """
+import hashlib
+import hmac
 
 SMALL = "<5"     # shown for a true count 1..4 (primary suppression)
 HIDDEN = "x"     # shown for a count >= 5 hidden so that a small count cannot be worked out (secondary)
@@ -21,6 +42,32 @@ class CannotProtect(ValueError):
 def small(n):
     """True for a count that must not be published (1 to 4)."""
     return 1 <= n <= 4
+
+
+def draw(secret, name):
+    """A fixed number in [0, 1) for the unit or figure `name`: the same name always gets the same draw."""
+    digest = hmac.new(secret.encode() if isinstance(secret, str) else secret, name.encode(), hashlib.sha256)
+    return int.from_bytes(digest.digest()[:8], "big") / 2 ** 64
+
+
+def round5(n, u):
+    """n rounded to a multiple of 5: up with chance (n mod 5)/5 by the draw u, so on average exact."""
+    low = n - n % 5
+    return low + 5 if u < (n % 5) / 5 else low
+
+
+def grid_sum(units):
+    """The published sum of month units [(count, draw)]: exact units as they are, small ones as 0 or 5."""
+    exact = sum(n for n, _ in units if not small(n))
+    drawn = [round5(n, u) for n, u in units if small(n)]
+    if not drawn:
+        return exact
+    return exact + sum(drawn) if exact + sum(drawn) else SMALL
+
+
+def rounded(n, u):
+    """A count of distinct youths: 0, SMALL for 1 to 4, else a multiple of 5 (rounded by the draw u)."""
+    return n if n == 0 else SMALL if small(n) else round5(n, u)
 
 
 def share(part, base):

@@ -110,6 +110,8 @@ def layout(cur, prev, names):
             ("concern_handoff", "Dagen van melding tot overdracht (mediaan)"),
             ("handoff_received", "Dagen van overdracht tot ontvangst (mediaan)"),
             ("handoff_accepted", "Dagen van overdracht tot acceptatie (mediaan)")]],
+        Row("Maanden van eerste contact tot eerste overdracht (mediaan)",
+            [days(p.median("trust")) for p in (cur, prev)]),
         figure("in_care", "Jongeren in zorg"),
         figure("concern_youths", "Jongeren met een zorgmelding"),
         Row("… van wie nu in zorg", [percent(cur.share("concern_in_care", "concern_youths")),
@@ -126,14 +128,19 @@ def layout(cur, prev, names):
         figure("ed_contacts", "Contacten met de ervaringsdeskundige erbij"),
         Row("Aandeel van alle contacten", [percent(cur.share("ed_contacts", "contacts")),
                                            percent(prev.share("ed_contacts", "contacts"))]),
-        figure("ed_youths", "Jongeren ontmoet met de ervaringsdeskundige"),
-        Row("… van wie daarna een overdracht of hulpvraag", [percent(cur.share("ed_later", "ed_youths")),
-                                                             percent(prev.share("ed_later", "ed_youths"))]),
-        figure("no_ed_youths", "Jongeren alleen zonder ervaringsdeskundige ontmoet"),
-        Row("… van wie een overdracht of hulpvraag", [percent(cur.share("no_ed_later", "no_ed_youths")),
-                                                      percent(prev.share("no_ed_later", "no_ed_youths"))]),
     ])
-    return [reach, signals, care, stages, ed]
+    # The memo's claim: beside the ED, youths seek help sooner. Youths first met in the period, split by whether
+    # the ED was there in their first month, followed to a question for help or a handoff.
+    for flag, who in (("ed", "met de ervaringsdeskundige"), ("no_ed", "zonder ervaringsdeskundige")):
+        ed.figures += [
+            figure(f"{flag}_new", f"Nieuwe jongeren, eerste maand {who}"),
+            *[Row(f"… hulpvraag of overdracht binnen {n} maanden ({who})",
+                  [percent(p.share(f"{flag}_{n}m", f"{flag}_{n}m_base")) for p in (cur, prev)]) for n in (3, 6)],
+            Row(f"… maanden tot hulpvraag of overdracht, mediaan ({who})",
+                [days(p.median(f"{flag}_wait")) for p in (cur, prev)]),
+        ]
+    # The memo's question first (after page 1): the ED and the way to care; then reach, signals and stages.
+    return [ed, care, reach, signals, stages]
 
 
 HEADLINE = ["Jongeren bereikt", "Nieuwe jongeren", "Contacten", "Zorgmeldingen", "Overdrachten naar het CJG",
@@ -169,11 +176,11 @@ def spoken(text):
     return {"<5": "minder dan 5", "x": "een niet getoond aantal"}.get(text, text)
 
 
-def summary(rows, labels):
+def summary(rows, labels, has_previous=True):
     """One paragraph for the council, written from the six headline figures (protected like the rest)."""
     reached, new, contacts, concerns, handoffs, in_care = [spoken(r.texts[0]) for r in rows]
-    before = spoken(rows[0].texts[1])
+    before = f" (vorige periode: {spoken(rows[0].texts[1])} jongeren)" if has_previous else ""
     return (f"In {labels[0]} sprak de straathoekwerker {reached} verschillende jongeren, van wie {new} voor het "
-            f"eerst, in {contacts} contacten (vorige periode: {before} jongeren). Er kwamen {concerns} zorgmeldingen "
+            f"eerst, in {contacts} contacten{before}. Er kwamen {concerns} zorgmeldingen "
             f"binnen, er gingen {handoffs} overdrachten naar het CJG en {in_care} jongeren kwamen in zorg bij het "
             "CJG of de verslavingszorg.")

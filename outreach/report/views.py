@@ -1,7 +1,7 @@
 """The pilot evaluation: reach and referrals per period beside the previous one, as a page, a print and a CSV.
 
-Only aggregates leave this module, each count protected (invariant 3) within its page. Periods are whole
-months; two overlapping reports can still be subtracted (see the README's known limits).
+Only aggregates leave this module, each count protected (invariant 3) across every period a reader can ask for:
+periods are whole months, and protect.py explains why no subtraction of two periods gives a small count back.
 """
 from datetime import datetime
 
@@ -19,7 +19,7 @@ from ..core.dates import now_local, pilot_start
 from ..core.downloads import csv_download
 from .figures import Period
 from .model import STAGE_ROWS, build, month_label, stage_label
-from .sections import flat, headline, layout, summary
+from .sections import DASH, flat, headline, layout, summary
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 READERS = ("worker", "cjg", "manager")
@@ -59,14 +59,23 @@ def presets(start):
     now = now_local().strftime("%Y-%m")
     options = [("Hele pilot", start, now)]
     for year in range(int(start[:4]), int(now[:4]) + 1):
-        options.append((str(year), max(f"{year}-01", start), min(f"{year}-12", now)))
+        options.append(part(str(year), f"{year}-01", f"{year}-12", start, now))
     quarters = []
     for year in range(int(start[:4]), int(now[:4]) + 1):
         for q in range(4):
             first, last = f"{year}-{3 * q + 1:02d}", f"{year}-{3 * q + 3:02d}"
             if last >= start and first <= now:
-                quarters.append((f"K{q + 1} {year}", first, min(last, now)))
+                quarters.append(part(f"K{q + 1} {year}", first, last, start, now))
     return options + quarters[-4:]
+
+
+def part(name, first, last, start, now):
+    """A preset clipped to the pilot; its name says so when it covers only part ('2025: alleen dec')."""
+    shown = Period(max(first, start), min(last, now))
+    if (shown.first, shown.last) == (first, last):
+        return name, first, last
+    months = [month_label(m)[:3] for m in (shown.first, shown.last)]
+    return f"{name}: alleen {months[0] if shown.first == shown.last else '–'.join(months)}", shown.first, shown.last
 
 
 def chosen_period():
@@ -101,6 +110,12 @@ def assemble(reach=False):
     names = {r[0]: r[1] for r in rows["visits"]}
     sections = layout(cur, prev, names)
     labels = [label(period), label(period.previous())]
+    # Before the pilot there is nothing to compare with: no "vorige periode: 0" (issue 15).
+    has_previous = period.previous().last >= pilot_start()
+    if not has_previous:
+        for section in sections:
+            for row in section.figures + [r for t in section.tables if t.both for r in t.rows + [t.total] if r]:
+                row.texts[1:] = [DASH]
     insight = db.execute("select text from insights where period_from = ? and period_to = ?",
                          [period.first, period.last]).fetchone()
     insight = [decrypt("insights", "text", insight[0])] if insight else None
@@ -108,7 +123,7 @@ def assemble(reach=False):
              for r in rows["reach_per_spot"]]
     top = headline(sections)
     return {"period": period, "form": form, "sections": sections, "labels": labels, "headline": top,
-            "summary": summary(top, labels), "insight": insight[0] if insight else None, "reach": reach,
+            "summary": summary(top, labels, has_previous), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
             "presets": presets(pilot_start()), "stage_names": [stage_label(s) for s in STAGE_ROWS]}
 
 

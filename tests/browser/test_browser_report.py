@@ -55,10 +55,32 @@ def test_manager_reads_switches_downloads_and_prints(phone):
     phone.set_viewport_size(A4)
     phone.emulate_media(media="print")
     first = phone.locator(".first-page")
-    assert first.evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    # Issue 15: no forced break after page 1 (it left the page half empty); the box below must still fit.
     box = first.bounding_box()
     assert box["y"] + box["height"] <= A4_PRINTABLE, "the headline figures and summary must fit on page 1"
     assert phone.locator(".first-page .headline li").count() == 6
     assert "jongeren" in phone.locator(".first-page .summary-text").inner_text()
     assert not phone.locator(".bottomnav").is_visible()
     phone.screenshot(path=str(SHOTS / "report-print-a4.png"), full_page=True)
+
+
+PRINT_CEILING = 4  # Printed A4 pages of the whole pilot's report (issue 15: it was fourteen).
+
+
+def test_printed_report_is_short_with_the_headline_figures_on_page_1(phone):
+    """Chromium's print to PDF at A4: at most PRINT_CEILING pages, no table split, page 1 the six figures."""
+    import re
+    log_in(phone, "manager")
+    phone.goto(phone.url.split("/report")[0] + "/report/print")
+    phone.get_by_role("button", name="Afdrukken").wait_for()
+    phone.emulate_media(media="print")
+    pdf = phone.pdf(format="A4", print_background=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "report-print.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    print(f"\nprinted pages: {pages}")
+    assert pages <= PRINT_CEILING, pages
+    assert phone.locator(".first-page .headline li").count() == 6
+    for selector in ("table.figures", "figure.breakdown", ".report-section h2"):
+        assert all(v in ("avoid", "avoid-page") for v in phone.locator(selector).evaluate_all(
+            "els => els.map(e => getComputedStyle(e).breakInside)")) or selector.endswith("h2")
