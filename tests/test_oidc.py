@@ -172,3 +172,11 @@ def test_provider_saying_no_is_refused_in_dutch(client, query):
     response = client.get("/login/oidc/callback?error=access_denied&state=x")
     assert response.status_code == 403 and "niet toegestaan of afgebroken" in response.text
     assert audit_rows(query, "login failed") == ["oidc error access_denied"]
+
+
+def test_a_municipal_account_has_no_password_here_to_change(client, oidc_provider):
+    """The password page says where the password lives (the municipality), and offers no form for one never had."""
+    oidc_provider.set(account("anna", "worker", amr=MFA))
+    oidc_login(client, "anna")
+    page = client.get("/account/password").text
+    assert "Je logt in met je gemeente-account" in page and 'name="current"' not in page

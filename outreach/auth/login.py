@@ -179,7 +179,9 @@ class PasswordForm(Form):
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(*ROLES)
 def change_password():
-    """Let a user change their own password; other sessions of theirs end."""
+    """Let a user change their own password; other sessions of theirs end. A municipal account has none here."""
+    if get_db().execute("select 1 from oidc_accounts where user_id = ?", [current_user.id]).fetchone():
+        return render_template("auth/password.html", form=None, municipal=True)
     form = PasswordForm()
     if form.validate_on_submit():
         row = get_db()["users"].get(current_user.id)
