@@ -246,3 +246,11 @@ def stable_codes(db):
     rollups.create_triggers(db)
     db["concerns"].transform(defaults={"status": "new", "reporter_informed": 0})
     db["handoffs"].transform(defaults={"status": "sent"})
+
+
+@migrations(name="0013_activity")
+def activity_columns(db):
+    """Each youth and spot carries its own last activity and counts (kept by triggers): lists cost the same at any size."""
+    from . import activity  # Imported here: only this migration needs the trigger SQL.
+
+    activity.install(db)

@@ -1,0 +1,70 @@
+"""Per-youth and per-spot activity kept on the row itself by triggers, so lists sort and show it at any size.
+
+Why: the youth list ordered by last contact and the spot list ordered by last activity used to aggregate every
+contact link and visit on each page view (seconds at a million contacts). Each youth now carries `last_seen`
+and `contacts` (its current contacts), each spot `last_active`, `last_visit`, `visits` and `contacts`; the
+triggers below keep them exact in the same transaction as every write (a new row adds one; an edit,
+correction, delete or merge recounts just the rows it touched). `drift()` recomputes everything from the base
+tables, so a test can prove the triggers never drift. The SQL is fixed text: no value is ever formatted in.
+"""
+
+# A youth's figures from its links to current contacts (a corrected original no longer counts).
+YOUTH_FIGURES = ("(SELECT max(c.contacted_at), count(c.id) FROM contact_youths cy JOIN contacts c "
+                 "ON c.id = cy.contact_id AND c.replaced_by IS NULL WHERE cy.youth_id = youths.id)")
+RECOUNT_YOUTHS = f"UPDATE youths SET (last_seen, contacts) = {YOUTH_FIGURES} WHERE id IN ({{ids}});"
+
+SPOT_CONTACTS = "FROM contacts c WHERE c.spot_id = spots.id AND c.replaced_by IS NULL"
+SPOT_FIGURES = (f"(SELECT count(*) {SPOT_CONTACTS}), (SELECT count(*) FROM visits v WHERE v.spot_id = spots.id), "
+                "(SELECT max(v.visited_at) FROM visits v WHERE v.spot_id = spots.id), "
+                f"nullif(max(coalesce((SELECT max(c.contacted_at) {SPOT_CONTACTS}), ''), "
+                "coalesce((SELECT max(v.visited_at) FROM visits v WHERE v.spot_id = spots.id), '')), '')")
+RECOUNT_SPOTS = f"UPDATE spots SET (contacts, visits, last_visit, last_active) = ({SPOT_FIGURES}) WHERE id IN ({{ids}});"
+
+TRIGGERS = {
+    "activity_link_insert": ("AFTER INSERT ON contact_youths", RECOUNT_YOUTHS.format(ids="NEW.youth_id")),
+    "activity_link_delete": ("AFTER DELETE ON contact_youths", RECOUNT_YOUTHS.format(ids="OLD.youth_id")),
+    "activity_link_update": ("AFTER UPDATE ON contact_youths",
+                             RECOUNT_YOUTHS.format(ids="OLD.youth_id, NEW.youth_id")),
+    "activity_contact_insert": (
+        "AFTER INSERT ON contacts WHEN NEW.spot_id IS NOT NULL AND NEW.replaced_by IS NULL",
+        "UPDATE spots SET contacts = contacts + 1, last_active = max(coalesce(last_active, ''), NEW.contacted_at) "
+        "WHERE id = NEW.spot_id;"),
+    "activity_contact_update": (
+        "AFTER UPDATE OF spot_id, contacted_at, replaced_by ON contacts",
+        RECOUNT_SPOTS.format(ids="OLD.spot_id, NEW.spot_id") + RECOUNT_YOUTHS.format(
+            ids="SELECT youth_id FROM contact_youths WHERE contact_id = NEW.id")),
+    "activity_contact_delete": (
+        "AFTER DELETE ON contacts",
+        RECOUNT_SPOTS.format(ids="OLD.spot_id") + RECOUNT_YOUTHS.format(
+            ids="SELECT youth_id FROM contact_youths WHERE contact_id = OLD.id")),
+    "activity_visit_insert": (
+        "AFTER INSERT ON visits",
+        "UPDATE spots SET visits = visits + 1, last_visit = max(coalesce(last_visit, ''), NEW.visited_at), "
+        "last_active = max(coalesce(last_active, ''), NEW.visited_at) WHERE id = NEW.spot_id;"),
+    "activity_visit_update": ("AFTER UPDATE OF spot_id, visited_at ON visits",
+                              RECOUNT_SPOTS.format(ids="OLD.spot_id, NEW.spot_id")),
+    "activity_visit_delete": ("AFTER DELETE ON visits", RECOUNT_SPOTS.format(ids="OLD.spot_id")),
+}
+
+
+def install(db):
+    """Add the columns, fill them from the base tables, create the triggers and the indexes the lists read."""
+    for column, kind in [("last_seen", str), ("contacts", int)]:
+        db["youths"].add_column(column, kind, not_null_default=0 if kind is int else None)
+    for column, kind in [("last_active", str), ("last_visit", str), ("visits", int), ("contacts", int)]:
+        db["spots"].add_column(column, kind, not_null_default=0 if kind is int else None)
+    db.execute(RECOUNT_YOUTHS.format(ids="SELECT id FROM youths"))
+    db.execute(RECOUNT_SPOTS.format(ids="SELECT id FROM spots"))
+    for name, (when, body) in TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} END")  # nosec B608 - constant SQL
+    db["youths"].create_index(["merged_into", "last_seen", "code"])
+    db["spots"].create_index(["archived_at", "last_active", "name"])
+    db["contacts"].create_index(["replaced_by", "contacted_at"])
+
+
+def drift(db):
+    """Youths and spots whose stored figures differ from a fresh count (empty when the triggers are exact)."""
+    youths = db.execute(f"SELECT id FROM youths WHERE (last_seen, contacts) IS NOT {YOUTH_FIGURES}").fetchall()
+    spots = db.execute(  # nosec B608 - constant SQL
+        f"SELECT id FROM spots WHERE (contacts, visits, last_visit, last_active) IS NOT ({SPOT_FIGURES})").fetchall()
+    return {"youths": [r[0] for r in youths], "spots": [r[0] for r in spots]}
