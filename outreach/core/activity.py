@@ -62,6 +62,7 @@ def install(db):
     db["youths"].create_index(["merged_into", DescIndex("last_seen"), "code"])
     db["spots"].create_index(["archived_at", DescIndex("last_active"), "name"])
     db["contacts"].create_index(["replaced_by", "contacted_at"])
+    db["visits"].create_index(["worker_id", "visited_at"])  # A worker's recent spots, for the forms' menus.
 
 
 def drift(db):

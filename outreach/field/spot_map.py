@@ -3,9 +3,11 @@
 Why: a page that carries every spot grows with the municipality (a thousand spots made the contact form and
 the map page hundreds of kilobytes). Pages now carry a bounded number of spots; the rest are asked for.
 """
+import json
 import math
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from wtforms.fields.choices import SelectChoice
 
 from ..core import maps
 from ..core.access import allow
@@ -84,6 +86,51 @@ def search():
         rows = get_db().query("select id, name, lat, lon from spots where archived_at is null and name like ? "
                               "order by last_active desc, name limit 10", [f"%{q}%"])
     return jsonify([[r["id"], r["name"], round(r["lat"], 5), round(r["lon"], 5)] for r in rows])
+
+
+MENU_ALL = 30  # Up to this many active spots a form's menu lists them all; beyond, a bounded choice.
+
+
+def recent_spots(worker_id, limit=10):
+    """Ids of the active spots of the worker's latest contacts and visits, latest first (reads two indexes)."""
+    rows = get_db().execute(
+        "select x.spot_id from (select * from (select spot_id, contacted_at as at from contacts where worker_id = ? "
+        "and replaced_by is null and spot_id is not null order by contacted_at desc limit 100) union all "
+        "select * from (select spot_id, visited_at from visits where worker_id = ? order by visited_at desc "
+        "limit 100)) x join spots s on s.id = x.spot_id where s.archived_at is null "
+        "group by x.spot_id order by max(x.at) desc limit ?", [worker_id, worker_id, limit]).fetchall()
+    return [r[0] for r in rows]
+
+
+def last_spot(worker_id):
+    """The active spot of the worker's latest contact or visit, to preselect when there is no GPS."""
+    recent = recent_spots(worker_id, 1)
+    return str(recent[0]) if recent else ""
+
+
+def spot_choices(worker_id, empty="Geen vaste plek", keep=None, chosen=None):
+    """A form's spot menu as options carrying their position: every active spot while there are few; beyond
+    MENU_ALL the worker's recent ones, the nearest to ?lat/?lon, the matches of ?plek and the chosen one (and
+    keep, an entry's own spot, even if archived)."""
+    db = get_db()
+    if active_count() <= MENU_ALL:
+        where, values = "archived_at is null or id = ?", [keep]
+    else:
+        ids = recent_spots(worker_id) + [keep, chosen]
+        here = nl_position(request.args.get("lat"), request.args.get("lon"))
+        ids += [s["id"] for s in nearest(here, 10)] if here else []
+        q = request.args.get("plek", "").strip()[:80]
+        ids += [r[0] for r in db.execute("select id from spots where archived_at is null and name like ? "
+                                         "order by name limit 20", [f"%{q}%"])] if q else []
+        ids = [int(i) for i in ids if str(i or "").isdigit() and len(str(i)) < 19]
+        where, values = "id in (select value from json_each(?)) and (archived_at is null or id = ?)", [
+            json.dumps(ids), keep]
+        g.spot_search = True  # The form shows a search field that asks for the others (_spot_search.html).
+    options = [SelectChoice("", empty)] if empty else []
+    for row in db.query("select id, name, lat, lon from spots where " + where + " order by name", values):
+        options.append(SelectChoice(str(row["id"]), row["name"],
+                                    render_kw={"data-lat": row["lat"], "data-lon": row["lon"]}))
+    return options
 
 
 def init_app(app):

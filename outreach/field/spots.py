@@ -5,7 +5,6 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core import audit, maps
@@ -191,24 +190,3 @@ def active_spot(form, field):
     if chosen and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
                                        [chosen if chosen.isdigit() and len(chosen) < 19 else -1]).fetchone():
         raise ValidationError("Kies een hangplek uit de lijst.")
-
-
-def spot_choices(empty="Geen vaste plek", keep=None):
-    """Active spots (and keep, an entry's own spot, even if archived) as options carrying their position."""
-    options = [SelectChoice("", empty)] if empty else []
-    for row in get_db().query("select id, name, lat, lon from spots where archived_at is null or id = ? "
-                              "order by name", [keep]):
-        options.append(SelectChoice(str(row["id"]), row["name"],
-                                    render_kw={"data-lat": row["lat"], "data-lon": row["lon"]}))
-    return options
-
-
-def last_spot(worker_id):
-    """The active spot of the worker's latest contact or visit, to preselect when there is no GPS."""
-    row = get_db().execute(
-        "select spot_id from (select spot_id, contacted_at as at from contacts where worker_id = ? "
-        "and spot_id is not null and replaced_by is null union all "
-        "select spot_id, visited_at from visits where worker_id = ?) x "
-        "join spots s on s.id = x.spot_id where s.archived_at is null order by at desc limit 1",
-        [worker_id, worker_id]).fetchone()
-    return str(row[0]) if row else ""
