@@ -42,8 +42,13 @@ def active_count():
     return get_db().execute("select count(*) from spots where archived_at is null").fetchone()[0]
 
 
+NETHERLANDS = (50.7, 3.3, 53.6, 7.3)
+
+
 def bbox(args):
-    """(south, west, north, east) from ?bbox=s,w,n,e when it is a sane box, else None."""
+    """(south, west, north, east) from ?bbox=s,w,n,e when it is a sane box (all of the Netherlands when absent)."""
+    if not args.get("bbox"):
+        return NETHERLANDS
     try:
         s, w, n, e = (float(v) for v in args.get("bbox", "").split(","))
     except ValueError:
