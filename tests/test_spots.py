@@ -205,7 +205,10 @@ def test_many_spots_map_carries_a_page_and_asks_per_view(auth, client, seed_rows
         seed_rows("spots", name=f"Plek {i:02d}", kind="park", lat=52.30 + i * 0.005, lon=6.04, created_by=worker_id)
     auth.login_role("worker")
     page = client.get("/spots/").text
-    assert len(spot_data(page)) == 30 and json_block(page, "map-options")["view_url"] == "/spots/kaart.json"
+    options = json_block(page, "map-options")
+    assert len(spot_data(page)) == 30 and options["view_url"] == "/spots/kaart.json"
+    assert json_block(page, "map-contacts") is None and options["contacts_url"].startswith("/spots/contacten.json?van=")
+    assert client.get(options["contacts_url"]).json == []
     few = client.get("/spots/kaart.json?bbox=52.29,6.0,52.351,6.1").json  # Plek 00 to Plek 10.
     assert sorted(s[3] for s in few["spots"]) == [f"Plek {i:02d}" for i in range(11)] and few["clusters"] == []
     crowded = client.get("/spots/kaart.json?bbox=52.29,6.0,52.51,6.1").json

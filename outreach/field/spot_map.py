@@ -79,6 +79,25 @@ def in_view():
     return jsonify({"spots": [], "clusters": [[c["lat"], c["lon"], c["n"]] for c in cells]})
 
 
+def contact_layer(start, end):
+    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix)."""
+    rows = get_db().query(
+        "select round(coalesce(s.lat, c.lat), 4) as lat, round(coalesce(s.lon, c.lon), 4) as lon, count(*) as contacts "
+        "from contacts c left join spots s on s.id = c.spot_id "
+        "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
+        "and coalesce(s.lat, c.lat) is not null group by 1, 2",
+        [start.isoformat(), end.isoformat() + " 24:00"])
+    return [[r["lat"], r["lon"], r["contacts"]] for r in rows]
+
+
+@bp.route("/contacten.json")
+@allow("worker")
+def contacts():
+    """The map's contact layer for ?van..?tot, asked for after the page once the spots are many."""
+    start, end = maps.period(request.args)
+    return jsonify(contact_layer(start, end))
+
+
 @bp.route("/zoek.json")
 @allow("worker")
 def search():

@@ -67,27 +67,20 @@ def list_spots():
     everything = spot_map.nearest(here, spot_map.MAP_ALL) if here else spot_map.latest(spot_map.MAP_ALL)
     on_map = everything if total <= spot_map.MAP_ALL else listed
     start, end = maps.period(request.args)
-    m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(on_map), map_contacts=contact_layer(start, end),
+    large = total > spot_map.MAP_ALL  # Then the contacts of the period come after the page, too (map.js asks).
+    m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(on_map),
+                  map_contacts=None if large else spot_map.contact_layer(start, end),
                   map_options={"spot_url": url_for("spots.show_spot", spot_id=0)[:-1],
                                "new_url": url_for("spots.new_spot"), "center": here and list(here),
-                               "view_url": url_for("spot_map.in_view") if total > spot_map.MAP_ALL else None})
+                               "view_url": url_for("spot_map.in_view") if large else None,
+                               "contacts_url": url_for("spot_map.contacts", van=start.isoformat(),
+                                                       tot=end.isoformat()) if large else None})
     db = get_db()
     archived = db.query("select id, name from spots where archived_at is not null order by name limit ?",
                         [LIST_LENGTH])
     return render_template("spots/list.html", spots=listed, total=total, page=page, first=offset + 1,
                            archived=list(archived), archived_total=db["spots"].count_where("archived_at is not null"),
                            map=m, here=here, start=start, end=end, kinds=SPOT_KIND)
-
-
-def contact_layer(start, end):
-    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix)."""
-    rows = get_db().query(
-        "select round(coalesce(s.lat, c.lat), 4) as lat, round(coalesce(s.lon, c.lon), 4) as lon, count(*) as contacts "
-        "from contacts c left join spots s on s.id = c.spot_id "
-        "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
-        "and coalesce(s.lat, c.lat) is not null group by 1, 2",
-        [start.isoformat(), end.isoformat() + " 24:00"])
-    return [[r["lat"], r["lon"], r["contacts"]] for r in rows]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -85,13 +85,21 @@ function straatwerkPerView(map, group, url, marker) {
   });
 }
 
-/* data: [lat, lon, contacts]: circle area proportional to the count. */
+/* data: [lat, lon, contacts]: circle area proportional to the count.
+   With the map-options' contacts_url (many spots), the page carries none and the layer asks for them once.
 function straatwerkContacts(map, data) {
-  return L.layerGroup((data || []).map(function (c) {
+  var options = straatwerkData("map-options") || {};
+  function circle(c) {
     return L.circleMarker([c[0], c[1]], {
       radius: 6 + 4 * Math.sqrt(c[2]), weight: 1, color: "#6a1b9a", fillColor: "#8e24aa", fillOpacity: 0.35
     }).bindTooltip(straatwerkText(c[2] + " contacten"));
-  }));
+  }
+  var layer = L.layerGroup((data || []).map(circle));
+  if (!data && options.contacts_url) {
+    fetch(options.contacts_url, {credentials: "same-origin"}).then(function (r) { return r.json(); })
+      .then(function (rows) { rows.forEach(function (c) { layer.addLayer(circle(c)); }); }, function () {});
+  }
+  return layer;
 }
 
 function straatwerkTapToAdd(map, url) {
