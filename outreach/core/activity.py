@@ -74,6 +74,8 @@ def install(db):
     db["spots"].create_index(["archived_at", DescIndex("last_active"), "name"])
     db["contacts"].create_index(["replaced_by", "contacted_at"])
     db["visits"].create_index(["worker_id", "visited_at"])  # A worker's recent spots, for the forms' menus.
+    db["visits"].create_index(["visited_at"])  # The team's latest visits.
+    db["concerns"].create_index(["status", "level", "received_at"])  # The open concerns, most worrying first.
 
 
 def drift(db):
