@@ -75,6 +75,7 @@ def install(db):
     db["contacts"].create_index(["replaced_by", "contacted_at"])
     db["visits"].create_index(["worker_id", "visited_at"])  # A worker's recent spots, for the forms' menus.
     db["visits"].create_index(["visited_at"])  # The team's latest visits.
+    db["spots"].create_index(["lat", "lon"])  # The nearest spots: a box around the phone first.
     db["concerns"].create_index(["status", "level", "received_at"])  # The open concerns, most worrying first.
 
 

@@ -18,17 +18,33 @@ bp = Blueprint("spot_map", __name__, url_prefix="/spots")
 MAP_ALL = 300  # Up to this many active spots the map page carries them all; beyond, the map asks per view.
 GRID = 8  # A crowded view comes back as at most GRID × GRID clusters.
 COLUMNS = "select id, name, kind, lat, lon, archived_at, visits, last_visit, contacts, last_active from spots "
-# Planar distance with the longitude shrunk by cos(latitude): at a municipality's scale it orders like the
-# great-circle distance, and SQLite computes it without a Python call per spot.
-BY_DISTANCE = "order by (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? limit ? offset ?"
+# Distances are planar with the longitude shrunk by cos(latitude): at a municipality's scale that orders like
+# the great-circle distance, and SQLite computes it without a Python call per spot.
 
 
 def nearest(here, limit, offset=0, name=""):
-    """The active spots nearest to here (lat, lon), nearest first; only those whose name holds name, if given."""
+    """The active spots nearest to here (lat, lon), nearest first; only those whose name holds name, if given.
+
+    Looks in a box around here first (the index on lat), widening it until the last spot wanted lies within the
+    box's inner circle, so that no spot outside it could be nearer; the whole table only as the last resort.
+    """
     lat, lon = here
     shrink = math.cos(math.radians(lat)) ** 2
-    return [dict(r) for r in get_db().query(COLUMNS + "where archived_at is null and name like ? " + BY_DISTANCE,
-                                            [f"%{name}%", lat, lat, lon, lon, shrink, limit, offset])]
+    wanted = limit + offset
+    if not wanted:
+        return []
+    for half in (0.01, 0.04, 0.16, None):  # Degrees of latitude: about 1, 4 and 18 km.
+        box, values = "", []
+        if half is not None:
+            box = "and lat between ? and ? and lon between ? and ? "
+            values = [lat - half, lat + half, lon - half / math.sqrt(shrink), lon + half / math.sqrt(shrink)]
+        rows = [dict(r) for r in get_db().query(
+            COLUMNS.replace(" from", ", (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? as d2 from")
+            + "where archived_at is null and name like ? " + box + "order by d2 limit ?",
+            [lat, lat, lon, lon, shrink, f"%{name}%", *values, wanted])]
+        if half is None or len(rows) == wanted and rows[-1]["d2"] <= half * half:
+            return rows[offset:]
+    return []
 
 
 def latest(limit, offset=0):

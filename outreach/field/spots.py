@@ -64,10 +64,9 @@ def list_spots():
         s["distance"] = distance_m(here[0], here[1], s["lat"], s["lon"])
     total = spot_map.active_count()
     # Up to MAP_ALL spots the map carries them all; beyond, this page's and then each view's (map.js asks).
-    everything = spot_map.nearest(here, spot_map.MAP_ALL) if here else spot_map.latest(spot_map.MAP_ALL)
-    on_map = everything if total <= spot_map.MAP_ALL else listed
-    start, end = maps.period(request.args)
     large = total > spot_map.MAP_ALL  # Then the contacts of the period come after the page, too (map.js asks).
+    on_map = listed if large else spot_map.nearest(here, total) if here else spot_map.latest(total)
+    start, end = maps.period(request.args)
     m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(on_map),
                   map_contacts=None if large else spot_map.contact_layer(start, end),
                   map_options={"spot_url": url_for("spots.show_spot", spot_id=0)[:-1],
