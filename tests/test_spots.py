@@ -249,3 +249,19 @@ def test_edit_with_bad_input_changes_nothing(auth, query, spot):
     assert "Deze coördinaat ligt niet in Nederland." in form_errors(response.text)
     assert 'value="Nieuwe naam"' in response.text
     assert query("select * from spots") == before
+
+
+def test_forms_spot_menu_is_bounded_past_thirty_and_searchable_without_javascript(auth, client, seed_rows, worker_id):
+    """40 spots: the menu holds the recent and the asked-for ones, never all; ?plek (the plain search form) adds matches."""
+    for i in range(40):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    seed_rows("contacts", worker_id=worker_id, spot_id=7, contacted_at="2026-11-01 20:00", kind="street",
+              youths_present=1)
+    auth.login_role("worker")
+    for url in ("/contacts/new", "/visits/new"):
+        page = client.get(url).text
+        names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', page)
+        assert names == ["Bankje 06"] and 'data-spot-search="/spots/zoek.json"' in page  # Her last spot, chosen.
+        found = client.get(url + "?plek=bankje+3").text
+        names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', found)
+        assert names == ["Bankje 06"] + [f"Bankje {i}" for i in range(30, 40)] and 'value="bankje 3"' in found
