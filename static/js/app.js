@@ -67,6 +67,8 @@
       var out = document.getElementById("plek-status");
       addSpots({q: search.elements.plek.value}, function (rows) {
         if (rows.length) {
+          var hint = document.getElementById("spot-hint");
+          if (hint) hint.textContent = "";  /* No longer the nearest one. */
           menu.value = String(rows[0][0]);
           menu.dispatchEvent(new Event("change"));
         }

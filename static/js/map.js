@@ -86,7 +86,7 @@ function straatwerkPerView(map, group, url, marker) {
 }
 
 /* data: [lat, lon, contacts]: circle area proportional to the count.
-   With the map-options' contacts_url (many spots), the page carries none and the layer asks for them once.
+   With the map-options' contacts_url (many spots), the page carries none and the layer asks for them once. */
 function straatwerkContacts(map, data) {
   var options = straatwerkData("map-options") || {};
   function circle(c) {
