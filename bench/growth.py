@@ -8,6 +8,7 @@ and the contact form's bytes at 12 and at 1,000 active spots (goal: ≤ 1 KB mor
 The databases take minutes to make (`seed-demo --scale 500` about 8): kept in --cache and reused.
 """
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -81,11 +82,17 @@ def main():
     clients = {name: app_on(args.cache, scale) for name, scale in SIZES.items()}
     times = {(name, url): [] for name in SIZES for url in PAGES}
     size = {}
-    for _ in range(args.n):
+    # The garbage collector runs between rounds only, and each round swaps which size goes first: a pause or a
+    # warm cache left by the other side falls on both sides alike.
+    gc.disable()
+    for round_ in range(args.n):
+        order = list(clients.items())[::-1 if round_ % 2 else 1]
         for url in PAGES:
-            for name, (client, _) in clients.items():
+            for name, (client, _) in order:
                 seconds, size[name, url] = timed(client, url)
                 times[name, url].append(seconds)
+        gc.collect()
+    gc.enable()
     small, large = SIZES
     print(f"{'page':48} {small:>10} {large:>13}  ratio   bytes ({small} / {large})")
     print(f"{'':48} {clients[small][1]:>7,} c. {clients[large][1]:>10,} c.")
