@@ -60,7 +60,7 @@ def test_hostile_posts_never_break_a_form(app, client, one_of_each, endpoint, ur
     role = role_for(roles)
     logged_in(app, client, role)
     action, fields = next(((a, f) for a, f in forms_of(client, role).items() if a.split("?")[0] == url), (url, {}))
-    token = csrf_token(client.get("/login" if role is None else "/").text)
+    token = csrf_token(client.get("/login" if role is None else "/", follow_redirects=True).text)
     body = encode({"csrf_token": token, **data.draw(submissions(fields))})
     check(client.post(action, data=body, content_type="application/x-www-form-urlencoded"))
 
