@@ -223,13 +223,13 @@ def reporters_apart(db):
 @migrations(name="0011_seal_plain_values")
 def seal_plain_values(db):
     """Seal what earlier releases kept in clear (second-factor secrets, text from before encryption) under the key."""
-    from . import crypto  # Here: crypto needs the app (its key file), which only a migration run from a command has.
+    from . import crypto, rotation  # Here: they need the app (its key file), which only a command's migration has.
 
     plain = " union all ".join(
         f"select 1 from (select 1 from {table} where {column} not like 'v1:%' limit 1)"  # nosec B608 - names only
         for table, columns in crypto.ENCRYPTED.items() for column in columns)
     if db.execute(plain).fetchone():  # A database without plain values needs no key file (yet).
-        crypto.reseal(db, crypto.keyring()[0])
+        rotation.reseal(db, crypto.keyring()[0])
 
 
 @migrations(name="0012_stable_codes")
