@@ -38,6 +38,7 @@ bench: $(VENV)/.app
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/field.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/growth.py
 
 # Mutation testing of the guard modules (slow, not part of `make test`): MODULES="access otp" for a few,
 # ARGS=--survivors to re-test only the last survivors, ARGS=--fresh to start over, MUTATE_JOBS=1 on a busy machine.

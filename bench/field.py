@@ -98,7 +98,7 @@ def main():
     print(f"map page gzip: {empty} bytes at 0 spots, {full} at 1000 → {(full - empty) / 1000:.1f} bytes per extra spot")
 
     form = {"csrf_token": token, "contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": "1", "kind": "street",
-            "youths_present": "1", "new_gender": "onbekend"}
+            "youths_present": "1", "new_gender": "unknown"}
     raw_conn = sqlite3.connect(work / "field.sqlite", isolation_level=None, check_same_thread=False)
     for pragma in PRAGMAS:
         raw_conn.execute(pragma)

@@ -16,7 +16,7 @@ def create_app(test_config=None):
     from .admin import audit_log, register, retention, subject, users
     from .auth import login, oidc, twofactor
     from .casework import cjg, concerns, handoffs
-    from .core import access, crypto, errors, forms, maps, ready
+    from .core import access, compress, crypto, errors, forms, maps, ready
     from .field import contacts, offline, spots, visits, youths
     from .report import views as report
 
@@ -35,6 +35,7 @@ def create_app(test_config=None):
     crypto.check_keys(app)  # Refuse to start on a missing or wrong key file (exits with a Dutch message).
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     forms.init_app(app)
+    compress.init_app(app)
     for module in (vocab, login, oidc, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, concerns,
                    handoffs, cjg, report, users, audit_log, retention, subject, register, cli):
         module.init_app(app)

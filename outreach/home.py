@@ -35,10 +35,10 @@ WORKER_ACTIONS = [
 # handoffs with CJG feedback or a status change she has not seen yet.
 BADGES = {
     "cjg.inbox": "select count(*) from handoffs where status = 'sent'",
-    # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "received".
-    "handoffs.list_handoffs": "select count(*) from handoffs h where h.worker_id = ? and exists (select 1 from "
-                              "handoff_events e where e.handoff_id = h.id and e.at > coalesce(h.worker_seen_at, '') "
-                              "and (e.kind = 'feedback' or e.status in ('accepted', 'declined', 'closed')))",
+    # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "received";
+    # core/activity.py keeps the latest of those on the handoff, and a partial index holds the unseen ones.
+    "handoffs.list_handoffs": "select count(*) from handoffs where worker_id = ? and "
+                              "worker_news_at > coalesce(worker_seen_at, '')",
 }
 
 

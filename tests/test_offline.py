@@ -130,3 +130,19 @@ def test_a_timed_out_session_leaves_the_phone_alone(client, auth):
     assert "Clear-Site-Data" not in response.headers
     login = client.get("/login")
     assert "Clear-Site-Data" not in login.headers and 'data-offline="login"' in login.text
+
+
+def test_a_queued_save_into_an_ended_session_is_told_401_not_sent_to_login(client, auth, query):
+    """With the queue's header an anonymous save gets 401 (nothing saved); a plain form post still goes to login."""
+    queued = client.post("/contacts/new", data={"kind": "street"}, headers={"X-Straatwerk-Queue": "1"})
+    assert queued.status_code == 401 and "log opnieuw in" in queued.text
+    plain = client.post("/contacts/new", data={"kind": "street"})
+    assert plain.status_code == 302 and "/login" in plain.headers["Location"]
+    auth.login_role("worker")
+    page = client.get("/contacts/new").text  # Logged in, the header changes nothing: a save is a redirect.
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client_id = re.search(r'name="client_id"[^>]*value="([^"]+)"', page).group(1)
+    saved = client.post("/contacts/new", headers={"X-Straatwerk-Queue": "1"}, data={
+        "csrf_token": token, "client_id": client_id, "kind": "street", "youths_present": "1",
+        "contacted_at": re.search(r'name="contacted_at"[^>]*value="([^"]+)"', page).group(1)})
+    assert saved.status_code == 302 and query("select count(*) n from contacts") == [{"n": 1}]

@@ -92,8 +92,8 @@ def test_post_with_a_foreign_referer_is_refused_over_https(stack):
     assert client.request("GET", "/").status_code == 302
 
 
-def test_nginx_compresses_pages_styles_and_scripts(stack):
-    """The README's gzip types cover what the app sends uncompressed: HTML, CSS, JavaScript."""
+def test_pages_styles_and_scripts_come_compressed_through_nginx(stack):
+    """The app compresses HTML, CSS and JavaScript itself; nginx (README block, no gzip of its own) passes it on."""
     client = Client(stack["https"], "127.0.0.2")
     for path in ("/login", "/static/css/style.css", "/static/js/app.js"):
         response = client.request("GET", path, headers={"Accept-Encoding": "gzip"})

@@ -162,6 +162,8 @@ def test_rollups_follow_edits_corrections_deletes_and_merges(pilot):
         db.execute("delete from youth_stages where youth_id = 1 and stage = 1")
         db.execute("update youths set age_band = '24+' where id = 1")
     assert drift(db) == {}
+    from outreach.core import activity
+    assert activity.drift(db) == {"youths": [], "spots": []}  # The lists' figures follow the same writes.
     db.close()
     c = sheet(pilot).cells
     assert (c["contacts"], c["reached"]) == (6, 3)  # contact 7 is back, 4 (youth 4's only one) gone, 3 merged into 2

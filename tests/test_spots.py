@@ -182,19 +182,56 @@ def test_busy_grid(auth, client, spot, seed_rows, worker_id):
     assert "niemand" in page
 
 
-def test_list_shows_thirty_then_all_on_request(auth, client, seed_rows, worker_id):
-    """List shows thirty then all on request."""
+def test_list_shows_thirty_a_page_and_the_map_all_up_to_its_limit(auth, client, seed_rows, worker_id):
+    """The list shows thirty spots a page; the map carries every spot while there are at most MAP_ALL."""
     for i in range(35):
         seed_rows("spots", name=f"Plek {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
     auth.login_role("worker")
     page = client.get("/spots/").text
-    assert page.count('class="row"') == 30 and "Toon alle 35 hangplekken" in page
-    assert len(spot_data(page)) == 35  # The map always has them all.
-    assert client.get("/spots/?alle=1").text.count('class="row"') == 35
+    assert page.count('class="row"') == 30 and "1–30 van 35 hangplekken" in page and 'rel="next"' in page
+    assert len(spot_data(page)) == 35  # The map has them all, and asks for nothing more.
+    assert json_block(page, "map-options")["view_url"] is None
+    second = client.get("/spots/?pagina=2").text
+    rows = re.findall(r'<li class="row">\s*<a [^>]*><strong>([^<]+)</strong>', second)
+    assert rows == [f"Plek {i}" for i in range(30, 35)]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_many_spots_map_carries_a_page_and_asks_per_view(auth, client, seed_rows, worker_id, monkeypatch):
+    """Past MAP_ALL spots the page carries only its own; the view route gives spots, or clusters when crowded."""
+    from outreach.field import spot_map
+    monkeypatch.setattr(spot_map, "MAP_ALL", 20)
+    for i in range(40):
+        seed_rows("spots", name=f"Plek {i:02d}", kind="park", lat=52.30 + i * 0.005, lon=6.04, created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/spots/").text
+    options = json_block(page, "map-options")
+    assert len(spot_data(page)) == 30 and options["view_url"] == "/spots/kaart.json"
+    assert json_block(page, "map-contacts") is None and options["contacts_url"].startswith("/spots/contacten.json?van=")
+    assert client.get(options["contacts_url"]).json == []
+    few = client.get("/spots/kaart.json?bbox=52.29,6.0,52.351,6.1").json  # Plek 00 to Plek 10.
+    assert sorted(s[3] for s in few["spots"]) == [f"Plek {i:02d}" for i in range(11)] and few["clusters"] == []
+    crowded = client.get("/spots/kaart.json?bbox=52.29,6.0,52.51,6.1").json
+    assert crowded["spots"] == [] and sum(c[2] for c in crowded["clusters"]) == 40
+    assert 1 < len(crowded["clusters"]) <= spot_map.GRID ** 2
+    assert client.get("/spots/kaart.json?bbox=1,2,3").status_code == 400
+
+
+def test_spot_search_asks_the_server(auth, client, seed_rows, worker_id):
+    """The contact form's spot search: names holding the words, nearest first with a position, archived never."""
+    seed_rows("spots", name="Skatebaan Noord", kind="park", lat=52.40, lon=6.04, created_by=worker_id)
+    seed_rows("spots", name="Skatebaan Zuid", kind="park", lat=52.37, lon=6.04, created_by=worker_id)
+    seed_rows("spots", name="Skatebaan Oud", kind="park", lat=52.37, lon=6.04, created_by=worker_id,
+              archived_at="2026-01-01T00:00:00Z")
+    seed_rows("spots", name="Station", kind="station", lat=52.38, lon=6.04, created_by=worker_id)
+    auth.login_role("worker")
+    found = client.get("/spots/zoek.json?q=skate&lat=52.369&lon=6.04").json
+    assert [r[1] for r in found] == ["Skatebaan Zuid", "Skatebaan Noord"]
+    assert [r[1] for r in client.get("/spots/zoek.json?q=stat").json] == ["Station"]
 
 
 @pytest.mark.parametrize("query_string", ["tot=0001-01-05", "van=9999-12-31", "van=gisteren&tot=2026-13-45",
-                                          "alle=&lat=abc&lon=", "_method=POST&alle=1", "lat=99&lon=99"])
+                                          "pagina=&lat=abc&lon=", "_method=POST&pagina=-3", "pagina=99999999999999999999", "lat=99&lon=99"])
 def test_odd_query_strings_never_break_the_map(auth, client, seed_rows, worker_id, query_string):
     """Odd query strings never break the map."""
     for i in range(31):
@@ -212,3 +249,19 @@ def test_edit_with_bad_input_changes_nothing(auth, query, spot):
     assert "Deze coördinaat ligt niet in Nederland." in form_errors(response.text)
     assert 'value="Nieuwe naam"' in response.text
     assert query("select * from spots") == before
+
+
+def test_forms_spot_menu_is_bounded_past_thirty_and_searchable_without_javascript(auth, client, seed_rows, worker_id):
+    """40 spots: the menu holds the recent and the asked-for ones, never all; ?plek (the plain search form) adds matches."""
+    for i in range(40):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    seed_rows("contacts", worker_id=worker_id, spot_id=7, contacted_at="2026-11-01 20:00", kind="street",
+              youths_present=1)
+    auth.login_role("worker")
+    for url in ("/contacts/new", "/visits/new"):
+        page = client.get(url).text
+        names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', page)
+        assert names == ["Bankje 06"] and 'data-spot-search="/spots/zoek.json"' in page  # Her last spot, chosen.
+        found = client.get(url + "?plek=bankje+3").text
+        names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', found)
+        assert names == ["Bankje 06"] + [f"Bankje {i}" for i in range(30, 40)] and 'value="bankje 3"' in found

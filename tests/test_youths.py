@@ -157,3 +157,19 @@ def test_timeline_links_concerns_and_handoffs(auth, client, youth, seed_rows, wo
     assert re.search(r'href="/concerns/1">zorgmelding</a>\s*: midden', page)
     assert re.search(r'href="/handoffs/1">overdracht</a>\s*: geaccepteerd', page)
     assert "Naam" not in page  # The timeline names no one.
+
+
+def test_youth_list_pages_by_last_contact(auth, client, seed_rows, worker_id):
+    """Fifty youths a page, latest contact first (never seen last), with their count; the next page goes on."""
+    for n in range(1, 56):
+        seed_rows("youths", code=f"J-{n:04d}", alias="Pet", age_band="16-17", gender="male", created_by=worker_id)
+    contact = seed_rows("contacts", worker_id=worker_id, contacted_at="2026-11-01 20:00", kind="street",
+                        youths_present=1)
+    seed_rows("contact_youths", contact_id=contact, youth_id=55)
+    auth.login_role("worker")
+    first = client.get("/youths/").text
+    codes = re.findall(r"<strong>(J-\d+)</strong>", first)
+    assert len(codes) == 50 and codes[:3] == ["J-0055", "J-0001", "J-0002"] and "1 contacten" in first
+    second = client.get("/youths/?pagina=2").text
+    assert re.findall(r"<strong>(J-\d+)</strong>", second) == [f"J-{n:04d}" for n in range(50, 55)]
+    assert 'rel="prev"' in second and 'rel="next"' not in second

@@ -71,8 +71,21 @@ def session_expired():
     return False
 
 
+# The offline queue's saves carry this header. Their only sign of success is a redirect (which fetch cannot
+# read), so for them a redirect of this guard (to the login page or a set-up step: nothing was saved) is a 401.
+QUEUE_HEADER = "X-Straatwerk-Queue"
+
+
 def enforce():
-    """Before every request: anonymous/expired → login, wrong role → 403, then a forced password or 2FA set-up."""
+    """Before every request: enforce_roles(), whose redirects a queued save gets as a 401 (nothing saved)."""
+    answer = enforce_roles()
+    if answer is not None and answer.status_code in (301, 302, 303) and request.headers.get(QUEUE_HEADER) == "1":
+        return "Niet ingelogd: log opnieuw in.", 401, {"Content-Type": "text/plain; charset=utf-8"}
+    return answer
+
+
+def enforce_roles():
+    """Anonymous/expired → login, wrong role → 403, then a forced password or 2FA set-up."""
     if request.endpoint is None:
         return None  # Unknown URL or method: Flask answers 404/405 itself.
     roles = allowed_roles(request.endpoint)

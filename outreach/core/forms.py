@@ -184,6 +184,10 @@ class GuardedForm(Form):
                 f"Gevonden: {', '.join(spotted)}.")
 
 
+# The browser's date-time picker sends this; fromisoformat reads it several times faster than strptime.
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def dutch_field(base, message, clean=lambda v: v.strip(), formats=None):
     """A WTForms field class that accepts Dutch input, leaves empty input to the required check, and says what is wrong in Dutch."""
 
@@ -202,8 +206,12 @@ def dutch_field(base, message, clean=lambda v: v.strip(), formats=None):
                 self.data = None
                 self.raw_data = []  # Only spaces counts as not filled in, for InputRequired too.
                 return
+            value = clean(valuelist[0])
             try:
-                super().process_formdata([clean(valuelist[0])])
+                if base is DateTimeLocalField and ISO_MOMENT.fullmatch(value):
+                    self.data = datetime.fromisoformat(value)  # What the picker sends, without strptime's cost.
+                else:
+                    super().process_formdata([value])
             except ValueError:
                 self.data = None
                 raise ValueError(message) from None

@@ -223,8 +223,7 @@ def reporters_apart(db):
 @migrations(name="0011_seal_plain_values")
 def seal_plain_values(db):
     """Seal what earlier releases kept in clear (second-factor secrets, text from before encryption) under the key."""
-    from . import crypto, rotation  # Here: they need the app (its key file), which only a migration run from a
-    # command has.
+    from . import crypto, rotation  # Here: they need the app (its key file), which only a command's migration has.
 
     plain = " union all ".join(
         f"select 1 from (select 1 from {table} where {column} not like 'v1:%' limit 1)"  # nosec B608 - names only
@@ -257,3 +256,11 @@ def oidc(db):
     _table(db, "oidc_accounts", {"issuer": str, "subject": str, "user_id": int, "created_at": str},
            fks=[("user_id", "users", "id")], pk=("issuer", "subject"), not_null=("user_id", "created_at"))
     db["oidc_accounts"].create_index(["user_id"], unique=True)
+
+
+@migrations(name="0014_activity")
+def activity_columns(db):
+    """Each youth and spot carries its own last activity and counts (kept by triggers): lists cost the same at any size."""
+    from . import activity  # Imported here: only this migration needs the trigger SQL.
+
+    activity.install(db)

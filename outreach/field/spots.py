@@ -5,7 +5,6 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core import audit, maps
@@ -15,22 +14,12 @@ from ..core.dates import now_local
 from ..core.db import get_db, get_or_404
 from ..core.forms import CoordinateField, DayField, GuardedForm, in_netherlands, nl_position, not_future, note_length
 from ..vocab import SPOT_KIND, choices
+from . import spot_map
 
 bp = Blueprint("spots", __name__, url_prefix="/spots")
 WEEKDAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 PARTS = ["ochtend", "middag", "avond", "nacht"]  # 6–12, 12–18, 18–24, 0–6
 LIST_LENGTH = 30
-
-SPOT_STATS = """
-select s.id, s.name, s.kind, s.lat, s.lon, s.archived_at,
-       coalesce(v.n, 0) as visits, v.last as last_visit, coalesce(c.n, 0) as contacts,
-       max(coalesce(v.last, ''), coalesce(c.last, '')) as last_active
-from spots s
-left join (select spot_id, count(*) as n, max(visited_at) as last from visits group by spot_id) v on v.spot_id = s.id
-left join (select spot_id, count(*) as n, max(contacted_at) as last from contacts
-           where replaced_by is null group by spot_id) c on c.spot_id = s.id
-"""
-
 
 class SpotForm(GuardedForm):
     """A hangplek: name, kind, position, description, first identified."""
@@ -66,29 +55,30 @@ def get_spot(spot_id):
 @bp.route("/")
 @allow("worker")
 def list_spots():
-    """The map with every active spot and where contacts happened, and the list nearest first."""
-    db = get_db()
-    spots = [dict(r) for r in db.query(SPOT_STATS + " order by last_active desc, s.name")]
-    active = [s for s in spots if not s["archived_at"]]
+    """The map and the list of spots nearest first (or latest), a page at a time; cost bounded at any size."""
     here = position(request.args)
-    if here:
-        for s in active:
-            s["distance"] = distance_m(here[0], here[1], s["lat"], s["lon"])
-        active.sort(key=lambda s: s["distance"])
+    page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
+    offset = (page - 1) * LIST_LENGTH
+    listed = spot_map.nearest(here, LIST_LENGTH, offset) if here else spot_map.latest(LIST_LENGTH, offset)
+    for s in listed if here else ():
+        s["distance"] = distance_m(here[0], here[1], s["lat"], s["lon"])
+    total = spot_map.active_count()
+    # Up to MAP_ALL spots the map carries them all; beyond, this page's and then each view's (map.js asks).
+    large = total > spot_map.MAP_ALL  # Then the contacts of the period come after the page, too (map.js asks).
+    on_map = listed if large else spot_map.nearest(here, total) if here else spot_map.latest(total)
     start, end = maps.period(request.args)
-    contact_rows = db.query(
-        "select round(coalesce(s.lat, c.lat), 4) as lat, round(coalesce(s.lon, c.lon), 4) as lon, count(*) as contacts "
-        "from contacts c left join spots s on s.id = c.spot_id "
-        "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
-        "and coalesce(s.lat, c.lat) is not null group by 1, 2",
-        [start.isoformat(), end.isoformat() + " 24:00"])
-    m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(active), map_contacts=[[r["lat"], r["lon"], r["contacts"]] for r in contact_rows],
+    m = maps.page(maps.spots_map(), map_spots=maps.spot_rows(on_map),
+                  map_contacts=None if large else spot_map.contact_layer(start, end),
                   map_options={"spot_url": url_for("spots.show_spot", spot_id=0)[:-1],
-                               "new_url": url_for("spots.new_spot"), "center": here and list(here)})
-    # The map carries every spot; the list under it the nearest (or latest) 30, the rest on request.
-    listed = active if request.args.get("alle") else active[:LIST_LENGTH]
-    return render_template("spots/list.html", spots=listed, total=len(active),
-                           archived=[s for s in spots if s["archived_at"]],
+                               "new_url": url_for("spots.new_spot"), "center": here and list(here),
+                               "view_url": url_for("spot_map.in_view") if large else None,
+                               "contacts_url": url_for("spot_map.contacts", van=start.isoformat(),
+                                                       tot=end.isoformat()) if large else None})
+    db = get_db()
+    archived = db.query("select id, name from spots where archived_at is not null order by name limit ?",
+                        [LIST_LENGTH])
+    return render_template("spots/list.html", spots=listed, total=total, page=page, first=offset + 1,
+                           archived=list(archived), archived_total=db["spots"].count_where("archived_at is not null"),
                            map=m, here=here, start=start, end=end, kinds=SPOT_KIND)
 
 
@@ -179,8 +169,9 @@ def show_spot(spot_id):
 
 
 def init_app(app):
-    """Register the blueprint."""
+    """Register the blueprint and its map data routes."""
     app.register_blueprint(bp)
+    spot_map.init_app(app)
 
 
 def active_spot(form, field):
@@ -191,24 +182,3 @@ def active_spot(form, field):
     if chosen and not get_db().execute("select 1 from spots where id = ? and archived_at is null",
                                        [chosen if chosen.isdigit() and len(chosen) < 19 else -1]).fetchone():
         raise ValidationError("Kies een hangplek uit de lijst.")
-
-
-def spot_choices(empty="Geen vaste plek", keep=None):
-    """Active spots (and keep, an entry's own spot, even if archived) as options carrying their position."""
-    options = [SelectChoice("", empty)] if empty else []
-    for row in get_db().query("select id, name, lat, lon from spots where archived_at is null or id = ? "
-                              "order by name", [keep]):
-        options.append(SelectChoice(str(row["id"]), row["name"],
-                                    render_kw={"data-lat": row["lat"], "data-lon": row["lon"]}))
-    return options
-
-
-def last_spot(worker_id):
-    """The active spot of the worker's latest contact or visit, to preselect when there is no GPS."""
-    row = get_db().execute(
-        "select spot_id from (select spot_id, contacted_at as at from contacts where worker_id = ? "
-        "and spot_id is not null and replaced_by is null union all "
-        "select spot_id, visited_at from visits where worker_id = ?) x "
-        "join spots s on s.id = x.spot_id where s.archived_at is null order by at desc limit 1",
-        [worker_id, worker_id]).fetchone()
-    return str(row[0]) if row else ""

@@ -12,7 +12,8 @@ from ..core.crypto import save_sealed, unseal
 from ..core.dates import now_local, stamp, within_edit_window
 from ..core.db import get_db, get_or_404
 from ..core.forms import CountField, GuardedForm, MomentField, not_future, note_length
-from .spots import active_spot, last_spot, spot_choices
+from .spot_map import last_spot, spot_choices
+from .spots import active_spot
 from ..vocab import ATMOSPHERE, choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
@@ -62,7 +63,8 @@ def save_visit(form, visit_id=None):
 
 def render_form(form, visit=None, nearest=False):
     """The visit form; the spot list is built only to render, validation asks the database."""
-    form.spot.choices = spot_choices(empty="Kies een hangplek", keep=visit["spot_id"] if visit else None)
+    form.spot.choices = spot_choices(current_user.id, empty="Kies een hangplek",
+                                     keep=visit["spot_id"] if visit else None, chosen=form.spot.data)
     return render_template("visits/form.html", form=form, visit=visit, nearest=nearest)
 
 

@@ -42,6 +42,42 @@
     });
   });
 
+  /* A form's spot menu holds a bounded choice at scale: ask the server for spots by name or near a position and
+     add them to the menu (nothing typed in the form is lost); offline the menu keeps what it has. */
+  var search = document.querySelector("form[data-spot-search]");
+  var menu = document.querySelector("select#spot");
+  function addSpots(query, done) {
+    if (!search || !menu) { done([]); return; }
+    fetch(search.dataset.spotSearch + "?" + new URLSearchParams(query), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (rows) {
+        rows.forEach(function (s) {
+          if (menu.querySelector('option[value="' + s[0] + '"]')) return;
+          var option = new Option(s[1], String(s[0]));  /* text, never HTML */
+          option.dataset.lat = s[2];
+          option.dataset.lon = s[3];
+          menu.add(option);
+        });
+        done(rows);
+      }, function () { done([]); });
+  }
+  if (search && menu) {
+    search.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var out = document.getElementById("plek-status");
+      addSpots({q: search.elements.plek.value}, function (rows) {
+        if (rows.length) {
+          var hint = document.getElementById("spot-hint");
+          if (hint) hint.textContent = "";  /* No longer the nearest one. */
+          menu.value = String(rows[0][0]);
+          menu.dispatchEvent(new Event("change"));
+        }
+        out.textContent = rows.length ? rows.length + " gevonden; " + rows[0][1] + " gekozen, de rest staat in de lijst."
+                                      : "Geen hangplek gevonden.";
+      });
+    });
+  }
+
   /* Contact form: preselect the nearest spot and remember where the contact happened. */
   var nearest = document.querySelector("select[data-nearest]");
   if (nearest) {
@@ -51,19 +87,23 @@
       var lat0 = document.getElementById("lat"), lon0 = document.getElementById("lon");
       if (lat0 && lon0 && !lat0.value && !lon0.value) { lat0.value = lat.toFixed(6); lon0.value = lon.toFixed(6); }
       if (touched) return;
-      var best = null, bestD = Infinity;
-      Array.prototype.forEach.call(nearest.options, function (o) {
-        if (!o.dataset.lat) return;
-        var dy = o.dataset.lat - lat, dx = (o.dataset.lon - lon) * Math.cos(lat * Math.PI / 180);
-        var d = dx * dx + dy * dy;
-        if (d < bestD) { bestD = d; best = o; }
-      });
-      if (best && bestD < 0.00001) {  /* within about 300 m */
-        nearest.value = best.value;
-        var note = document.getElementById("spot-hint");
-        if (note) note.textContent = "Dichtstbijzijnde hangplek gekozen.";
-      }
+      addSpots({lat: lat.toFixed(6), lon: lon.toFixed(6)}, function () { if (!touched) pickNearest(lat, lon); });
     });
+  }
+  /* The option nearest to (lat, lon), chosen when it is within about 300 m. */
+  function pickNearest(lat, lon) {
+    var best = null, bestD = Infinity;
+    Array.prototype.forEach.call(nearest.options, function (o) {
+      if (!o.dataset.lat) return;
+      var dy = o.dataset.lat - lat, dx = (o.dataset.lon - lon) * Math.cos(lat * Math.PI / 180);
+      var d = dx * dx + dy * dy;
+      if (d < bestD) { bestD = d; best = o; }
+    });
+    if (best && bestD < 0.00001) {  /* within about 300 m */
+      nearest.value = best.value;
+      var note = document.getElementById("spot-hint");
+      if (note) note.textContent = "Dichtstbijzijnde hangplek gekozen.";
+    }
   }
 })();
 

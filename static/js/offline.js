@@ -63,8 +63,11 @@
 
   function post(url, body, timeout) {
     var abort = new AbortController(), timer = setTimeout(function () { abort.abort(); }, timeout);
+    /* The header has the server answer an ended session with 401 instead of a redirect to the login page, so a
+       redirect (which fetch cannot read) always means saved: no look at the session after each save. */
     return fetch(url, {method: "POST", body: body, redirect: "manual", credentials: "same-origin",
-                       headers: {"Content-Type": "application/x-www-form-urlencoded"}, signal: abort.signal})
+                       headers: {"Content-Type": "application/x-www-form-urlencoded", "X-Straatwerk-Queue": "1"},
+                       signal: abort.signal})
       .finally(function () { clearTimeout(timer); });
   }
 
@@ -87,12 +90,18 @@
     });
   }
 
-  /* Still logged in? The login page sends a logged-in user straight on (a redirect: nothing rendered, so the flash
-     of a save waits for the next page) and shows its form to anyone else. */
-  function loggedIn() {
-    return fetch("/login", {redirect: "manual", credentials: "same-origin", cache: "no-store"}).then(function (r) {
-      return r.type === "opaqueredirect";
-    });
+  /* Retries while something waits: 2 s after a failure, doubling to 30 s; a new entry, the phone coming back
+     online or the page coming back into view starts again at 2 s (and the page load sends at once). */
+  var FIRST_RETRY = 2000, LAST_RETRY = 30000, retry = {delay: FIRST_RETRY, timer: null};
+  function later() {
+    clearTimeout(retry.timer);
+    retry.timer = setTimeout(flush, retry.delay);
+    retry.delay = Math.min(retry.delay * 2, LAST_RETRY);
+  }
+  function soon() {
+    retry.delay = FIRST_RETRY;
+    clearTimeout(retry.timer);
+    return flush();
   }
 
   /* Send what waits, oldest first; stop at the first network error and try again later. */
@@ -114,7 +123,7 @@
             if (token) body.set("csrf_token", token);
             return post(entry.url, body.toString(), 30000).then(function (response) {
               if (response.type === "opaqueredirect") return drop(entry.client_id).then(render).then(function () { return true; });
-              if (response.status >= 500) return false;
+              if (response.status >= 500 || response.status === 401) return false;  /* Later, or after login. */
               return response.text().then(function (html) {
                 entry.state = "refused";
                 entry.reason = reason(html, response.status);
@@ -124,7 +133,14 @@
           });
         }, Promise.resolve(true));
       });
-    }).catch(function () {}).then(function () { flushing = false; return render(); });
+    }).catch(function () {}).then(function () {
+      flushing = false;
+      return fresh().then(mine).then(function (entries) {
+        /* Refused ones wait for her, not for the server; anything else still here is tried again. */
+        if (entries.some(function (e) { return !e.state || e.state === "login"; })) later();
+        else retry.delay = FIRST_RETRY;
+      }).catch(function () {}).then(render);
+    });
   }
 
   function localNow() {
@@ -187,7 +203,7 @@
       event.preventDefault();
       if (form.dataset.sending) return;  /* A double tap is one entry. */
       var body = new URLSearchParams(new FormData(form, event.submitter)).toString(), replaces = form.dataset.replaces;
-      if (!navigator.onLine) { keep(form, body, replaces); return; }
+      if (!navigator.onLine) { keep(form, body, replaces).then(soonish); return; }
       form.dataset.sending = "1";
       form.setAttribute("aria-busy", "true");
       status(form, SENDING);
@@ -195,21 +211,19 @@
          answer does no harm: the resend carries the same id). */
       post(form.action, body, 8000).then(function (response) {
         /* The server could not save (a full disk answers 503): kept here and sent again later, like no signal. */
-        if (response.status >= 500) return keep(form, body, replaces);
+        if (response.status >= 500) return keep(form, body, replaces).then(soonish);
+        /* The session had ended (the server says so itself): kept until she logs in again. */
+        if (response.status === 401) return keep(form, body, replaces, true);
         if (response.type !== "opaqueredirect") {  /* Same id again, or a mistake: the server shows its answer. */
           if (replaces) drop(replaces);
           form.submit();
           return;
         }
-        /* A redirect is a save, or the login page when the session has ended (2 hours idle, 12 hours at most):
-           only a look at the session tells them apart. When in doubt it is kept: its id makes a resend count once. */
-        return loggedIn().then(function (yes) {
-          if (!yes) return keep(form, body, replaces, true);
-          if (replaces) drop(replaces);
-          var spot = form.elements.spot;
-          window.location.assign(FORMS[new URL(form.action).pathname] === "Bezoek" ? "/spots/" + spot.value : "/");
-        }, function () { return keep(form, body, replaces); });
-      }, function () { return keep(form, body, replaces); }).finally(function () {
+        /* A redirect is a save (an ended session answers 401, above). */
+        if (replaces) drop(replaces);
+        var spot = form.elements.spot;
+        window.location.assign(FORMS[new URL(form.action).pathname] === "Bezoek" ? "/spots/" + spot.value : "/");
+      }, function () { return keep(form, body, replaces).then(soonish); }).finally(function () {
         delete form.dataset.sending;
         form.removeAttribute("aria-busy");
       });
@@ -226,6 +240,9 @@
     reopen();
     window.addEventListener("hashchange", reopen);
   }
+
+  /* A new entry kept: the retries start again from 2 s (not at once: the server just failed to answer). */
+  function soonish() { retry.delay = FIRST_RETRY; later(); }
 
   function ready() { document.body.setAttribute("data-offline-ready", ""); }
 
@@ -266,7 +283,7 @@
   document.querySelectorAll('form[method="post"]').forEach(function (form) {
     if (FORMS[new URL(form.action).pathname] && form.elements.client_id) hook(form);
   });
-  window.addEventListener("online", flush);
-  setInterval(flush, 20000);
+  window.addEventListener("online", soon);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") soon(); });
   store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(flush);
 })();
