@@ -67,6 +67,19 @@ def next_code(database, username, secret=None):
         time.sleep(30 - time.time() % 30 + 0.1)  # Two logins of one account in this step already: wait for the next.
 
 
+def demo_app(template_db, folder):
+    """An app on a copy of the template database with the demo year seeded up to today: (app, database path)."""
+    from datetime import date
+
+    from outreach.demo.seed import seed
+    path = folder / "straatwerk.sqlite"
+    shutil.copy(template_db, path)
+    app = make_app(path)
+    with app.app_context():
+        seed(2026, 1, date.today())
+    return app, path
+
+
 def make_app(path, **config):
     """An app on the given database file with test settings, made or brought up to date as `init-db` does."""
     app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", **config})

@@ -2,14 +2,12 @@
 role still reads well: a clear Dutch placeholder where text was erased, never Python's `None`."""
 import re
 from collections import Counter
-from datetime import date
 
 import pytest
 
 from conftest import START, USERNAMES
 from outreach.admin.retention import DEFAULTS, purge
 from outreach.core.db import get_db
-from outreach.demo.seed import seed
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"^/(static|vendor|logout|sw\.js|manifest)|\.csv|\.json|/print|export")
@@ -19,14 +17,9 @@ PER_PATTERN = 6  # Pages per route shape (/cjg/<id> …): enough to meet purged 
 @pytest.fixture(scope="module")
 def purged(tmp_path_factory, template_db):
     """The demo year, purged with every term at 0 (everything that can be erased is gone): the app."""
-    import shutil
-
-    from conftest import make_app
-    path = tmp_path_factory.mktemp("purged") / "straatwerk.sqlite"
-    shutil.copy(template_db, path)
-    app = make_app(path)
+    from conftest import demo_app
+    app, _ = demo_app(template_db, tmp_path_factory.mktemp("purged"))
     with app.app_context():
-        seed(2026, 1, date.today())
         db = get_db()
         for key in DEFAULTS:
             db.execute("insert or replace into meta (key, value) values (?, '0')", [f"retention.{key}"])

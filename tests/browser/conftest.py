@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import PASSWORDS, TOTP_SECRETS, USERNAMES, make_app, next_code
+from conftest import PASSWORDS, TOTP_SECRETS, USERNAMES, demo_app, next_code
 from outreach.core.db import connect
 
 HERE = Path(__file__).resolve().parent
@@ -43,16 +43,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="module")
 def live(template_db, tmp_path_factory):
     """The app with the demo year, served by waitress on a free loopback port; url and database path."""
-    from datetime import date
-
     from waitress import create_server
 
-    from outreach.demo.seed import seed
-    path = tmp_path_factory.mktemp("live") / "straatwerk.sqlite"
-    shutil.copy(template_db, path)
-    app = make_app(path)
-    with app.app_context():
-        seed(2026, 1, date.today())
+    app, path = demo_app(template_db, tmp_path_factory.mktemp("live"))
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=httpd.run, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.effective_port}"
