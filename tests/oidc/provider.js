@@ -1,5 +1,6 @@
 // A real OpenID provider (the npm package oidc-provider) on 127.0.0.1 for the tests of the OpenID Connect login.
 // Started by tests/oidc_provider.py: `node provider.js` prints "PORT <n>" once it listens.
+// oidc-provider stays on 8.x (package.json): 9.x wants node 20.19, and Debian 12's apt nodejs is 18.20.
 // Beside the provider's own endpoints it has a small login page (/interaction/...) and a test control
 // (POST /_test/state) that sets the accounts, a clock skew for the token endpoint (an expired ID token) and
 // an ID token re-issued by this provider with one claim changed (a wrong audience), signed with its own key.
