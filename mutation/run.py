@@ -30,7 +30,7 @@ MODULES = {
     "rotation": ["tests/test_rotation.py", "tests/test_crypto.py"],
     "retention": ["tests/test_retention.py"],
     "otp": ["tests/test_twofactor.py"],
-    "accounts": ["tests/test_twofactor.py", "tests/test_admin.py", "tests/test_auth.py"],
+    "accounts": ["tests/test_accounts.py", "tests/test_twofactor.py", "tests/test_admin.py", "tests/test_auth.py"],
 }
 # Module → its file under outreach/ (the package it lives in).
 PATHS = {"access": "core/access", "protect": "report/protect", "throttle": "auth/throttle",

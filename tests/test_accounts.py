@@ -1,0 +1,73 @@
+"""Accounts (core/accounts.py), as the login, the admin pages, the commands and the demo use them: what is stored,
+how a name is found, and that a new password ends every session."""
+import re
+
+import pytest
+
+from outreach.core.accounts import (SECOND_FACTOR_REQUIRED, create_user, find_user, new_token, set_password,
+                                    username_problem)
+from outreach.core.passwords import verify_hash
+
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+
+
+def test_a_new_account_is_stored_whole_and_lower_case(app, query):
+    """Name trimmed and lower-cased, the role, active, a hash that verifies (never the password), a session token,
+    the one-time-password flag, and both stamps."""
+    with app.app_context():
+        user_id = create_user("  Sanne.DeBoer ", "cjg", "een lang wachtwoord", must_change=True)
+    row = query("select * from users where id = ?", [user_id])[0]
+    assert (row["username"], row["role"], row["active"], row["must_change_password"]) == ("sanne.deboer", "cjg", 1, 1)
+    assert verify_hash(row["password_hash"], "een lang wachtwoord") and "een lang" not in row["password_hash"]
+    assert len(row["session_token"]) >= 32
+    assert STAMP.match(row["created_at"]) and row["password_changed_at"] == row["created_at"]
+    with app.app_context():
+        other = create_user("piet", "worker", "nog een wachtwoord")
+    assert query("select must_change_password from users where id = ?", [other])[0]["must_change_password"] == 0
+
+
+def test_a_name_is_found_however_it_is_typed(app):
+    """find_user ignores case and surrounding spaces, and finds nobody for a name that does not exist."""
+    with app.app_context():
+        user_id = create_user("sanne", "cjg", "een lang wachtwoord")
+        assert find_user(" SANNE ")["id"] == user_id
+        assert find_user("sanne2") is None
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("ab", "Gebruik 3 tot 40 tekens"), ("a" * 41, "Gebruik 3 tot 40 tekens"), ("-abc", "Gebruik 3 tot 40 tekens"),
+    ("met spatie", "Gebruik 3 tot 40 tekens"), ("werker", "bestaat al"), (" WERKER ", "bestaat al"),
+    ("abc", None), ("a" * 40, None), ("sanne.de-boer_2", None), (" Nieuw.Lid ", None)])
+def test_username_rules(app, typed, problem):
+    """3 to 40 of lower-case letters, digits, '.', '-', '_' (not leading), after trimming and lower-casing; unique."""
+    with app.app_context():
+        found = username_problem(typed)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_new_password_ends_every_session(app, query):
+    """set_password: a new hash, a new session token (every open session ends), the flag and a new stamp."""
+    with app.app_context():
+        user_id = create_user("sanne", "cjg", "een lang wachtwoord")
+    before = query("select * from users where id = ?", [user_id])[0]
+    with app.app_context():
+        set_password(user_id, "een ander wachtwoord", must_change=True)
+    after = query("select * from users where id = ?", [user_id])[0]
+    assert verify_hash(after["password_hash"], "een ander wachtwoord")
+    assert not verify_hash(after["password_hash"], "een lang wachtwoord")
+    assert after["session_token"] != before["session_token"] and len(after["session_token"]) >= 32
+    assert after["must_change_password"] == 1 and STAMP.match(after["password_changed_at"])
+    with app.app_context():
+        set_password(user_id, "weer een wachtwoord", must_change=False)
+    assert query("select must_change_password from users where id = ?", [user_id])[0]["must_change_password"] == 0
+
+
+def test_tokens_are_long_and_never_repeat():
+    """A session token: 32 URL-safe characters of randomness, a new one every time."""
+    tokens = {new_token() for _ in range(200)}
+    assert len(tokens) == 200 and all(re.fullmatch(r"[A-Za-z0-9_-]{32}", t) for t in tokens)
+
+
+def test_the_roles_that_reach_personal_data_need_a_second_factor():
+    """CJG and admin (BIO2, ASVS L2); the worker may, the manager sees only figures."""
+    assert SECOND_FACTOR_REQUIRED == {"cjg", "admin"}
