@@ -129,6 +129,11 @@ def kept(text, erased_at=None):
     return f"{ERASED} ({day})" if day else ERASED
 
 
+def counted(number, one, many):
+    """A count with its noun in the right form: '1 jongere', '3 jongeren', '0 contacten'."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def shown(value):
     """Jinja's finalize: a missing value prints as nothing, never as Python's 'None'."""
     return "" if value is None else value
@@ -140,4 +145,5 @@ def init_app(app):
     app.add_template_filter(label, "label")
     app.add_template_filter(labels, "labels")
     app.add_template_filter(kept, "kept")
+    app.add_template_filter(counted, "counted")
     app.jinja_env.finalize = shown

@@ -178,3 +178,14 @@ def test_erased_text_reads_as_erased_and_no_template_prints_none(app):
     assert kept(None, "2026-11-30T02:00:00Z") == f"{ERASED} (30-11-2026)"
     with app.app_context():
         assert app.jinja_env.from_string("[{{ x }}|{{ y|kept }}]").render(x=None, y=None) == f"[|{ERASED}]"
+
+
+def test_a_count_takes_its_noun_in_the_right_form(app, auth, client, seed_rows, worker_id, spot):
+    """'1 jongere', '3 jongeren', '1 bezoek', '0 contacten': on the lists a worker reads every day."""
+    from outreach.vocab import counted
+    assert [counted(n, "jongere", "jongeren") for n in (0, 1, 3)] == ["0 jongeren", "1 jongere", "3 jongeren"]
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-27 20:00", youths_present=1,
+              atmosphere="calm", created_at="2026-11-27T19:00:00Z")
+    auth.login_role("worker")
+    for page in (client.get("/visits/").text, client.get(f"/spots/{spot}").text):
+        assert re.search(r"\b1 jongere(?!n)", page) and "1 jongeren" not in page
