@@ -5,11 +5,15 @@ from .conftest import check_page, log_in
 NAME = "</script><script>pwned=1</script>{{7*7}}"
 # Finds Leaflet's map and the circle at [lat, lon]; opens what a tap on it shows: its popup on the spots map (its
 # own content function, drawn by Leaflet wherever the cluster has it now), its tooltip on the report's map.
+FIND = """([lat, lon, kind]) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const groups = map ? Object.values(map._layers).filter(l => l.getLayers) : [];
+  return groups.flatMap(g => g.getLayers()).find(m => m.getLatLng && m.getLatLng().equals([lat, lon], 1e-5)
+    && (kind === "popup" ? m.getPopup() : m.getTooltip()));
+}"""
 OPEN_AT = """([lat, lon, kind]) => {
   const map = Object.values(window).find(v => v instanceof L.Map);
-  const groups = Object.values(map._layers).filter(l => l.getLayers);
-  const marker = groups.flatMap(g => g.getLayers()).find(m => m.getLatLng && m.getLatLng().equals([lat, lon], 1e-5)
-    && (kind === "popup" ? m.getPopup() : m.getTooltip()));
+  const marker = (""" + FIND + """)([lat, lon, kind]);
   if (kind === "popup") {
     L.popup().setLatLng(marker.getLatLng()).setContent(marker.getPopup()._content(marker)).openOn(map);
   } else {
@@ -40,6 +44,7 @@ def test_hostile_spot_name_is_text_on_every_map(phone, live):
     phone.locator(".leaflet-interactive").first.wait_for()
     lat, lon = phone.evaluate("""() => JSON.parse(document.getElementById('map-spots').textContent)
                                   .filter(s => s[2] === 1).map(s => [s[0], s[1]])[0]""")
+    phone.wait_for_function(f"args => !!({FIND})(args)", arg=[lat, lon, "popup"])  # Drawn by now (a busy phone).
     phone.evaluate(OPEN_AT, [lat, lon, "popup"])
     popup = phone.locator(".leaflet-popup-content strong")
     popup.wait_for()
@@ -47,6 +52,7 @@ def test_hostile_spot_name_is_text_on_every_map(phone, live):
     check_page(phone, "map-hostile-name")
     phone.goto("/report/")
     phone.locator(".leaflet-container canvas").first.wait_for(state="attached")  # Circles drawn (canvas renderer).
+    phone.wait_for_function(f"args => !!({FIND})(args)", arg=[lat, lon, "tooltip"])
     phone.evaluate(OPEN_AT, [lat, lon, "tooltip"])
     tooltip = phone.locator(".leaflet-tooltip strong")
     tooltip.wait_for()
