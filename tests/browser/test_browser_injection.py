@@ -49,6 +49,8 @@ def test_hostile_spot_name_is_text_on_every_map(phone, live):
     popup = phone.locator(".leaflet-popup-content strong")
     popup.wait_for()
     assert popup.inner_text() == NAME
+    # Axe reads colours as drawn: wait until the popup has faded in (slow on a busy machine).
+    phone.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     check_page(phone, "map-hostile-name")
     phone.goto("/report/")
     phone.locator(".leaflet-container canvas").first.wait_for(state="attached")  # Circles drawn (canvas renderer).
