@@ -264,3 +264,19 @@ def activity_columns(db):
     from . import activity  # Imported here: only this migration needs the trigger SQL.
 
     activity.install(db)
+
+
+@migrations(name="0015_rounds")
+def rounds(db):
+    """A round on the street: its start and end give the hours outside, and the ED's presence is set once for it."""
+    # ended_at stays empty while the round runs; the report counts a round's hours once it has ended.
+    _table(db, "rounds", {
+        "id": int, "worker_id": int, "started_at": str, "ended_at": str, "ed_present": int, "created_at": str,
+    }, fks=[("worker_id", "users", "id")], not_null=("worker_id", "started_at", "ed_present", "created_at"),
+        defaults={"ed_present": 0})
+    db["rounds"].create_index(["worker_id", "started_at"])
+    db["rounds"].create_index(["started_at", "ended_at", "ed_present"])
+    # Which round an entry was made in (empty outside a round). Plain ALTER: sqlite-utils would rebuild the
+    # table for the foreign key, and a rebuild drops the roll-up and activity triggers.
+    for table in ("contacts", "visits"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN round_id INTEGER REFERENCES rounds(id)")  # nosec B608 - names
