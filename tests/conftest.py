@@ -250,6 +250,11 @@ def youth(seed_rows, worker_id):
 @pytest.fixture
 def one_of_each(seed_rows, worker_id):
     """Row 1 in every table a URL can point at, owned by the test worker and saved just now."""
+    insert_one_of_each(seed_rows, worker_id)
+
+
+def insert_one_of_each(seed_rows, worker_id):
+    """Insert one_of_each's rows with an insert(table, **values) function."""
     from outreach.core.audit import utcnow
     seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, created_by=worker_id)
     seed_rows("youths", code="J-0001", alias="Pet", age_band="16-17", gender="male", created_by=worker_id)

@@ -1,9 +1,12 @@
 """The permission matrix of DESIGN.md, checked on the server for every route in app.url_map."""
 import re
+import shutil
+import time
+from pathlib import Path
 
 import pytest
 
-from conftest import START, TOTP_SECRETS, USERNAMES, AuthActions, make_app
+from conftest import START, TOTP_SECRETS, USERNAMES, AuthActions, connect, insert_one_of_each, make_app
 from formwalk import STATIC, sample
 
 # One allow-list per role: every endpoint a role may use. A new route without an entry here fails.
@@ -90,13 +93,79 @@ def expected(role, endpoint, method):
     return (302, target) if target else (200, None)
 
 
+def enter_as(client, query, role):
+    """The session a completed login leaves (user id + session token, its start and last activity), written
+    directly: the matrix is about the permission check, and argon2's deliberate cost per login made it the slowest
+    part of every mutant's run. test_the_matrix_login_is_a_real_login shows the two lead to the same pages."""
+    row = query("select id, session_token from users where username = ?", [USERNAMES[role]])[0]
+    with client.session_transaction() as session:
+        session.update({"_user_id": f"{row['id']}:{row['session_token']}", "_fresh": True, "seen": time.time(),
+                        "login_at": time.time()})
+        session.permanent = True
+
+
+@pytest.fixture(scope="module")
+def matrix_app(template_db, tmp_path_factory):
+    """One app for the whole matrix, on a database with row 1 in every table, kept as a snapshot to start from."""
+    folder = tmp_path_factory.mktemp("matrix")
+    path, snapshot = folder / "straatwerk.sqlite", folder / "snapshot.sqlite"
+    shutil.copy(template_db, path)
+    app = make_app(path)
+    db = connect(path)
+    worker = db.execute("select id from users where username = 'werker'").fetchone()[0]
+    insert_one_of_each(lambda table, **values: db[table].insert(values).last_pk, worker)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    shutil.copy(path, snapshot)
+    yield app, snapshot
+    app.extensions["outreach.db"].close_all()
+
+
+@pytest.fixture
+def matrix_client(matrix_app):
+    """A new client on the matrix app, its database put back to the snapshot (so no test sees another's changes)."""
+    app, snapshot = matrix_app
+    app.extensions["outreach.db"].close_all()
+    path = Path(app.config["DATABASE"])
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(snapshot, path)
+    return app.test_client()
+
+
+def query_on(app):
+    """A query function on an app's database (a separate connection), like conftest's query fixture."""
+    def run(sql, params=()):
+        """Rows of one query as dicts."""
+        db = connect(app.config["DATABASE"])
+        try:
+            return [dict(r) for r in db.query(sql, params)]
+        finally:
+            db.close()
+    return run
+
+
+@pytest.mark.parametrize("role", list(USERNAMES))
+def test_the_matrix_login_is_a_real_login(app, auth, client, query, role):
+    """A session written by enter_as opens exactly what the login form's session opens, and nothing once logged out."""
+    other = app.test_client()
+    enter_as(other, query, role)
+    auth.login_role(role)
+    for url in (START[role], "/report/", "/admin/", "/cjg/", "/contacts/new", "/account/2fa"):
+        real, written = client.get(url), other.get(url)
+        assert (real.status_code, real.headers.get("Location")) == (written.status_code, written.headers.get("Location"))
+    AuthActions(other).logout()
+    assert other.get(START[role]).headers.get("Location", "").startswith("/login")
+
+
 @pytest.mark.parametrize("endpoint, method, url", ROUTES)
 @pytest.mark.parametrize("role", list(USERNAMES))
-def test_role_route_matrix(auth, client, one_of_each, role, endpoint, method, url):
+def test_role_route_matrix(matrix_app, matrix_client, role, endpoint, method, url):
     """Allowed: the page itself, or exactly its own redirect (never back to /login); not allowed: 403."""
-    auth.login_role(role)
+    client = matrix_client
+    enter_as(client, query_on(matrix_app[0]), role)
     if method == "POST":
-        response = auth.post(url)
+        response = AuthActions(client).post(url)
     else:
         response = client.open(url, method=method)
     status, location = expected(role, endpoint, method)
@@ -157,7 +226,7 @@ def test_every_post_without_csrf_token_is_refused(auth, client, one_of_each, que
     """A POST without the token, by a role allowed there, is refused before the view runs: 400, nothing written."""
     role = first_role(endpoint)
     if role:
-        auth.login_role(role)
+        enter_as(client, query, role)
     before = query("select count(*) as n from audit_log")[0]["n"]
     response = client.post(url, data={"confirm": "y", "youths_present": "1"})
     assert response.status_code == 400 and "formulier was verlopen" in response.text
