@@ -497,3 +497,42 @@ def test_failures_from_one_address_do_not_hold_off_another(app, clock):
         office.login(f"poging{n}", "fout-wachtwoord-123")
     assert office.login("werker").status_code == 429
     assert elsewhere.login("werker").status_code == 302
+
+
+@pytest.mark.parametrize("https, proxy, address, known", [
+    (False, None, "10.0.0.1", True),           # Plain HTTP straight to waitress: the socket's address is the client's.
+    (True, None, "10.0.0.1", False),           # HTTPS but no trusted proxy: every address is the unknown proxy's.
+    (True, "10.0.0.9", "10.0.0.1", True),      # Behind the trusted proxy, which passed the client's address on.
+    (True, "10.0.0.9", "10.0.0.9", False),     # The proxy's own address: it sent no X-Forwarded-For.
+    (False, None, "", False), (False, None, None, False),
+])
+def test_failures_count_per_address_only_when_the_address_is_the_clients_own(app, clock, https, proxy, address,
+                                                                                known):
+    """Twenty-five failures under other names from one address lock out a colleague there only when the address is
+    really the client's; otherwise only each account is counted (one shared address must not lock out everyone)."""
+    app.config.update(HTTPS=https, TRUSTED_PROXY=proxy)
+    with app.test_request_context():
+        assert throttle.ip_known(address) is known
+        for n in range(25):
+            throttle.claim(f"poging{n}", address)
+            throttle.fail(address)
+        assert (throttle.wait_seconds("werker", address) > 0) is known
+        assert throttle.wait_seconds("werker", "10.0.0.2") == 0
+
+
+@pytest.mark.parametrize("https, proxy, reason", [
+    (True, None, "HTTPS = True zonder TRUSTED_PROXY in de instellingen"),
+    (True, "10.0.0.9", None), (False, None, None), (False, "10.0.0.9", None),
+])
+def test_the_start_warning_names_the_missing_proxy_setting(https, proxy, reason):
+    """run.py warns at start when no request can carry the client's address, naming the setting to fill in."""
+    assert throttle.ip_unknown_reason({"HTTPS": https, "TRUSTED_PROXY": proxy}) == reason
+
+
+def test_a_proxy_that_sends_no_address_is_warned_about_once(app, caplog):
+    """The proxy's own address as client: one warning in the log naming it, not one per login attempt."""
+    app.config.update(HTTPS=True, TRUSTED_PROXY="10.0.0.77")
+    with app.test_request_context(), caplog.at_level("WARNING"):
+        assert [throttle.ip_known("10.0.0.77") for _ in range(3)] == [False] * 3
+    warnings = [r.getMessage() for r in caplog.records if "10.0.0.77" in r.getMessage()]
+    assert warnings == [throttle.UNKNOWN_IP.format(why="de proxy 10.0.0.77 stuurde geen X-Forwarded-For")]
