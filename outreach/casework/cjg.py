@@ -1,4 +1,7 @@
 """The CJG inbox: receive handoffs, take them on or decline, give feedback, close with an outcome, print."""
+from itertools import groupby
+from operator import itemgetter
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
@@ -10,8 +13,9 @@ from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
 from ..core.dates import now_local, stamp
 from ..core.forms import Form
-from ..vocab import FINISHED_HANDOFF, HANDOFF_STATUS, OUTCOME, choices, label
-from .handoffs import add_event, overdue, timeline
+from ..vocab import HANDOFF_STATUS, OUTCOME, choices, label, person
+from . import inbox as inbox_lists
+from .handoffs import add_event, timeline
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")
 # Which action may be taken in which status.
@@ -45,31 +49,34 @@ FORMS = {"accept": AcceptForm, "decline": DeclineForm, "feedback": FeedbackForm,
 
 
 def cjg_staff():
-    """Active CJG employees to assign a handoff to."""
-    return [(r["id"], r["username"]) for r in get_db().query(
-        "select id, username from users where role = 'cjg' and active = 1 order by username")]
+    """Active CJG employees to assign a handoff to, by name."""
+    return [(r["id"], person(r["full_name"], r["username"])) for r in get_db().query(
+        "select id, username, full_name from users where role = 'cjg' and active = 1 "
+        "order by coalesce(full_name, username)")]
 
 
 @bp.route("/")
 @allow("cjg")
 def inbox():
-    """New and overdue first, then by urgency; filter by status."""
-    status = request.args.get("status", "")
-    select = ("select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, u.username as assigned "
-              "from handoffs h left join users u on u.id = h.assigned_to ")
-    db = get_db()
-    # Everything still to do, all of it; of what is finished only the latest 100 (or 500 when filtered).
-    active = db.query(select + "where h.status not in (?, ?) and (? = '' or h.status = ?) "
-                      "order by h.status != 'sent', case h.urgency when 'acute' then 0 when 'high' then 1 "
-                      "else 2 end, h.sent_at", [*FINISHED_HANDOFF, status, status])
-    done = db.query(select + "where h.status in (?, ?) and (? = '' or h.status = ?) "
-                    "order by h.sent_at desc limit ?", [*FINISHED_HANDOFF, status, status, 500 if status else 100])
-    rows = [unseal("handoffs", r) for r in list(active) + list(done)]
-    for row in rows:
-        row["overdue"] = overdue(row)
-    rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
+    """What needs action first (overdue, new, received), then the cases in hand; finished ones in their own tab."""
+    status = inbox_lists.status_code(request.args.get("status"))
+    if request.args.get("status") and request.args["status"] != status:
+        # An older link with the Dutch label (?status=verzonden): the same list under its stable address.
+        return redirect(url_for("cjg.inbox", **{**request.args.to_dict(), "status": status or None}))
+    tab = "afgerond" if status in inbox_lists.FINISHED else request.args.get("tab", "open")
+    tab = tab if tab in inbox_lists.TABS else "open"
+    mine = current_user.id if request.args.get("mijn") == "1" else None
+    if tab == "open":
+        after = inbox_lists.parse_cursor(request.args.get("na"), 4)
+        rows, more = inbox_lists.open_page(mine, status, after)
+    else:
+        after = inbox_lists.parse_cursor(request.args.get("na"), 2)
+        rows, more = inbox_lists.finished_page(mine, status, after)
     audit.record("view", "handoff", None, result="inbox")
-    return render_template("cjg/inbox.html", handoffs=rows, status=status, statuses=HANDOFF_STATUS)
+    sections = [(heading, list(group)) for heading, group in groupby(rows, key=itemgetter("heading"))]
+    return render_template("cjg/inbox.html", sections=sections, status=status, statuses=HANDOFF_STATUS, tab=tab,
+                           tabs=inbox_lists.TABS, mine=bool(mine), more=more, first=not after,
+                           waiting=inbox_lists.waiting(mine))
 
 
 def forms_for(handoff):
