@@ -52,8 +52,9 @@ def test_full_workflow(auth, client, query, handoff):
                                         ("feedback", None), ("status", "closed")])
     row = query("select outcome, assigned_to, accepted_at is not null a, closed_at is not null c from handoffs")[0]
     assert row["outcome"] == "in_care_cjg" and row["a"] == 1 and row["c"] == 1
-    assert [r["result"] for r in query("select result from audit_log where action='update'")] == [
-        "accept", "feedback", "close"]
+    assert [(r["action"], r["result"]) for r in query(
+        "select action, result from audit_log where action in ('update', 'message') order by id")] == [
+        ("update", "accept"), ("message", "to worker"), ("update", "close")]
 
 
 STEPS = {  # The state each setup step must reach, so a broken step cannot hide behind the final check.

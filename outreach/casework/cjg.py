@@ -4,7 +4,7 @@ from operator import itemgetter
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..core import audit
@@ -15,7 +15,8 @@ from ..core.dates import now_local, stamp
 from ..core.forms import Form
 from ..vocab import HANDOFF_STATUS, OUTCOME, choices, label, person
 from . import inbox as inbox_lists
-from .handoffs import add_event, timeline
+from .handoffs import add_event, moment, timeline
+from .messages import FeedbackForm, thread
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")
 # Which action may be taken in which status.
@@ -31,12 +32,6 @@ class AcceptForm(Form):
 class DeclineForm(Form):
     """Decline, always with a reason."""
     decline_reason = StringField("Reden", validators=[DataRequired("Geef een reden om af te wijzen."), Length(max=300)])
-
-
-class FeedbackForm(Form):
-    """A short note back to the worker; nothing of the CJG's own case file."""
-    text = TextAreaField("Terugkoppeling aan de straathoekwerker", validators=[
-        DataRequired("Schrijf een korte terugkoppeling."), Length(max=500, message="Maximaal 500 tekens.")])
 
 
 class CloseForm(Form):
@@ -82,6 +77,8 @@ def inbox():
 def forms_for(handoff):
     """The action forms that fit the handoff's status."""
     forms = {name: cls(prefix=name) for name, cls in FORMS.items() if handoff["status"] in ALLOWED[name]}
+    if "feedback" in forms:
+        forms["feedback"].hold(handoff)
     if "accept" in forms:
         forms["accept"].assigned_to.choices = cjg_staff()
         forms["accept"].assigned_to.data = forms["accept"].assigned_to.data or current_user.id
@@ -89,7 +86,8 @@ def forms_for(handoff):
 
 
 def mark_received(handoff_id, how="ok"):
-    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it received."""
+    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it received. The worker's
+    new messages count as read once the assigned employee (or, before anyone is, a colleague) opened it."""
     db = get_db()
     with db.atomic():
         handoff = get_or_404("handoffs", "id = ?", [handoff_id])
@@ -97,6 +95,8 @@ def mark_received(handoff_id, how="ok"):
             db["handoffs"].update(handoff_id, {"status": "received", "received_at": stamp(now_local())})
             add_event(db, handoff_id, "status", "received")
             handoff = db["handoffs"].get(handoff_id)
+        if how == "ok" and handoff["assigned_to"] in (None, current_user.id):
+            db["handoffs"].update(handoff_id, {"cjg_seen_at": moment()})
         audit.record("view", "handoff", handoff_id, result=how, db=db)
     return unseal("handoffs", handoff)
 
@@ -107,8 +107,9 @@ def open_handoff(handoff_id):
     """One handoff; the first time a CJG user opens it, it becomes received."""
     handoff = mark_received(handoff_id)
     db = get_db()
-    return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),
-                           youth=db["youths"].get(handoff["youth_id"]))
+    events = timeline(handoff_id)
+    return render_template("cjg/show.html", handoff=handoff, events=events, messages=thread(events),
+                           forms=forms_for(handoff), youth=db["youths"].get(handoff["youth_id"]))
 
 
 @bp.route("/<int:handoff_id>/<any(accept, decline, feedback, close):action>", methods=["POST"])
@@ -122,9 +123,10 @@ def act(handoff_id, action):
         return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
     forms = forms_for(handoff)
     form = forms[action]
-    if not form.validate_on_submit():
-        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig")
-        return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms,
+    if not (form.ready() if action == "feedback" else form.validate_on_submit()):
+        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig" if form.errors else f"{action}: waarschuwing")
+        events = timeline(handoff_id)
+        return render_template("cjg/show.html", handoff=handoff, events=events, messages=thread(events), forms=forms,
                                youth=db["youths"].get(handoff["youth_id"])), 200
     now = stamp(now_local())
     with db.atomic():
@@ -142,14 +144,17 @@ def act(handoff_id, action):
             add_event(db, handoff_id, "status", "declined", form.decline_reason.data.strip())
         elif action == "feedback":
             add_event(db, handoff_id, "feedback", None, form.text.data.strip())
+            audit.record("message", "handoff", handoff_id, result="to worker", db=db)
         else:
             db["handoffs"].update(handoff_id, {"status": "closed", "closed_at": now, "outcome": form.outcome.data})
             # The event's text is what the timeline says: the outcome in words, as written at the time.
             add_event(db, handoff_id, "status", "closed", label(form.outcome.data, OUTCOME))
-        audit.record("update", "handoff", handoff_id, result=action, db=db)
+        if action != "feedback":
+            audit.record("update", "handoff", handoff_id, result=action, db=db)
     flash({"accept": "Overdracht geaccepteerd.", "decline": "Overdracht afgewezen.",
-           "feedback": "Terugkoppeling verstuurd.", "close": "Overdracht afgesloten."}[action], "success")
-    return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
+           "feedback": "Bericht verstuurd naar de straathoekwerker.", "close": "Overdracht afgesloten."}[action], "success")
+    return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id,
+                            _anchor="berichten" if action == "feedback" else None))
 
 
 @bp.route("/<int:handoff_id>/print")
@@ -157,7 +162,8 @@ def act(handoff_id, action):
 def print_handoff(handoff_id):
     """An A4 print view for the CJG's own system."""
     handoff = mark_received(handoff_id, "print")
-    return render_template("handoffs/show.html", handoff=handoff, events=timeline(handoff_id), overdue=False,
+    events = timeline(handoff_id)
+    return render_template("handoffs/show.html", handoff=handoff, events=events, messages=thread(events), overdue=False,
                            youth=get_db()["youths"].get(handoff["youth_id"]), print_view=True)
 
 
