@@ -37,7 +37,7 @@ BADGES = {
     # Handoffs not opened yet, and those with a message from the worker that the assignee (or, before anyone is
     # assigned, the team) has not read; the second count reads the partial index handoffs_cjg_unseen (0016).
     "cjg.inbox": "select (select count(*) from handoffs where status = 'sent') + (select count(*) from handoffs "
-                 "where cjg_news_at > coalesce(cjg_seen_at, '') and (assigned_to = ? or assigned_to is null))",
+                 "indexed by handoffs_cjg_unseen where cjg_news_at > coalesce(cjg_seen_at, '') and (assigned_to = ? or assigned_to is null))",
     # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "received";
     # core/activity.py keeps the latest of those on the handoff, and a partial index holds the unseen ones.
     "handoffs.list_handoffs": "select count(*) from handoffs where worker_id = ? and "

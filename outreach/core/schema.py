@@ -298,6 +298,11 @@ def people_and_messages(db):
     # The inbox's groups in their order (urgency codes sort acute < high < normal), all and per assignee.
     db["handoffs"].create_index(["status", "urgency", "sent_at", "id"])
     db["handoffs"].create_index(["assigned_to", "status", "urgency", "sent_at", "id"])
-    # The finished tab, newest first: an index on the moment it ended, for those rows only.
+    # The finished tab, newest first (all, and per assignee): an index on the moment it ended, for those rows only.
+    # Without statistics the planner prefers idx_handoffs_status and sorts; the inbox names these (INDEXED BY).
     db.execute("CREATE INDEX handoffs_finished ON handoffs (coalesce(closed_at, declined_at) DESC, id DESC) "
                "WHERE status IN ('closed', 'declined')")
+    db.execute("CREATE INDEX handoffs_finished_mine ON handoffs (assigned_to, coalesce(closed_at, declined_at) DESC, "
+               "id DESC) WHERE status IN ('closed', 'declined')")
+    # The worker's list, newest first, a page at a time: (sent_at, rowid) is exactly its order and keyset.
+    db["handoffs"].create_index(["sent_at"])
