@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..core.crypto import unseal
+from ..core.crypto import unseal_all
 from ..core.dates import now_local
 from ..core.db import get_db
 from ..vocab import HANDOFF_STATUS
@@ -71,7 +71,7 @@ def open_page(mine, status, after):
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     last = rows[-1] if rows else None
-    return [unseal("handoffs", r) for r in rows], (
+    return unseal_all("handoffs", rows), (
         "|".join([last["group"], last["urgency"], last["sent_at"], str(last["id"])]) if more else None)
 
 
@@ -96,7 +96,7 @@ def finished_page(mine, status, after):
     rows = [dict(r, group="finished", heading=None) for r in found]
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    return [unseal("handoffs", r) for r in rows], (f"{rows[-1]['finished_at']}|{rows[-1]['id']}" if more else None)
+    return unseal_all("handoffs", rows), (f"{rows[-1]['finished_at']}|{rows[-1]['id']}" if more else None)
 
 
 def waiting(mine):
