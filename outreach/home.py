@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .core.access import HOMES, ROLES, allow
 from .core.db import get_db
-from .core.dates import days_ago, localtime
+from .core.dates import days_ago, localtime, shown
 from .vocab import WAITING_CONCERN
 
 bp = Blueprint("home", __name__)
@@ -83,3 +83,4 @@ def init_app(app):
     app.register_blueprint(bp)
     app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded)
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["when"] = shown  # Every date on every page: {{ contact.contacted_at|when }}.

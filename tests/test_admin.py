@@ -167,8 +167,8 @@ def test_admin_home_shows_the_last_purge_and_backup(auth, client, runner, tmp_pa
     assert runner.invoke(args=["purge"]).exit_code == 0
     assert runner.invoke(args=["backup", str(tmp_path)]).exit_code == 0
     page = client.get("/admin/").text
-    assert re.search(r"Laatste opschoning</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · 0 gegevens gewist", page)
-    assert re.search(r"Laatste back-up</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · in orde, [\d,]+ [kM]B", page)
+    assert re.search(r"Laatste opschoning</dt><dd>\d{1,2} [a-z]{3} \d{4} \d\d:\d\d · 0 gegevens gewist", page)
+    assert re.search(r"Laatste back-up</dt><dd>\d{1,2} [a-z]{3} \d{4} \d\d:\d\d · in orde, [\d,]+ [kM]B", page)
 
 
 def test_a_new_account_page_does_not_speak_of_ended_sessions(auth, client):
