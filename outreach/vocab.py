@@ -123,14 +123,17 @@ def in_words(row, words):
 
 
 ERASED = "gewist na bewaartermijn"
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def kept(text, erased_at=None):
     """A field's text, or what a user reads once retention or an erasure emptied it (with the day, when known)."""
     if text not in (None, ""):
         return text
-    day = "-".join(reversed(erased_at[:10].split("-"))) if erased_at else None
-    return f"{ERASED} ({day})" if day else ERASED
+    if not erased_at:
+        return ERASED
+    year, month, day = erased_at[:10].split("-")
+    return f"{ERASED} ({int(day)} {MONTHS[int(month) - 1]} {year})"  # The date as every page shows one.
 
 
 def counted(number, one, many):

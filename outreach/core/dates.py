@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from .db import get_db
+from ..vocab import MONTHS
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -35,7 +36,6 @@ def dutch_day(stamped):
     return "-".join(reversed(stamped[:10].split("-")))
 
 
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def shown(value, empty=""):
