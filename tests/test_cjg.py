@@ -174,7 +174,7 @@ def test_print_view(auth, client, query, handoff):
     """Print view."""
     auth.login_role("cjg")
     page = client.get(f"/cjg/{handoff}/print").text
-    assert "Daan de Vries" in page and "2009-04-01" in page and "vertrouwelijk" in page
+    assert "Daan de Vries" in page and "1 apr 2009" in page and "vertrouwelijk" in page
     assert status(query) == ("received", [("status", "received")])  # Read on paper is read.
     assert "@page" in client.get("/static/css/style.css").text  # A4 print styles.
 

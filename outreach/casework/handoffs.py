@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.dates import LOCAL, dutch_day, now_local, stamp
+from ..core.dates import LOCAL, dutch_day, now_local, shown, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import DayField, Form, MomentField, arg_id
 from ..core.youth import STAGE_CHOICES, get_youth
@@ -150,7 +150,7 @@ def new_handoff():
         "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex,
         **from_concern(arg_id("concern"), [c["id"] for c in open_concerns])})
     form.under_16 = youth["age_band"] in UNDER_16
-    form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {label(c['source'], CONCERN_SOURCE)} · "
+    form.concerns.choices = [(c["id"], f"{shown(c['received_at'][:10])} · {label(c['source'], CONCERN_SOURCE)} · "
                                       f"{label(c['level'], CONCERN_LEVEL)}") for c in open_concerns]
     if form.validate_on_submit():
         handoff_id, sent_now = send(youth, form)
