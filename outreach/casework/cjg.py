@@ -124,7 +124,8 @@ def act(handoff_id, action):
     forms = forms_for(handoff)
     form = forms[action]
     if not (form.ready() if action == "feedback" else form.validate_on_submit()):
-        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig" if form.errors else f"{action}: waarschuwing")
+        problem = "ongeldig" if form.errors else "waarschuwing"  # Bad input, or the personal-data warning.
+        audit.record("view", "handoff", handoff_id, result=f"{action}: {problem}")
         events = timeline(handoff_id)
         return render_template("cjg/show.html", handoff=handoff, events=events, messages=thread(events), forms=forms,
                                youth=db["youths"].get(handoff["youth_id"])), 200
