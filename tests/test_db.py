@@ -148,7 +148,8 @@ IDENTIFYING = ("name", "naam", "phone", "tel", "mobiel", "address", "adres", "st
 ALLOWED_IDENTIFYING = {("handoffs", "full_name"), ("handoffs", "phone"), ("handoffs", "address"),
                        ("handoffs", "birth_date"), ("concern_reporters", "name"), ("spots", "name"),
                        ("users", "username"), ("_sqlite_migrations", "name"),
-                       ("users", "full_name")}  # A staff member's name from the municipality's OpenID token.
+                       ("users", "full_name"),  # A staff member's name (admin, or the municipality's OpenID token).
+                       ("users", "email")}  # A staff member's work address, optional (0016).
 
 
 def test_invariant_1_no_identifying_columns_outside_handoffs(app):
