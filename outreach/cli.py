@@ -10,13 +10,14 @@ from .admin.register import markdown, missing
 from .admin.retention import purge
 from .core import audit
 from .core.access import ROLES
-from .core.accounts import create_user, username_problem
+from .core.accounts import create_user, email_problem, full_name_problem, username_problem
 from .core.crypto import key_path
 from .core.db import get_db
 from .core.ready import open_database
 from .core.passwords import password_problem
 from .core.rotation import rotate_key
 from .demo.seed import CODE_HINT, login_line, seed, write_logins
+from .vocab import person
 
 
 @click.command("init-db")
@@ -50,15 +51,18 @@ def migrate_command():
 @with_appcontext
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)), help="worker, cjg, manager of admin")
+@click.option("--full-name", default=None, help="Volledige naam zoals collega's die zien, bijv. 'Sanne de Boer'.")
+@click.option("--email", default=None, help="E-mailadres (niet verplicht).")
 @click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
-def create_user_command(username, role, password_stdin):
+def create_user_command(username, role, full_name, email, password_stdin):
     """Create an account USERNAME with a role; the password comes from a prompt or --password-stdin.
 
     \b
     Example:
-      flask --app outreach create-user beheer --role admin
+      flask --app outreach create-user sanne --role cjg --full-name "Sanne de Boer" --email sanne@heerde.nl
     """
-    problem = username_problem(username)
+    problem = username_problem(username) or (full_name is not None and full_name_problem(full_name)) or \
+        email_problem(email)
     if problem:
         raise click.ClickException(problem)
     if password_stdin:
@@ -68,9 +72,10 @@ def create_user_command(username, role, password_stdin):
     problem = password_problem(password, username)
     if problem:
         raise click.ClickException(problem)
-    user_id = create_user(username, role, password)
+    user_id = create_user(username, role, password, full_name=full_name, email=email)
     audit.record("create", "user", user_id, result=f"role {role}")
-    click.echo(f"Gebruiker {username.strip().lower()} ({ROLES[role]}) aangemaakt.")
+    click.echo(f"Gebruiker {username.strip().lower()} ({person(full_name, username.strip().lower(), role)}, "
+               f"{ROLES[role]}) aangemaakt.")
 
 
 @click.command("seed-demo")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .core.access import HOMES, ROLES, allow
 from .core.db import get_db
-from .core.dates import days_ago, localtime
+from .core.dates import days_ago, localtime, shown
 from .vocab import WAITING_CONCERN
 
 bp = Blueprint("home", __name__)
@@ -34,7 +34,10 @@ WORKER_ACTIONS = [
 # What is new for a role, counted on its navigation: handoffs not yet opened by the CJG; for the worker,
 # handoffs with CJG feedback or a status change she has not seen yet.
 BADGES = {
-    "cjg.inbox": "select count(*) from handoffs where status = 'sent'",
+    # Handoffs not opened yet, and those with a message from the worker that the assignee (or, before anyone is
+    # assigned, the team) has not read; the second count reads the partial index handoffs_cjg_unseen (0016).
+    "cjg.inbox": "select (select count(*) from handoffs where status = 'sent') + (select count(*) from handoffs "
+                 "indexed by handoffs_cjg_unseen where cjg_news_at > coalesce(cjg_seen_at, '') and (assigned_to = ? or assigned_to is null))",
     # Only for the worker who sent it: feedback and decisions (accepted, declined, closed), not "received";
     # core/activity.py keeps the latest of those on the handoff, and a partial index holds the unseen ones.
     "handoffs.list_handoffs": "select count(*) from handoffs where worker_id = ? and "
@@ -80,3 +83,4 @@ def init_app(app):
     app.register_blueprint(bp)
     app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded)
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["when"] = shown  # Every date on every page: {{ contact.contacted_at|when }}.

@@ -47,6 +47,10 @@ RISK_SIGNAL = {"addicted_parent": "kind van verslaafde ouder", "lvb": "LVB", "ad
 SUBJECT_REASON = {"inzage": "Inzageverzoek (AVG art. 15)", "wissen": "Verzoek om te wissen (AVG art. 17)",
                   "correctie": "Verzoek om correctie (AVG art. 16)", "bezwaar": "Bezwaar (AVG art. 21)",
                   "toezicht": "Vraag van de FG of de Autoriteit Persoonsgegevens"}
+# A role as it follows a colleague's name: "Sanne de Boer (CJG)".
+ROLE_SHORT = {"worker": "straathoekwerker", "cjg": "CJG", "manager": "beleid", "admin": "beheer"}
+# What kind of line a handoff's timeline holds: a status change, or a message one way or the other.
+EVENT_KIND = {"status": "status", "feedback": "bericht van het CJG", "reply": "bericht van de straathoekwerker"}
 # Jellinek stages are stored as their number (1..5), already a stable code.
 STAGE = {1: "experimenteren", 2: "recreatief gebruik", 3: "gewoontegebruik", 4: "problematisch gebruik",
          5: "verslaving"}
@@ -62,7 +66,7 @@ UNDER_16 = ("0-11", "12-15")
 AUDIT_ACTION = {"view": "bekeken", "create": "aangemaakt", "update": "gewijzigd", "delete": "verwijderd",
                 "export": "geëxporteerd", "login ok": "ingelogd", "login password ok": "wachtwoord goed, code gevraagd",
                 "login failed": "inloggen mislukt", "locked": "geweigerd (te veel pogingen)", "logout": "uitgelogd",
-                "purge": "opgeschoond", "backup": "back-up", "erase": "gewist"}
+                "purge": "opgeschoond", "backup": "back-up", "erase": "gewist", "message": "bericht gestuurd"}
 AUDIT_OBJECT = {"user": "gebruiker", "youth": "jongere", "concern": "zorgmelding", "handoff": "overdracht",
                 "contact": "contact", "visit": "bezoek", "spot": "hangplek", "reporter": "melder", "report": "rapport",
                 "retention": "bewaartermijnen", "insights": "inzichten", "keys": "sleutels", "demo": "demo",
@@ -75,7 +79,7 @@ LISTS = {
     "close_reason": CLOSE_REASON, "contact_kind": CONTACT_KIND, "topic": TOPIC, "substance": SUBSTANCE,
     "atmosphere": ATMOSPHERE, "spot_kind": SPOT_KIND, "age_band": AGE_BAND, "gender": GENDER,
     "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
-    "audit_action": AUDIT_ACTION, "audit_object": AUDIT_OBJECT,
+    "audit_action": AUDIT_ACTION, "audit_object": AUDIT_OBJECT, "role_short": ROLE_SHORT, "event_kind": EVENT_KIND,
 }
 
 
@@ -119,19 +123,30 @@ def in_words(row, words):
 
 
 ERASED = "gewist na bewaartermijn"
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def kept(text, erased_at=None):
     """A field's text, or what a user reads once retention or an erasure emptied it (with the day, when known)."""
     if text not in (None, ""):
         return text
-    day = "-".join(reversed(erased_at[:10].split("-"))) if erased_at else None
-    return f"{ERASED} ({day})" if day else ERASED
+    if not erased_at:
+        return ERASED
+    year, month, day = erased_at[:10].split("-")
+    return f"{ERASED} ({int(day)} {MONTHS[int(month) - 1]} {year})"  # The date as every page shows one.
 
 
 def counted(number, one, many):
     """A count with its noun in the right form: '1 jongere', '3 jongeren', '0 contacten'."""
     return f"{number} {one if number == 1 else many}"
+
+
+def person(full_name, username, role=None):
+    """How a user is shown to colleagues: 'Sanne de Boer (CJG)'; the login name until the admin gave a full name."""
+    if not username:
+        return "–"
+    name = full_name or username
+    return f"{name} ({ROLE_SHORT.get(role, role)})" if role else name
 
 
 def shown(value):
@@ -146,4 +161,5 @@ def init_app(app):
     app.add_template_filter(labels, "labels")
     app.add_template_filter(kept, "kept")
     app.add_template_filter(counted, "counted")
+    app.add_template_global(person, "person")
     app.jinja_env.finalize = shown

@@ -71,3 +71,23 @@ def test_tokens_are_long_and_never_repeat():
 def test_the_roles_that_reach_personal_data_need_a_second_factor():
     """CJG and admin (BIO2, ASVS L2); the worker may, the manager sees only figures."""
     assert SECOND_FACTOR_REQUIRED == {"cjg", "admin"}
+
+
+@pytest.mark.parametrize("full_name, username, role, shown", [
+    ("Sanne de Boer", "sanne", "cjg", "Sanne de Boer (CJG)"), (None, "werker", "worker", "werker (straathoekwerker)"),
+    ("", "beheerder", "admin", "beheerder (beheer)"), ("Femke Visser", "femke", None, "Femke Visser"),
+    (None, None, None, "–")])
+def test_a_colleague_is_shown_by_full_name_and_role(full_name, username, role, shown):
+    """person(): the full name, else the login name; with the short role; a dash for nobody (a system line)."""
+    from outreach.vocab import person
+    assert person(full_name, username, role) == shown
+
+
+@pytest.mark.parametrize("typed, problem", [("", None), (None, None), ("sanne@heerde.nl", None),
+                                             ("sanne@heerde", "e-mailadres"), ("sanne", "e-mailadres"),
+                                             ("a b@heerde.nl", "e-mailadres"), ("x@" + "a" * 250 + ".nl", "e-mailadres")])
+def test_an_email_address_is_optional_but_looks_like_one(typed, problem):
+    """email_problem: empty is fine; anything else must look like an address."""
+    from outreach.core.accounts import email_problem
+    found = email_problem(typed)
+    assert (problem is None and found is None) or (problem and problem in found)

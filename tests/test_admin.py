@@ -22,12 +22,14 @@ def test_user_list_shows_every_account(auth, client):
 def test_create_account_with_one_time_password(app, auth, client, query):
     """Create account with one time password."""
     auth.login_role("admin")
-    response = auth.post("/admin/users/new", {"username": "Cjg.Heerde", "role": "cjg"}, page="/admin/users/new")
+    response = auth.post("/admin/users/new", {"username": "Cjg.Heerde", "role": "cjg",
+                                            "full_name": "Sanne de Boer", "email": "S.deBoer@Heerde.nl"}, page="/admin/users/new")
     assert response.status_code == 200
     password = one_time_password(response.text)
     assert response.headers["Cache-Control"] == "no-store"
-    assert query("select role, must_change_password from users where username='cjg.heerde'") == [
-        {"role": "cjg", "must_change_password": 1}]
+    assert query("select role, must_change_password, full_name, email from users where username='cjg.heerde'") == [
+        {"role": "cjg", "must_change_password": 1, "full_name": "Sanne de Boer", "email": "s.deboer@heerde.nl"}]
+    assert "Sanne de Boer (CJG)" in response.text
     assert query("select action, object_type, result from audit_log where action='create'") == [
         {"action": "create", "object_type": "user", "result": "role cjg"}]
     # The new user logs in and must choose a password before anything else.
@@ -47,11 +49,15 @@ def test_create_account_with_one_time_password(app, auth, client, query):
 
 
 @pytest.mark.parametrize("form, field_message", [
-    ({"username": "", "role": "cjg"}, "Vul een gebruikersnaam in."),
-    ({"username": "a!", "role": "cjg"}, "3 tot 40 tekens"),
-    ({"username": "werker", "role": "worker"}, "Deze gebruikersnaam bestaat al."),
-    ({"username": "nieuw.account", "role": ""}, "Kies een rol."),
-    ({"username": "<b>x</b>", "role": "baas"}, "3 tot 40 tekens"),
+    ({"username": "", "role": "cjg", "full_name": "Sanne de Boer"}, "Vul een gebruikersnaam in."),
+    ({"username": "a!", "role": "cjg", "full_name": "Sanne de Boer"}, "3 tot 40 tekens"),
+    ({"username": "werker", "role": "worker", "full_name": "Sanne de Boer"}, "Deze gebruikersnaam bestaat al."),
+    ({"username": "nieuw.account", "role": "", "full_name": "Sanne de Boer"}, "Kies een rol."),
+    ({"username": "<b>x</b>", "role": "baas", "full_name": "Sanne de Boer"}, "3 tot 40 tekens"),
+    ({"username": "nieuw.account", "role": "cjg", "full_name": "  "}, "Vul de volledige naam in"),
+    ({"username": "nieuw.account", "role": "cjg", "full_name": "S" * 81}, "Maximaal 80 tekens."),
+    ({"username": "nieuw.account", "role": "cjg", "full_name": "Sanne de Boer", "email": "sanne@"},
+     "Vul een e-mailadres in zoals naam@heerde.nl"),
 ])
 def test_create_account_bad_input(auth, query, form, field_message):
     """Invariant 6: a Dutch message at the field, what was typed kept, nothing saved."""
@@ -161,12 +167,41 @@ def test_admin_home_shows_the_last_purge_and_backup(auth, client, runner, tmp_pa
     assert runner.invoke(args=["purge"]).exit_code == 0
     assert runner.invoke(args=["backup", str(tmp_path)]).exit_code == 0
     page = client.get("/admin/").text
-    assert re.search(r"Laatste opschoning</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · 0 gegevens gewist", page)
-    assert re.search(r"Laatste back-up</dt><dd>\d\d-\d\d-\d{4} \d\d:\d\d · in orde, [\d,]+ [kM]B", page)
+    assert re.search(r"Laatste opschoning</dt><dd>\d{1,2} [a-z]{3} \d{4} \d\d:\d\d · 0 gegevens gewist", page)
+    assert re.search(r"Laatste back-up</dt><dd>\d{1,2} [a-z]{3} \d{4} \d\d:\d\d · in orde, [\d,]+ [kM]B", page)
 
 
 def test_a_new_account_page_does_not_speak_of_ended_sessions(auth, client):
     """Creating an account shows its one-time password, without the reset's 'open sessions ended'."""
     auth.login_role("admin")
-    page = auth.post("/admin/users/new", {"username": "nieuw.lid", "role": "worker"}, page="/admin/users/new").text
+    page = auth.post("/admin/users/new", {"username": "nieuw.lid", "role": "worker",
+                                               "full_name": "Noor Bakker"}, page="/admin/users/new").text
     assert "Eenmalig wachtwoord" in page and "sessies" not in page
+
+
+def test_the_list_shows_full_names_and_the_login_name_until_one_is_given(auth, client, query):
+    """An account shows by its full name; one without a full name shows its login name and says so."""
+    auth.login_role("admin")
+    auth.post("/admin/users/new", {"username": "sanne", "role": "cjg", "full_name": "Sanne de Boer"},
+              page="/admin/users/new")
+    page = client.get("/admin/").text
+    assert "<strong>Sanne de Boer</strong> · CJG-medewerker" in page and "Gebruikersnaam sanne" in page
+    assert "<strong>werker</strong> · Straathoekwerker" in page and "nog geen volledige naam" in page
+
+
+def test_the_admin_gives_an_existing_account_a_name_and_e_mail(auth, client, query):
+    """Existing accounts get a full name and e-mail from their own page; audited; bad input keeps what was typed."""
+    auth.login_role("admin")
+    werker = query("select id from users where username = 'werker'")[0]["id"]
+    url = f"/admin/users/{werker}"
+    bad = auth.post(url, {"full_name": "", "email": "geen adres"}, page=url)
+    assert bad.status_code == 200 and "Vul de volledige naam in" in bad.text and 'value="geen adres"' in bad.text
+    assert query("select full_name, email from users where id = ?", [werker]) == [{"full_name": None, "email": None}]
+    response = auth.post(url, {"full_name": " Femke Visser ", "email": ""}, page=url)
+    assert response.status_code == 302
+    assert query("select full_name, email from users where id = ?", [werker]) == [
+        {"full_name": "Femke Visser", "email": None}]
+    assert query("select result from audit_log where action = 'update' and object_id = ?", [str(werker)]) == [
+        {"result": "name/e-mail"}]
+    assert "Femke Visser" in client.get("/admin/").text
+    assert client.get("/admin/users/9999").status_code == 404

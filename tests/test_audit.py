@@ -42,3 +42,19 @@ def test_filter_by_action_and_export_is_itself_audited(auth, client, query):
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))[1:]
     assert rows and {r[3] for r in rows} == {"login failed"}
     assert query("select count(*) as n from audit_log where action = 'export' and object_type = 'audit'")[0]["n"] == 1
+
+
+def test_the_log_names_people_and_finds_them_by_name(app, auth, client, query):
+    """'Wie' reads 'Sanne de Boer (CJG)' (the login name while there is no full name); the filter takes either."""
+    from outreach.core.db import connect
+    db = connect(app.config["DATABASE"])
+    db.execute("update users set full_name = 'Sanne de Boer' where username = 'cjg'")
+    db.close()
+    auth.login_role("cjg")
+    auth.logout()
+    auth.login_role("admin")
+    html = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Sanne de Boer (CJG)" in html and "beheerder (beheer)" in html
+    for typed in ("Sanne de Boer", "CJG"):
+        rows = client.get("/admin/audit/", query_string={"actor": typed}).get_data(as_text=True)
+        assert "Sanne de Boer (CJG)" in rows and "beheerder (beheer)" not in rows

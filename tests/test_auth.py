@@ -172,6 +172,16 @@ def test_create_user_command_with_stdin(runner, auth, query):
     assert auth.login("nieuwe.werker", "een lang wachtwoord").status_code == 302
 
 
+def test_create_user_command_with_full_name_and_email(runner, query):
+    """--full-name and --email are stored (the address lower-cased) and the output names the person."""
+    result = runner.invoke(args=["create-user", "sanne", "--role", "cjg", "--full-name", "Sanne de Boer",
+                                 "--email", "Sanne@Heerde.nl", "--password-stdin"], input="een lang wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert "Sanne de Boer (CJG)" in result.output
+    assert query("select full_name, email from users where username='sanne'") == [
+        {"full_name": "Sanne de Boer", "email": "sanne@heerde.nl"}]
+
+
 def test_create_user_command_prompts(runner, query):
     """Create user command prompts."""
     result = runner.invoke(args=["create-user", "cjg2", "--role", "cjg"],
@@ -185,6 +195,10 @@ def test_create_user_command_prompts(runner, query):
     (["create-user", "werker", "--role", "worker", "--password-stdin"], "lang genoeg wachtwoord\n", "bestaat al"),
     (["create-user", "nieuw", "--role", "worker", "--password-stdin"], "kort\n", "minstens 12"),
     (["create-user", "nieuw", "--role", "baas", "--password-stdin"], "lang genoeg wachtwoord\n", "baas"),
+    (["create-user", "nieuw", "--role", "cjg", "--email", "geen-adres", "--password-stdin"], "lang genoeg wachtwoord\n",
+     "e-mailadres"),
+    (["create-user", "nieuw", "--role", "cjg", "--full-name", " ", "--password-stdin"], "lang genoeg wachtwoord\n",
+     "volledige naam"),
 ])
 def test_create_user_command_refuses_bad_input(runner, query, args, stdin, message):
     """Create user command refuses bad input."""

@@ -52,8 +52,9 @@ def test_full_workflow(auth, client, query, handoff):
                                         ("feedback", None), ("status", "closed")])
     row = query("select outcome, assigned_to, accepted_at is not null a, closed_at is not null c from handoffs")[0]
     assert row["outcome"] == "in_care_cjg" and row["a"] == 1 and row["c"] == 1
-    assert [r["result"] for r in query("select result from audit_log where action='update'")] == [
-        "accept", "feedback", "close"]
+    assert [(r["action"], r["result"]) for r in query(
+        "select action, result from audit_log where action in ('update', 'message') order by id")] == [
+        ("update", "accept"), ("message", "to worker"), ("update", "close")]
 
 
 STEPS = {  # The state each setup step must reach, so a broken step cannot hide behind the final check.
@@ -173,7 +174,7 @@ def test_print_view(auth, client, query, handoff):
     """Print view."""
     auth.login_role("cjg")
     page = client.get(f"/cjg/{handoff}/print").text
-    assert "Daan de Vries" in page and "2009-04-01" in page and "vertrouwelijk" in page
+    assert "Daan de Vries" in page and "1 apr 2009" in page and "vertrouwelijk" in page
     assert status(query) == ("received", [("status", "received")])  # Read on paper is read.
     assert "@page" in client.get("/static/css/style.css").text  # A4 print styles.
 
@@ -238,14 +239,86 @@ def test_invariant_2_closing_erases_the_reporter_from_disk(app, auth, query, rep
         assert sealed["name"].encode() not in raw, name
 
 
+NAMES = re.compile(r"<strong>([^<]+)</strong></a>")
+
+
 def test_inbox_keeps_everything_open_and_the_latest_closed(auth, client, seed_rows, youth, worker_id):
-    """Inbox keeps everything open and the latest closed."""
-    for i in range(150):
+    """The open tab holds no finished handoff; the finished tab shows the latest ended first, 50 a page, and its
+    'Volgende' link (a keyset, not an offset) walks all of them once, in order."""
+    for i in range(120):
         seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
-                  consent="yes", full_name=f"Gesloten {i:03d}", summary="s", status="closed", sent_at=days_ago(i))
+                  consent="yes", full_name=f"Gesloten {i:03d}", summary="s", status="closed", sent_at=days_ago(i + 5),
+                  closed_at=days_ago(i))
     seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
               consent="yes", full_name="Lang Lopend", summary="s", status="accepted", sent_at=days_ago(400))
     auth.login_role("cjg")
     page = client.get("/cjg/").text
-    assert "Lang Lopend" in page and "Gesloten 000" in page and "Gesloten 149" not in page
-    assert "Gesloten 149" in client.get("/cjg/?status=closed").text
+    assert NAMES.findall(page) == ["Lang Lopend"] and "Volgende" not in page
+    seen, url = [], "/cjg/?tab=afgerond"
+    while url:
+        page = client.get(url).text
+        names = NAMES.findall(page)
+        assert len(names) == (50 if len(seen) < 100 else 20)
+        seen += names
+        found = re.search(r'href="([^"]+)">Volgende', page)
+        url = found and found.group(1).replace("&amp;", "&")
+    assert seen == [f"Gesloten {i:03d}" for i in range(120)]
+
+
+def test_inbox_order_and_groups(auth, client, seed_rows, youth, worker_id, query):
+    """Overdue, new, received (by urgency, then oldest), then accepted; headings say which is which; finished
+    ones only under 'Afgerond', declined and closed alike."""
+    def row(name, urgency, status, sent, **more):
+        """One handoff."""
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency=urgency,
+                  consent="yes", full_name=name, summary="s", status=status, sent_at=sent, **more)
+    row("Lopend Normaal", "normal", "accepted", days_ago(9))
+    row("Lopend Acuut", "acute", "accepted", days_ago(2))
+    row("Ontvangen Hoog", "high", "received", days_ago(1))
+    row("Ontvangen Acuut", "acute", "received", days_ago(1))
+    row("Nieuw Normaal", "normal", "sent", days_ago(0))
+    row("Te Laat Normaal", "normal", "sent", days_ago(30))
+    row("Te Laat Hoog", "high", "sent", days_ago(20))
+    row("Afgewezen", "acute", "declined", days_ago(3), declined_at=days_ago(2))
+    row("Afgesloten", "acute", "closed", days_ago(8), closed_at=days_ago(1))
+    auth.login_role("cjg")
+    page = client.get("/cjg/").text
+    assert NAMES.findall(page) == ["Te Laat Hoog", "Te Laat Normaal", "Nieuw Normaal", "Ontvangen Acuut",
+                                   "Ontvangen Hoog", "Lopend Acuut", "Lopend Normaal"]
+    assert [h for h in re.findall(r"<h2>([^<]+)</h2>", page)] == [
+        "Te laat geopend", "Nieuw", "Ontvangen, nog niet geaccepteerd", "Lopend"]
+    assert "(5 te doen)" in page and page.count("te laat</span>") == 2
+    assert NAMES.findall(client.get("/cjg/?tab=afgerond").text) == ["Afgesloten", "Afgewezen"]
+    assert NAMES.findall(client.get("/cjg/?status=sent").text) == ["Te Laat Hoog", "Te Laat Normaal", "Nieuw Normaal"]
+    assert NAMES.findall(client.get("/cjg/?status=declined").text) == ["Afgewezen"]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("/cjg/?status=verzonden", "/cjg/?status=sent"), ("/cjg/?status=Geaccepteerd", "/cjg/?status=accepted"),
+    ("/cjg/?status=afgesloten&mijn=1", "/cjg/?status=closed&mijn=1"), ("/cjg/?status=onzin", "/cjg/")])
+def test_old_links_with_dutch_statuses_land_on_the_right_list(auth, client, old, new):
+    """Links from before the codes (?status=verzonden) redirect to the code; a finished status opens its tab."""
+    auth.login_role("cjg")
+    response = client.get(old)
+    assert response.status_code == 302 and response.headers["Location"] == new
+    if "closed" in new:
+        assert 'aria-current="page">Afgerond' in client.get(new).text
+
+
+def test_mijn_zaken_shows_only_what_is_assigned_to_me(auth, client, seed_rows, youth, worker_id, query):
+    """'Mijn zaken': the accepted and finished handoffs assigned to the logged-in CJG employee, nobody else's."""
+    from outreach.core.accounts import create_user
+    with auth.client.application.app_context():
+        colleague = create_user("ruud", "cjg", "een lang wachtwoord", full_name="Ruud Hendriks")
+    me = query("select id from users where username = 'cjg'")[0]["id"]
+    for name, status, assigned, extra in (("Mijn Lopend", "accepted", me, {}), ("Zijn Lopend", "accepted", colleague, {}),
+                                          ("Nog Niemand", "received", None, {}),
+                                          ("Mijn Klaar", "closed", me, {"closed_at": days_ago(1)})):
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
+                  consent="yes", full_name=name, summary="s", status=status, sent_at=days_ago(3), assigned_to=assigned,
+                  **extra)
+    auth.login_role("cjg")
+    assert NAMES.findall(client.get("/cjg/?mijn=1").text) == ["Mijn Lopend"]
+    assert NAMES.findall(client.get("/cjg/?tab=afgerond&mijn=1").text) == ["Mijn Klaar"]
+    page = client.get("/cjg/").text
+    assert NAMES.findall(page) == ["Nog Niemand", "Mijn Lopend", "Zijn Lopend"] and "Ruud Hendriks" in page

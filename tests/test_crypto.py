@@ -31,6 +31,18 @@ def test_round_trip_with_a_fresh_nonce_each_time(app):
         assert unseal("concern_reporters", stored) == reporter
 
 
+def test_a_page_of_rows_is_unsealed_like_one_row_at_a_time(app):
+    """unseal_all (the lists' batch: one keyring look-up) gives what unseal gives row by row, tampering refused too."""
+    from outreach.core.crypto import unseal_all
+    with app.app_context():
+        rows = [seal("handoffs", {"id": i, "full_name": f"Jongere {i}", "phone": None, "status": "sent"})
+                for i in range(3)]
+        assert unseal_all("handoffs", rows) == [unseal("handoffs", row) for row in rows]
+        assert [r["full_name"] for r in unseal_all("handoffs", rows)] == ["Jongere 0", "Jongere 1", "Jongere 2"]
+        with pytest.raises(DecryptionError):
+            unseal_all("handoffs", [{"phone": rows[0]["full_name"]}])  # Moved to another column.
+
+
 def test_tampered_or_moved_values_are_refused(app):
     """A changed byte, a value moved to another column or table, or an unknown key raises; never garbage."""
     with app.app_context():

@@ -32,7 +32,7 @@ def test_init_db_is_idempotent(runner, app):
             "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission",
             "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids",
             "0010_reporters_apart", "0011_seal_plain_values", "0012_stable_codes", "0013_oidc", "0014_activity",
-            "0015_rounds"]
+            "0015_rounds", "0016_people_and_messages"]
         assert migrations.pending(get_db()) == []
 
 
@@ -148,7 +148,8 @@ IDENTIFYING = ("name", "naam", "phone", "tel", "mobiel", "address", "adres", "st
 ALLOWED_IDENTIFYING = {("handoffs", "full_name"), ("handoffs", "phone"), ("handoffs", "address"),
                        ("handoffs", "birth_date"), ("concern_reporters", "name"), ("spots", "name"),
                        ("users", "username"), ("_sqlite_migrations", "name"),
-                       ("users", "full_name")}  # A staff member's name from the municipality's OpenID token.
+                       ("users", "full_name"),  # A staff member's name (admin, or the municipality's OpenID token).
+                       ("users", "email")}  # A staff member's work address, optional (0016).
 
 
 def test_invariant_1_no_identifying_columns_outside_handoffs(app):

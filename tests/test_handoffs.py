@@ -270,3 +270,19 @@ def test_birth_date_under_16_asks_about_the_parents(auth, query, youth):
     response = post_handoff(auth, youth, good(birth_date=born))
     assert "Vul in of de ouders zijn geïnformeerd" in " ".join(form_errors(response.text))
     assert query("select count(*) n from handoffs") == [{"n": 0}]
+
+
+def test_the_worker_list_shows_50_a_page_newest_first_and_walks_on(auth, client, youth, seed_rows, worker_id):
+    """The team's list pages by keyset ('Oudere overdrachten'): every handoff once, newest first."""
+    for i in range(60):
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
+                  consent="yes", full_name="x", summary="s", status="sent",
+                  sent_at=f"2026-0{1 + i // 28}-{1 + i % 28:02d} 10:00")
+    auth.login_role("worker")
+    first = client.get("/handoffs/").text
+    ids = [int(i) for i in re.findall(r'href="/handoffs/(\d+)"', first)]
+    assert ids == list(range(60, 10, -1))
+    later = re.search(r'href="([^"]+)">Oudere overdrachten', first).group(1).replace("&amp;", "&")
+    second = client.get(later).text
+    assert [int(i) for i in re.findall(r'href="/handoffs/(\d+)"', second)] == list(range(10, 0, -1))
+    assert "Oudere overdrachten" not in second and "Naar het begin" in second

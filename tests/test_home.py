@@ -83,6 +83,19 @@ def test_invariant_7_no_third_party_host_and_demo_marker_on_every_page(app, auth
 def test_local_time_shown_in_dutch_time_zone():
     """Local time shown in dutch time zone."""
     from outreach.core.dates import localtime
-    assert localtime("2026-07-01T10:00:00Z") == "01-07-2026 12:00"  # Summer time, UTC+2.
-    assert localtime("2026-12-01T10:00:00Z") == "01-12-2026 11:00"
+    assert localtime("2026-07-01T10:00:00Z") == "1 jul 2026 12:00"  # Summer time, UTC+2.
+    assert localtime("2026-12-01T10:00:00Z") == "1 dec 2026 11:00"
     assert localtime(None) == "nooit"
+
+
+@pytest.mark.parametrize("stored, text", [
+    ("2026-11-30 21:45", "30 nov 2026 21:45"), ("2026-11-30 21:45:07.123456", "30 nov 2026 21:45"),
+    ("2026-03-01T20:00", "1 mrt 2026 20:00"), ("2026-11-30T20:45:00Z", "30 nov 2026 21:45"),
+    ("2026-05-09", "9 mei 2026"), ("", ""), (None, ""), ("onbekend", "onbekend")])
+def test_every_date_reads_the_same_way(stored, text):
+    """One form for every moment the app stores, for every role: '30 nov 2026 21:45'."""
+    from datetime import date, datetime
+
+    from outreach.core.dates import shown
+    assert shown(stored) == text
+    assert shown(date(2026, 10, 3)) == "3 okt 2026" and shown(datetime(2026, 1, 2, 8, 5)) == "2 jan 2026 08:05"

@@ -163,7 +163,7 @@ def test_admin_sees_the_name_and_where_the_account_comes_from(client, auth, oidc
     auth.logout()
     auth.login_role("admin")
     page = client.get("/admin/").text
-    assert "(Anna de Vries)" in page and page.count("gemeente-account") == 1
+    assert "<strong>Anna de Vries</strong>" in page and page.count("gemeente-account") == 1
 
 
 def test_provider_saying_no_is_refused_in_dutch(client, query):

@@ -175,7 +175,7 @@ def test_erased_text_reads_as_erased_and_no_template_prints_none(app):
     anywhere else prints as nothing, never as 'None'."""
     from outreach.vocab import ERASED, kept
     assert kept("Rode pet") == "Rode pet" and kept(None) == kept("") == ERASED
-    assert kept(None, "2026-11-30T02:00:00Z") == f"{ERASED} (30-11-2026)"
+    assert kept(None, "2026-11-30T02:00:00Z") == f"{ERASED} (30 nov 2026)"
     with app.app_context():
         assert app.jinja_env.from_string("[{{ x }}|{{ y|kept }}]").render(x=None, y=None) == f"[|{ERASED}]"
 

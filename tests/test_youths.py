@@ -74,7 +74,7 @@ def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id
     seed_rows("contact_youths", contact_id=contact, youth_id=youth)
     auth.login_role("worker")
     page = client.get(f"/youths/{youth}").text
-    assert "2026-11-20 20:15" in page and "groepsgesprek" in page and "dealen · lachgas" in page
+    assert "20 nov 2026 20:15" in page and "groepsgesprek" in page and "dealen · lachgas" in page
 
 
 def test_merge_moves_everything_once(auth, client, query, youth, spot, seed_rows, worker_id):

@@ -42,16 +42,16 @@ def trail(form):
                      "(select cast(id as text) from concerns where youth_id = ?)) or (a.object_type = 'handoff' and "
                      "a.object_id in (select cast(id as text) from handoffs where youth_id = ?)))")
         params += [str(youth_id), youth_id, youth_id]
-    for clause, value in (("u.username = ?", form.actor.data), ("a.action = ?", form.action.data),
+    for clause, value in (("(u.username = lower(?) or u.full_name = ?)", form.actor.data), ("a.action = ?", form.action.data),
                           ("a.object_type = ?", form.object_type.data)):
         if value:
             where.append(clause)
-            params.append(value.strip())
+            params += [value.strip()] * clause.count("?")
     if form.since.data:
         where.append("a.at >= ?")
         params.append(form.since.data.isoformat())
     # The WHERE clause is joined from the fixed texts above; every value is a parameter.
-    rows = db.query("select a.*, u.username from audit_log a left join users u on u.id = a.actor_id where "
+    rows = db.query("select a.*, u.username, u.full_name from audit_log a left join users u on u.id = a.actor_id where "
                     + " and ".join(where) + " order by a.id desc limit ?", [*params, LIMIT])  # nosec B608
     return [dict(r) for r in rows], youth_id, None
 

@@ -22,8 +22,8 @@ from ..core.forms import Form
 from ..core.youth import youth_code
 from .retention import anonymise_youth, family, frozen
 from ..vocab import (AGE_BAND, CLOSE_REASON, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, CONTACT_KIND,
-                    GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBJECT_REASON as REASONS, SUBSTANCE, TOPIC, URGENCY,
-                    in_words, labels)
+                    EVENT_KIND, GENDER, HANDOFF_STATUS, OUTCOME, RISK_SIGNAL, SUBJECT_REASON as REASONS, SUBSTANCE, TOPIC,
+                    URGENCY, in_words, labels)
 
 bp = Blueprint("subject", __name__, url_prefix="/admin/subject")
 CODE = r"^\s*[Jj]-?\d{1,9}\s*$"
@@ -121,7 +121,7 @@ def held(youth):
             in_words(row, WORDS[part])
     for handoff in data["overdrachten"]:
         for event in handoff["events"]:
-            in_words(event, {"status": HANDOFF_STATUS})
+            in_words(event, {"status": HANDOFF_STATUS, "kind": EVENT_KIND})
     return data
 
 

@@ -10,9 +10,11 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..core import audit
 from ..core.access import ROLES, allow
-from ..core.accounts import SECOND_FACTOR_REQUIRED, clear_second_factor, create_user, set_password, username_problem
+from ..core.accounts import (SECOND_FACTOR_REQUIRED, clear_second_factor, create_user, email_problem,
+                             full_name_problem, set_password, username_problem)
 from ..core.db import get_db, get_or_404
 from ..core.forms import Form
+from ..vocab import person
 from .backup import dutch_size
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,8 +25,26 @@ def temporary_password():
     return "-".join(secrets.token_hex(2) for _ in range(4))
 
 
-class UserForm(Form):
-    """A new account: name and role; the password is generated."""
+class PersonForm(Form):
+    """Who the account belongs to, as colleagues see it: the full name, and an optional e-mail address."""
+    full_name = StringField("Volledige naam", validators=[DataRequired("Vul de volledige naam in, zoals collega's die zien.")])
+    email = StringField("E-mailadres (niet verplicht)")
+
+    def validate_full_name(self, field):
+        """Not empty, not too long."""
+        problem = full_name_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_email(self, field):
+        """Empty, or something that looks like an address."""
+        problem = email_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class UserForm(PersonForm):
+    """A new account: login name, full name, e-mail and role; the password is generated."""
     username = StringField("Gebruikersnaam", validators=[DataRequired("Vul een gebruikersnaam in.")])
     role = SelectField("Rol", choices=[SelectChoice("", "Kies een rol")] + [SelectChoice(k, v) for k, v in ROLES.items()],
                        validators=[DataRequired("Kies een rol.")])
@@ -55,7 +75,7 @@ def list_users():
     """All accounts with role, state and last login."""
     users = get_db()["users"].rows_where(order_by="active desc, role, username",
                                          select="id, username, role, active, last_login_at, must_change_password, "
-                                                "totp_enrolled_at, full_name, exists(select 1 from oidc_accounts o "
+                                                "totp_enrolled_at, full_name, email, exists(select 1 from oidc_accounts o "
                                                 "where o.user_id = users.id) as oidc")
     return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
                            required=SECOND_FACTOR_REQUIRED, last_purge=last_run("purge"), last_backup=last_run("backup"))
@@ -85,10 +105,27 @@ def create_account():
     form = UserForm()
     if form.validate_on_submit():
         password = temporary_password()
-        user_id = create_user(form.username.data, form.role.data, password, must_change=True)
+        user_id = create_user(form.username.data, form.role.data, password, must_change=True,
+                              full_name=form.full_name.data, email=form.email.data)
         audit.record("create", "user", user_id, result=f"role {form.role.data}")
         return render_template("admin/password_once.html", user=get_user(user_id), password=password, new=True)
     return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow("admin")
+def edit_person(user_id):
+    """Change an account's full name and e-mail address (the login name and role stay)."""
+    user = get_user(user_id)
+    form = PersonForm(data={"full_name": user["full_name"] or "", "email": user["email"] or ""})
+    if form.validate_on_submit():
+        with get_db().atomic() as db:
+            db["users"].update(user_id, {"full_name": form.full_name.data.strip(),
+                                         "email": (form.email.data or "").strip().lower() or None})
+            audit.record("update", "user", user_id, result="name/e-mail", db=db)
+        flash(f"Gegevens van {person(form.full_name.data.strip(), user['username'])} opgeslagen.", "success")
+        return redirect(url_for("admin.list_users"))
+    return render_template("admin/user_form.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -104,7 +141,7 @@ def toggle_active(user_id):
         if user["active"] != active:
             db["users"].update(user_id, {"active": active, "session_token": secrets.token_urlsafe(24)})
             audit.record("update", "user", user_id, result="activated" if active else "deactivated")
-    flash(f"{user['username']} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
+    flash(f"{person(user['full_name'], user['username'])} is {'weer actief' if active else 'uitgeschakeld'}.", "success")
     return redirect(url_for("admin.list_users"))
 
 
@@ -130,12 +167,12 @@ def reset_second_factor(user_id):
         return refused
     user = get_user(user_id)
     if user["totp_secret"] is None:
-        flash(f"{user['username']} heeft geen tweestapsverificatie.", "info")
+        flash(f"{person(user['full_name'], user['username'])} heeft geen tweestapsverificatie.", "info")
         return redirect(url_for("admin.list_users"))
     clear_second_factor(user_id, "second factor reset")
     later = "stelt die opnieuw in" if user["role"] in SECOND_FACTOR_REQUIRED else "kan die opnieuw instellen"
-    flash(f"Tweestapsverificatie van {user['username']} is gereset; {user['username']} {later} bij het inloggen.",
-          "success")
+    name = person(user["full_name"], user["username"])
+    flash(f"Tweestapsverificatie van {name} is gereset; {name} {later} bij het inloggen.", "success")
     return redirect(url_for("admin.list_users"))
 
 

@@ -1,7 +1,10 @@
 """The CJG inbox: receive handoffs, take them on or decline, give feedback, close with an outcome, print."""
+from itertools import groupby
+from operator import itemgetter
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..core import audit
@@ -10,8 +13,10 @@ from ..core.crypto import seal, unseal
 from ..core.db import get_db, get_or_404
 from ..core.dates import now_local, stamp
 from ..core.forms import Form
-from ..vocab import FINISHED_HANDOFF, HANDOFF_STATUS, OUTCOME, choices, label
-from .handoffs import add_event, overdue, timeline
+from ..vocab import HANDOFF_STATUS, OUTCOME, choices, label, person
+from . import inbox as inbox_lists
+from .handoffs import add_event, moment, timeline
+from .messages import FeedbackForm, thread
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")
 # Which action may be taken in which status.
@@ -29,12 +34,6 @@ class DeclineForm(Form):
     decline_reason = StringField("Reden", validators=[DataRequired("Geef een reden om af te wijzen."), Length(max=300)])
 
 
-class FeedbackForm(Form):
-    """A short note back to the worker; nothing of the CJG's own case file."""
-    text = TextAreaField("Terugkoppeling aan de straathoekwerker", validators=[
-        DataRequired("Schrijf een korte terugkoppeling."), Length(max=500, message="Maximaal 500 tekens.")])
-
-
 class CloseForm(Form):
     """Close with an outcome."""
     outcome = SelectField("Uitkomst", choices=choices(OUTCOME, "Kies de uitkomst"),
@@ -45,36 +44,41 @@ FORMS = {"accept": AcceptForm, "decline": DeclineForm, "feedback": FeedbackForm,
 
 
 def cjg_staff():
-    """Active CJG employees to assign a handoff to."""
-    return [(r["id"], r["username"]) for r in get_db().query(
-        "select id, username from users where role = 'cjg' and active = 1 order by username")]
+    """Active CJG employees to assign a handoff to, by name."""
+    return [(r["id"], person(r["full_name"], r["username"])) for r in get_db().query(
+        "select id, username, full_name from users where role = 'cjg' and active = 1 "
+        "order by coalesce(full_name, username)")]
 
 
 @bp.route("/")
 @allow("cjg")
 def inbox():
-    """New and overdue first, then by urgency; filter by status."""
-    status = request.args.get("status", "")
-    select = ("select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, u.username as assigned "
-              "from handoffs h left join users u on u.id = h.assigned_to ")
-    db = get_db()
-    # Everything still to do, all of it; of what is finished only the latest 100 (or 500 when filtered).
-    active = db.query(select + "where h.status not in (?, ?) and (? = '' or h.status = ?) "
-                      "order by h.status != 'sent', case h.urgency when 'acute' then 0 when 'high' then 1 "
-                      "else 2 end, h.sent_at", [*FINISHED_HANDOFF, status, status])
-    done = db.query(select + "where h.status in (?, ?) and (? = '' or h.status = ?) "
-                    "order by h.sent_at desc limit ?", [*FINISHED_HANDOFF, status, status, 500 if status else 100])
-    rows = [unseal("handoffs", r) for r in list(active) + list(done)]
-    for row in rows:
-        row["overdue"] = overdue(row)
-    rows.sort(key=lambda r: not r["overdue"])  # Overdue on top; the rest keeps its order.
+    """What needs action first (overdue, new, received), then the cases in hand; finished ones in their own tab."""
+    status = inbox_lists.status_code(request.args.get("status"))
+    if request.args.get("status") and request.args["status"] != status:
+        # An older link with the Dutch label (?status=verzonden): the same list under its stable address.
+        return redirect(url_for("cjg.inbox", **{**request.args.to_dict(), "status": status or None}))
+    tab = "afgerond" if status in inbox_lists.FINISHED else request.args.get("tab", "open")
+    tab = tab if tab in inbox_lists.TABS else "open"
+    mine = current_user.id if request.args.get("mijn") == "1" else None
+    if tab == "open":
+        after = inbox_lists.parse_cursor(request.args.get("na"), 4)
+        rows, more = inbox_lists.open_page(mine, status, after)
+    else:
+        after = inbox_lists.parse_cursor(request.args.get("na"), 2)
+        rows, more = inbox_lists.finished_page(mine, status, after)
     audit.record("view", "handoff", None, result="inbox")
-    return render_template("cjg/inbox.html", handoffs=rows, status=status, statuses=HANDOFF_STATUS)
+    sections = [(heading, list(group)) for heading, group in groupby(rows, key=itemgetter("heading"))]
+    return render_template("cjg/inbox.html", sections=sections, status=status, statuses=HANDOFF_STATUS, tab=tab,
+                           tabs=inbox_lists.TABS, mine=bool(mine), more=more, first=not after,
+                           waiting=inbox_lists.waiting(mine))
 
 
 def forms_for(handoff):
     """The action forms that fit the handoff's status."""
     forms = {name: cls(prefix=name) for name, cls in FORMS.items() if handoff["status"] in ALLOWED[name]}
+    if "feedback" in forms:
+        forms["feedback"].hold(handoff)
     if "accept" in forms:
         forms["accept"].assigned_to.choices = cjg_staff()
         forms["accept"].assigned_to.data = forms["accept"].assigned_to.data or current_user.id
@@ -82,7 +86,8 @@ def forms_for(handoff):
 
 
 def mark_received(handoff_id, how="ok"):
-    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it received."""
+    """Read a handoff as the CJG (audited); the first read, on screen or on paper, makes it received. The worker's
+    new messages count as read once the assigned employee (or, before anyone is, a colleague) opened it."""
     db = get_db()
     with db.atomic():
         handoff = get_or_404("handoffs", "id = ?", [handoff_id])
@@ -90,6 +95,8 @@ def mark_received(handoff_id, how="ok"):
             db["handoffs"].update(handoff_id, {"status": "received", "received_at": stamp(now_local())})
             add_event(db, handoff_id, "status", "received")
             handoff = db["handoffs"].get(handoff_id)
+        if how == "ok" and handoff["assigned_to"] in (None, current_user.id):
+            db["handoffs"].update(handoff_id, {"cjg_seen_at": moment()})
         audit.record("view", "handoff", handoff_id, result=how, db=db)
     return unseal("handoffs", handoff)
 
@@ -100,8 +107,9 @@ def open_handoff(handoff_id):
     """One handoff; the first time a CJG user opens it, it becomes received."""
     handoff = mark_received(handoff_id)
     db = get_db()
-    return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms_for(handoff),
-                           youth=db["youths"].get(handoff["youth_id"]))
+    events = timeline(handoff_id)
+    return render_template("cjg/show.html", handoff=handoff, events=events, messages=thread(events),
+                           forms=forms_for(handoff), youth=db["youths"].get(handoff["youth_id"]))
 
 
 @bp.route("/<int:handoff_id>/<any(accept, decline, feedback, close):action>", methods=["POST"])
@@ -115,9 +123,11 @@ def act(handoff_id, action):
         return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
     forms = forms_for(handoff)
     form = forms[action]
-    if not form.validate_on_submit():
-        audit.record("view", "handoff", handoff_id, result=f"{action}: ongeldig")
-        return render_template("cjg/show.html", handoff=handoff, events=timeline(handoff_id), forms=forms,
+    if not (form.ready() if action == "feedback" else form.validate_on_submit()):
+        problem = "ongeldig" if form.errors else "waarschuwing"  # Bad input, or the personal-data warning.
+        audit.record("view", "handoff", handoff_id, result=f"{action}: {problem}")
+        events = timeline(handoff_id)
+        return render_template("cjg/show.html", handoff=handoff, events=events, messages=thread(events), forms=forms,
                                youth=db["youths"].get(handoff["youth_id"])), 200
     now = stamp(now_local())
     with db.atomic():
@@ -135,14 +145,17 @@ def act(handoff_id, action):
             add_event(db, handoff_id, "status", "declined", form.decline_reason.data.strip())
         elif action == "feedback":
             add_event(db, handoff_id, "feedback", None, form.text.data.strip())
+            audit.record("message", "handoff", handoff_id, result="to worker", db=db)
         else:
             db["handoffs"].update(handoff_id, {"status": "closed", "closed_at": now, "outcome": form.outcome.data})
             # The event's text is what the timeline says: the outcome in words, as written at the time.
             add_event(db, handoff_id, "status", "closed", label(form.outcome.data, OUTCOME))
-        audit.record("update", "handoff", handoff_id, result=action, db=db)
+        if action != "feedback":
+            audit.record("update", "handoff", handoff_id, result=action, db=db)
     flash({"accept": "Overdracht geaccepteerd.", "decline": "Overdracht afgewezen.",
-           "feedback": "Terugkoppeling verstuurd.", "close": "Overdracht afgesloten."}[action], "success")
-    return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id))
+           "feedback": "Bericht verstuurd naar de straathoekwerker.", "close": "Overdracht afgesloten."}[action], "success")
+    return redirect(url_for("cjg.open_handoff", handoff_id=handoff_id,
+                            _anchor="berichten" if action == "feedback" else None))
 
 
 @bp.route("/<int:handoff_id>/print")
@@ -150,7 +163,8 @@ def act(handoff_id, action):
 def print_handoff(handoff_id):
     """An A4 print view for the CJG's own system."""
     handoff = mark_received(handoff_id, "print")
-    return render_template("handoffs/show.html", handoff=handoff, events=timeline(handoff_id), overdue=False,
+    events = timeline(handoff_id)
+    return render_template("handoffs/show.html", handoff=handoff, events=events, messages=thread(events), overdue=False,
                            youth=get_db()["youths"].get(handoff["youth_id"]), print_view=True)
 
 

@@ -15,13 +15,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..core import audit, reporters
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.dates import LOCAL, dutch_day, now_local, stamp
+from ..core.dates import LOCAL, dutch_day, now_local, shown, stamp
 from ..core.db import get_db, get_or_404
 from ..core.forms import DayField, Form, MomentField, arg_id
 from ..core.youth import STAGE_CHOICES, get_youth
 from ..core.forms import MultiCheckboxField
-from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, OPEN_CONCERN, SUBSTANCE, TOPIC,
-                     STAGE, UNDER_16, URGENCY, YES_NO, choices, label)
+from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, HANDOFF_STATUS, OPEN_CONCERN,
+                     SUBSTANCE, TOPIC, STAGE, UNDER_16, URGENCY, YES_NO, choices, label)
+from . import messages
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
 
@@ -149,7 +150,7 @@ def new_handoff():
         "concerns": [c["id"] for c in open_concerns], "submission": uuid.uuid4().hex,
         **from_concern(arg_id("concern"), [c["id"] for c in open_concerns])})
     form.under_16 = youth["age_band"] in UNDER_16
-    form.concerns.choices = [(c["id"], f"{c['received_at'][:10]} · {label(c['source'], CONCERN_SOURCE)} · "
+    form.concerns.choices = [(c["id"], f"{shown(c['received_at'][:10])} · {label(c['source'], CONCERN_SOURCE)} · "
                                       f"{label(c['level'], CONCERN_LEVEL)}") for c in open_concerns]
     if form.validate_on_submit():
         handoff_id, sent_now = send(youth, form)
@@ -251,38 +252,72 @@ def add_event(db, handoff_id, kind, status=None, text=None):
 
 
 def timeline(handoff_id):
-    """The handoff's events, oldest first, with who did them."""
+    """The handoff's events, oldest first, with who did them (name, login name and role)."""
     return [unseal("handoff_events", r) for r in get_db().query(
-        "select e.*, u.username from handoff_events e left join users u on u.id = e.actor_id "
+        "select e.*, u.username, u.full_name, u.role from handoff_events e left join users u on u.id = e.actor_id "
         "where e.handoff_id = ? order by e.at, e.id", [handoff_id])]
+
+
+PAGE = 50
 
 
 @bp.route("/")
 @allow("worker")
 def list_handoffs():
-    """The team's handoffs with status, overdue flag and new feedback."""
+    """The team's handoffs, newest first, 50 a page (a keyset: `na` is the last one shown), with what is new."""
+    after = request.args.get("na", "").split("|")
+    keyset, params = "", [current_user.id]
+    if len(after) == 2 and after[1].isdigit():
+        keyset, params = "where (h.sent_at, h.id) < (?, ?) ", [current_user.id, after[0], int(after[1])]
+    # New for the sender only: the CJG's messages and decisions after her last look (core/activity.py keeps them).
     rows = [dict(r) for r in get_db().query(
-        "select h.id, h.status, h.urgency, h.sent_at, h.outcome, y.code, y.alias, "
-        "(select count(*) from handoff_events e where e.handoff_id = h.id and h.worker_id = ? "
-        " and e.at > coalesce(h.worker_seen_at, '') and (e.kind = 'feedback' or e.status in "
-        " ('accepted', 'declined', 'closed'))) as new_events "
-        "from handoffs h join youths y on y.id = h.youth_id order by h.sent_at desc limit 100", [current_user.id])]
+        "select h.id, h.status, h.urgency, h.sent_at, h.outcome, h.closed_at, h.declined_at, y.code, y.alias, "
+        "y.erased_at, h.worker_id = ? and h.worker_news_at > coalesce(h.worker_seen_at, '') as new_events "
+        "from handoffs h join youths y on y.id = h.youth_id " + keyset  # nosec B608 - fixed text
+        + "order by h.sent_at desc, h.id desc limit ?", [*params, PAGE + 1])]
+    more = f"{rows[PAGE - 1]['sent_at']}|{rows[PAGE - 1]['id']}" if len(rows) > PAGE else None
     audit.record("view", "handoff", None, result="list")
-    return render_template("handoffs/list.html", handoffs=rows, overdue=overdue)
+    return render_template("handoffs/list.html", handoffs=rows[:PAGE], overdue=overdue, more=more,
+                           first=not keyset)
 
 
 @bp.route("/<int:handoff_id>")
 @allow("worker")
-def show_handoff(handoff_id):
-    """One handoff with its timeline and the CJG's feedback; opening it marks the feedback as seen."""
+def show_handoff(handoff_id, reply=None):
+    """One handoff with its timeline and the thread with the CJG; opening it marks what is new as seen."""
     handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
     db = get_db()
     with db.atomic():
         if handoff["worker_id"] == current_user.id:  # News is the sender's; a colleague's look does not clear it.
             db["handoffs"].update(handoff_id, {"worker_seen_at": moment()})
         audit.record("view", "handoff", handoff_id, db=db)
+    events = timeline(handoff_id)
+    if reply is None and handoff["status"] in messages.WORKER_MAY_WRITE:
+        reply = messages.ReplyForm(prefix="reply", formdata=None).hold(handoff)
     return render_template("handoffs/show.html", handoff=handoff, youth=db["youths"].get(handoff["youth_id"]),
-                           events=timeline(handoff_id), overdue=overdue(handoff), print_view=False)
+                           events=events, messages=messages.thread(events), reply=reply, overdue=overdue(handoff),
+                           print_view=False)
+
+
+@bp.route("/<int:handoff_id>/bericht", methods=["POST"])
+@allow("worker")
+def reply(handoff_id):
+    """The worker writes to the CJG on a running handoff; the CJG's inbox shows it as a new message."""
+    handoff = unseal("handoffs", get_or_404("handoffs", "id = ?", [handoff_id]))
+    if handoff["status"] not in messages.WORKER_MAY_WRITE:
+        flash(f"De overdracht is {label(handoff['status'], HANDOFF_STATUS)}; een bericht kan niet meer.", "error")
+        return redirect(url_for("handoffs.show_handoff", handoff_id=handoff_id))
+    form = messages.ReplyForm(prefix="reply").hold(handoff)
+    if not form.ready():
+        return show_handoff(handoff_id, reply=form)
+    db = get_db()
+    with db.atomic():
+        add_event(db, handoff_id, "reply", None, form.text.data.strip())
+        if handoff["worker_id"] == current_user.id:  # Her own message is no news to her.
+            db["handoffs"].update(handoff_id, {"worker_seen_at": moment()})
+        audit.record("message", "handoff", handoff_id, result="to cjg", db=db)
+    flash("Bericht verstuurd naar het CJG.", "success")
+    return redirect(url_for("handoffs.show_handoff", handoff_id=handoff_id, _anchor="berichten"))
 
 
 def init_app(app):

@@ -42,14 +42,38 @@ def set_password(user_id, password, must_change):
     })
 
 
-def create_user(username, role, password, must_change=False):
+def create_user(username, role, password, must_change=False, full_name=None, email=None):
     """Insert a new account and return its id."""
     now = audit.utcnow()
+    # Name and address only when given: the upgrade test seeds a schema from before those columns existed.
+    person = {"full_name": (full_name or "").strip() or None, "email": (email or "").strip().lower() or None}
     return get_db()["users"].insert({
         "username": username.strip().lower(), "password_hash": hash_password(password),
         "role": role, "active": 1, "session_token": new_token(),
         "must_change_password": int(must_change), "created_at": now, "password_changed_at": now,
+        **{key: value for key, value in person.items() if value},
     }).last_pk
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
+
+
+def email_problem(email):
+    """A Dutch sentence saying what is wrong with an e-mail address (empty is fine: it is optional), or None."""
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        return "Vul een e-mailadres in zoals naam@heerde.nl, of laat het leeg."
+    return None
+
+
+def full_name_problem(full_name):
+    """A Dutch sentence saying what is wrong with a colleague's full name, or None."""
+    name = (full_name or "").strip()
+    if not name:
+        return "Vul de volledige naam in, zoals collega's die zien."
+    if len(name) > 80:
+        return "Maximaal 80 tekens."
+    return None
 
 
 def clear_second_factor(user_id, result):

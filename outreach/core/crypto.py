@@ -215,13 +215,13 @@ def encrypt(table, column, text):
     return f"v1:{key_id}:{base64.urlsafe_b64encode(body).decode()}"
 
 
-def decrypt(table, column, stored):
+def decrypt(table, column, stored, ring=None):
     """Open a sealed value of table.column; None and plain text from before encryption pass through unchanged."""
     match = SEALED.match(stored) if isinstance(stored, str) else None
     if not match:
         return stored
     aad = associated(table, column)
-    cipher = keyring()[1].get(match[1])
+    cipher = (ring or keyring())[1].get(match[1])
     if cipher is None:
         raise DecryptionError(f"Sleutel {match[1]} ontbreekt in {key_path()}")
     try:
@@ -243,6 +243,12 @@ def unseal(table, row):
         return None
     columns = COLUMNS[table]
     return {k: decrypt(table, k, v) if k in columns else v for k, v in dict(row).items()}
+
+
+def unseal_all(table, rows):
+    """unseal for a page of rows, the keyring looked up once (keyring() checks the key file on every call)."""
+    columns, ring = COLUMNS[table], keyring()
+    return [{k: decrypt(table, k, v, ring) if k in columns else v for k, v in dict(row).items()} for row in rows]
 
 
 def sealed(table, rows):

@@ -1,10 +1,11 @@
 """Moments as the app stores and shows them: local wall-clock text for field moments, UTC stamps for the system."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from .db import get_db
+from ..vocab import MONTHS
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -35,12 +36,35 @@ def dutch_day(stamped):
     return "-".join(reversed(stamped[:10].split("-")))
 
 
-def localtime(utc_text, empty="nooit"):
-    """Show a stored UTC stamp ('...Z') as Dutch local time, 'dd-mm-jjjj uu:mm'."""
-    if not utc_text:
+
+
+def shown(value, empty=""):
+    """Any stored moment as every role reads it: '30 nov 2026 21:45', a day alone as '30 nov 2026'.
+
+    Local wall-clock text ('2026-11-30 21:45', with or without seconds) is shown as it is; UTC stamps ('...Z')
+    in local time; date and datetime objects too. Text that is no moment is shown unchanged rather than failing.
+    """
+    if value is None or value == "":
         return empty
-    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone(LOCAL)
-    return moment.strftime("%d-%m-%Y %H:%M")
+    try:
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        elif value.endswith("Z"):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(LOCAL)
+        elif len(value) == 10:
+            return shown(date.fromisoformat(value))
+        else:
+            moment = datetime.fromisoformat(value[:16].replace("T", " "))
+    except (AttributeError, ValueError):
+        return value
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+
+
+def localtime(utc_text, empty="nooit"):
+    """Show a stored UTC stamp ('...Z') as Dutch local time, the way every date is shown (see shown)."""
+    return shown(utc_text, empty)
 
 
 def pilot_start():

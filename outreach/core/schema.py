@@ -280,3 +280,29 @@ def rounds(db):
     # table for the foreign key, and a rebuild drops the roll-up and activity triggers.
     for table in ("contacts", "visits"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN round_id INTEGER REFERENCES rounds(id)")  # nosec B608 - names
+
+
+@migrations(name="0016_people_and_messages")
+def people_and_messages(db):
+    """Accounts get an e-mail address; a handoff knows when the worker last wrote and when the CJG last looked;
+    the CJG inbox and the worker's list read their pages straight off indexes."""
+    db["users"].add_column("email", str)
+    # Plain ALTERs (no foreign key, no rebuild): a rebuild of handoffs would drop the activity trigger on it.
+    for column in ("cjg_news_at", "cjg_seen_at"):
+        db.execute(f"ALTER TABLE handoffs ADD COLUMN {column} TEXT")  # nosec B608 - names from this line
+    # The worker's messages (events of kind 'reply') as the CJG's badge counts them: like worker_news_at in 0014.
+    db.execute("CREATE TRIGGER activity_handoff_reply AFTER INSERT ON handoff_events WHEN NEW.kind = 'reply' "
+               "BEGIN UPDATE handoffs SET cjg_news_at = max(coalesce(cjg_news_at, ''), NEW.at) "
+               "WHERE id = NEW.handoff_id; END")
+    db.execute("CREATE INDEX handoffs_cjg_unseen ON handoffs (assigned_to) WHERE cjg_news_at > coalesce(cjg_seen_at, '')")
+    # The inbox's groups in their order (urgency codes sort acute < high < normal), all and per assignee.
+    db["handoffs"].create_index(["status", "urgency", "sent_at", "id"])
+    db["handoffs"].create_index(["assigned_to", "status", "urgency", "sent_at", "id"])
+    # The finished tab, newest first (all, and per assignee): an index on the moment it ended, for those rows only.
+    # Without statistics the planner prefers idx_handoffs_status and sorts; the inbox names these (INDEXED BY).
+    db.execute("CREATE INDEX handoffs_finished ON handoffs (coalesce(closed_at, declined_at) DESC, id DESC) "
+               "WHERE status IN ('closed', 'declined')")
+    db.execute("CREATE INDEX handoffs_finished_mine ON handoffs (assigned_to, coalesce(closed_at, declined_at) DESC, "
+               "id DESC) WHERE status IN ('closed', 'declined')")
+    # The worker's list, newest first, a page at a time: (sent_at, rowid) is exactly its order and keyset.
+    db["handoffs"].create_index(["sent_at"])

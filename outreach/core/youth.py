@@ -26,7 +26,7 @@ class NewYouthFields(GuardedForm):
     new_alias = StringField("Nieuwe jongere: bijnaam",
                             validators=[Optional(), Length(max=40, message="Maximaal 40 tekens.")])
     new_age_band = SelectField("Leeftijd", choices=choices(AGE_BAND, "Kies"), validate_choice=False)
-    new_gender = SelectField("Gender", choices=choices(GENDER), default="unknown")
+    new_gender = SelectField("Gender/geslacht", choices=choices(GENDER), default="unknown")
 
     def validate_new_age_band(self, field):
         """A quick-added youth needs one of the age bands; without a new youth the field is ignored."""

@@ -22,16 +22,20 @@ from .handoffs import pick, seed_concerns_and_handoffs
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
               ("manager", "manager"), ("beheerder", "admin")]
+# Colleagues are shown by name ("Sanne de Boer (CJG)"): the demo accounts have one too (invented).
+DEMO_NAMES = {"werker": "Femke Visser", "werker2": "Youssef el Amrani", "cjg": "Sanne de Boer", "cjg2": "Ruud Hendriks",
+              "manager": "Marieke Kamphuis", "beheerder": "Peter Smit"}
 
 
 def create_demo_users():
     """Create the demo accounts with fresh random passwords (and app keys where 2FA is required); return the logins."""
     logins = []
+    named = "full_name" in get_db()["users"].columns_dict  # A schema from before 0013 (the upgrade test) has none.
     for username, role in DEMO_USERS:
         if find_user(username):
             continue
         password = "-".join(secrets.token_hex(3) for _ in range(3))
-        user_id = create_user(username, role, password)
+        user_id = create_user(username, role, password, full_name=DEMO_NAMES[username] if named else None)
         # Roles that require a second factor are enrolled already, so `make run` users get in with the app key.
         secret = pyotp.random_base32(32) if role in SECOND_FACTOR_REQUIRED else None
         if secret:

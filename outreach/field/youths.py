@@ -24,8 +24,8 @@ class YouthForm(GuardedForm):
         DataRequired("Kies een bijnaam, bijvoorbeeld ‘Rode pet’."), Length(max=40, message="Maximaal 40 tekens.")])
     age_band = SelectField("Leeftijd", choices=choices(AGE_BAND, "Kies een leeftijd"),
                            validators=[DataRequired("Kies een leeftijdsgroep.")])
-    gender = RadioField("Gender", choices=choices(GENDER), default="unknown",
-                        validators=[DataRequired("Kies een gender of ‘onbekend’.")])
+    gender = RadioField("Gender/geslacht", choices=choices(GENDER), default="unknown",
+                        validators=[DataRequired("Kies gender/geslacht of ‘onbekend’.")])
     stage = SelectField("Fase (Jellinek)", choices=STAGE_CHOICES)
     risk_signals = MultiCheckboxField("Risicosignalen", choices=choices(RISK_SIGNAL))
     guarded = ("alias",)
