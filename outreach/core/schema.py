@@ -280,3 +280,11 @@ def rounds(db):
     # table for the foreign key, and a rebuild drops the roll-up and activity triggers.
     for table in ("contacts", "visits"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN round_id INTEGER REFERENCES rounds(id)")  # nosec B608 - names
+
+
+@migrations(name="0017_report_signals")
+def report_signals(db):
+    """Roll-ups of topics, use and dealing seen at hangplekken, and risk signals (kept by triggers, filled once here)."""
+    from . import signals  # Imported here: only this migration needs the trigger SQL.
+
+    signals.install(db)

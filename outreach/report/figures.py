@@ -9,6 +9,8 @@ from datetime import date
 
 from ..vocab import IN_CARE
 
+FUTURE = ("school_dropout", "no_work_or_school")  # Risk signals that speak to toekomstperspectief (the memo).
+
 SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")  # see run()
 TOP_SPOTS = 15  # Visits per spot: the busiest fifteen, the rest in one row, so the table stays readable.
 
@@ -115,6 +117,20 @@ QUERIES = {
                "AND (outcome IS NULL OR outcome IN (:care1, :care2))",
     "outcomes": "SELECT substr(closed_at, 1, 7), outcome, count(*) FROM handoffs WHERE closed_at >= :start "
                 "AND closed_at < :end AND outcome IS NOT NULL GROUP BY 1, 2",
+    # What the worker saw and heard (roll-ups of migration 0017, see core/signals.py): topics per month, visits
+    # with use or dealing seen per month and kind of spot, and the reached youths' risk signals ('' = school or
+    # work, the memo's toekomstperspectief: a youth with both counts once).
+    "topics": "SELECT month, topic, contacts FROM report_topics WHERE month BETWEEN :first AND :last",
+    "visit_signs": "SELECT v.month, s.kind, sum(v.use_seen), sum(v.dealing_seen) FROM report_visit_signs v "
+                   "JOIN spots s ON s.id = v.spot_id WHERE v.month BETWEEN :first AND :last GROUP BY 1, 2",
+    "risks": "WITH r AS MATERIALIZED (SELECT DISTINCT youth_id FROM report_youth_years WHERE " + IN_PERIOD + ") "  # nosec B608
+             "SELECT signal, count(*) FROM report_youth_signals s JOIN r ON r.youth_id = s.youth_id GROUP BY 1 "
+             "UNION ALL SELECT '', count(DISTINCT s.youth_id) FROM report_youth_signals s JOIN r "
+             "ON r.youth_id = s.youth_id WHERE s.signal IN (:future1, :future2)",
+    # Hours on the street from ended rounds, by the month the round started and whether the ED was there.
+    "rounds": "SELECT substr(started_at, 1, 7), ed_present, count(*), "
+              "sum(julianday(ended_at) - julianday(started_at)) * 24 FROM rounds WHERE started_at >= :start "
+              "AND started_at < :end AND ended_at > started_at GROUP BY 1, 2",
 }
 
 # Day spans whose median the report shows, each over the events of the period.
@@ -143,7 +159,8 @@ def params(period):
             # Bits from the first month on in the first year, up to the last month in the last year.
             "first_mask": (4095 >> fm - 1 << fm - 1) & (4095 if ly > fy else (1 << lm) - 1),
             "last_mask": (1 << lm) - 1 if ly > fy else (4095 >> fm - 1 << fm - 1) & ((1 << lm) - 1),
-            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS}
+            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS,
+            "future1": FUTURE[0], "future2": FUTURE[1]}
 
 
 def run(db, period, reach=True, pool=None):

@@ -13,6 +13,7 @@ from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, ST
 from .cohorts import ed_cohorts
 from .figures import count_by, month_of, run
 from .protect import HIDDEN, SMALL, draw, round5, rounded, share, small
+from .street import street_cells
 
 STAGE_ROWS = [None, *STAGE]
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -36,6 +37,7 @@ class Sheet:
     medians: dict = field(default_factory=dict)
     places: dict = field(default_factory=dict)
     minutes: int = 0
+    hours: dict = field(default_factory=dict)  # Hours on ended rounds: all, with and without the ED (street.py).
     units: dict = field(default_factory=dict)
     unit_counts: dict = field(default_factory=dict)
 
@@ -142,6 +144,7 @@ def collect(db, period, reach=True, pool=None):
     s.lines.append(([f"stage_last:{b}" for b in STAGE_ROWS], "reached"))
     s.cells.update({f"reach_spot:{r[0]}": r[4] for r in rows["reach_per_spot"]})
     ed_cohorts(s, period, rows)
+    street_cells(s, rows)
     return s, rows
 
 
@@ -189,9 +192,20 @@ def publish(sheet, period, secret):
     # youths in them would bound it, so it is hidden too.
     if values["group_contacts"] == SMALL and isinstance(values["group_youths"], int) and values["group_youths"] > 0:
         values["group_youths"] = HIDDEN
-    # No clamping of new youths to the rounded reach: the differencing test showed that mixing the two gives a
-    # month's small count back (reached from the pilot's start is the sum of the new youths up to then).
+    values["reached"] = _reached(sheet, values["new"], draw(secret, f"returning@{period.first}..{period.last}"))
     return Published(values, sheet)
+
+
+def _reached(sheet, new, u):
+    """Youths reached = the published new youths + the returning ones (met before the period) rounded to fives.
+
+    Both parts come from cells already protected, so the reach can no longer read below the new youths (72 new
+    beside 70 reached), and no new number is added: a clamp of one to the other gave a month's count back; here
+    reached minus new is a multiple of 5, whatever the periods (from the pilot's start it is 0: all are new).
+    """
+    returning = max(0, sheet.cells["reached"] - sheet.cells["new"])
+    total = (new if isinstance(new, int) else 0) + round5(returning, u)
+    return total if total or not sheet.cells["reached"] else SMALL
 
 
 def build(db, period, reach=True):

@@ -57,6 +57,7 @@ class Section:
     title: str
     figures: list = field(default_factory=list)
     tables: list = field(default_factory=list)
+    note: str = ""  # Where the section's numbers come from, under its title.
 
 
 def layout(cur, prev, names):

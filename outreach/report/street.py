@@ -1,0 +1,77 @@
+"""What the street tells beyond reach: topics, use and dealing seen at hangplekken, risk signals (toekomstperspectief),
+hours on rounds, and the GGD context of the memo. Raw figures into the Sheet here; words and layout in sections.py.
+
+Counts of contacts and visits are month units (protect.py rule 1), so every period's figure is a sum of the same
+protected units; counts of youths with a risk signal are distinct youths, published rounded (rule 2).
+"""
+from ..vocab import RISK_SIGNAL, SPOT_KIND, TOPIC
+
+# The memo's GGD figures (gezondheidsmonitor GGD 2019, Heerde) per group: share who ever used soft drugs, and
+# which of the report's age bands stand for that group. settings.REPORT_GGD holds them (municipality-specific).
+GGD_GROUPS = {"pupils": ("12-15", "16-17"), "young_adults": ("18-23",)}
+
+
+def street_cells(s, rows):
+    """Add topics, visit signs and risk signals to the sheet `s` from the period's query rows."""
+    topic_units = {}
+    for month, topic, n in rows["topics"]:
+        topic_units.setdefault(topic, {})[f"topic/{month}/{topic}"] = n
+    for code in TOPIC:
+        s.add(f"topic:{code}", topic_units.get(code, {}))
+    use, dealing = {}, {}
+    for month, kind, used, dealt in rows["visit_signs"]:
+        use.setdefault(kind, {})[f"use/{month}/{kind}"] = used
+        dealing.setdefault(kind, {})[f"dealing/{month}/{kind}"] = dealt
+    for code in SPOT_KIND:
+        s.add(f"use_kind:{code}", use.get(code, {}))
+        s.add(f"dealing_kind:{code}", dealing.get(code, {}))
+    s.add("use_visits", {k: n for units in use.values() for k, n in units.items()})
+    s.add("dealing_visits", {k: n for units in dealing.values() for k, n in units.items()})
+    risks = dict(rows["risks"])
+    for code in RISK_SIGNAL:
+        s.cells[f"risk:{code}"] = risks.get(code, 0)
+    s.cells["risk_future"] = risks.get("", 0)
+    # Hours are not counts of people: shown as they are, without suppression (a round says nothing of who was met).
+    hours = {True: 0.0, False: 0.0}
+    for _month, ed, _n, h in rows["rounds"]:
+        hours[bool(ed)] += h or 0.0
+    s.hours = {"ed": hours[True], "no_ed": hours[False], "all": hours[True] + hours[False]}
+
+
+def per(amount, published):
+    """amount ÷ a published count, or None unless that count is shown as a number of at least 5.
+
+    Always the published (protected) count, never the true one: amount and the quotient together would give
+    the true count back (hours × rate ÷ cost per toeleiding = toeleidingen).
+    """
+    return amount / published if isinstance(published, int) and published >= 5 else None
+
+
+def costs(cur, settings):
+    """Hours, hours per youth and per toeleiding, cost per toeleiding (rate and/or budget): {name: value or None}."""
+    hours = cur.sheet.hours["all"]
+    rate, budget = settings.get("REPORT_HOURLY_COST"), settings.get("REPORT_PILOT_BUDGET")
+    handoffs = cur["handoffs"]
+    return {"hours": hours, "hours_ed": cur.sheet.hours["ed"], "hours_no_ed": cur.sheet.hours["no_ed"],
+            "per_youth": per(hours, cur["reached"]) if hours else None,
+            "per_handoff": per(hours, handoffs) if hours else None,
+            "cost_per_handoff": per(hours * rate, handoffs) if rate and hours else None,
+            "budget_per_handoff": per(budget, handoffs) if budget else None, "rate": rate, "budget": budget}
+
+
+def ggd_context(cur, settings):
+    """The estimated size of the group (inhabitants × the GGD share) beside the youths reached, per group."""
+    ggd, inhabitants = settings.get("REPORT_GGD") or {}, settings.get("REPORT_INHABITANTS") or {}
+    out = []
+    for group, bands in GGD_GROUPS.items():
+        figures, people = ggd.get(group), inhabitants.get(group)
+        if not figures or not people:
+            continue
+        estimate = round(people * figures["soft_drugs"] / 100)
+        reached = [cur[f"age:{band}"] for band in bands]
+        # Sums of published (rounded) counts only; a '<5' among them leaves the sum unknown.
+        known = sum(reached) if all(isinstance(r, int) for r in reached) else None
+        out.append({"group": group, "label": figures["label"], "inhabitants": people, "share": figures["soft_drugs"],
+                    "estimate": estimate, "reached": known,
+                    "reach_share": round(100 * known / estimate) if known is not None and estimate else None})
+    return out
