@@ -197,14 +197,17 @@ def publish(sheet, period, secret):
 
 
 def _reached(sheet, new, u):
-    """Youths reached = the published new youths + the returning ones (met before the period) rounded to fives.
+    """Youths reached: the published new youths + the returning ones (met before the period) rounded to fives,
+    then up to the next five.
 
-    Both parts come from cells already protected, so the reach can no longer read below the new youths (72 new
-    beside 70 reached), and no new number is added: a clamp of one to the other gave a month's count back; here
-    reached minus new is a multiple of 5, whatever the periods (from the pilot's start it is 0: all are new).
+    Built on cells already protected, so the reach can no longer read below the new youths (72 new beside 70
+    reached), and it adds no exact number: a clamp of one to the other gave a month's count back. It stays a
+    multiple of five like every count of youths, so the age and gender tables (rounded rows, this total) give no
+    row back by subtraction (the differencing test caught an exact total doing so).
     """
     returning = max(0, sheet.cells["reached"] - sheet.cells["new"])
     total = (new if isinstance(new, int) else 0) + round5(returning, u)
+    total += -total % 5
     return total if total or not sheet.cells["reached"] else SMALL
 
 
