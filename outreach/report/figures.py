@@ -127,9 +127,10 @@ QUERIES = {
              "SELECT signal, count(*) FROM report_youth_signals s JOIN r ON r.youth_id = s.youth_id GROUP BY 1 "
              "UNION ALL SELECT '', count(DISTINCT s.youth_id) FROM report_youth_signals s JOIN r "
              "ON r.youth_id = s.youth_id WHERE s.signal IN (:future1, :future2)",
-    # Hours on the street from ended rounds, by the month the round started and whether the ED was there.
+    # Minutes on the street from ended rounds (whole minutes: the times are), by the month the round started
+    # and whether the ED was there.
     "rounds": "SELECT substr(started_at, 1, 7), ed_present, count(*), "
-              "sum(julianday(ended_at) - julianday(started_at)) * 24 FROM rounds WHERE started_at >= :start "
+              "sum(round((julianday(ended_at) - julianday(started_at)) * 1440)) FROM rounds WHERE started_at >= :start "
               "AND started_at < :end AND ended_at > started_at GROUP BY 1, 2",
 }
 

@@ -33,8 +33,8 @@ def street_cells(s, rows):
     s.cells["risk_future"] = risks.get("", 0)
     # Hours are not counts of people: shown as they are, without suppression (a round says nothing of who was met).
     hours = {True: 0.0, False: 0.0}
-    for _month, ed, _n, h in rows["rounds"]:
-        hours[bool(ed)] += h or 0.0
+    for _month, ed, _n, minutes in rows["rounds"]:
+        hours[bool(ed)] += (minutes or 0) / 60
     s.hours = {"ed": hours[True], "no_ed": hours[False], "all": hours[True] + hours[False]}
 
 
