@@ -62,6 +62,7 @@ def test_street_rollups_follow_every_write_and_fill_themselves_once(street):
         db.execute("update visits set spot_id = 3, visited_at = '2026-02-02 10:00', dealing_seen = 0 where id = 1")
         db.execute("update visits set use_seen = 0 where id = 3")
         db.execute("delete from visits where id = 5")
+        db.execute("update spots set kind = 'skatepark' where id = 1")  # its visits move along
         db.execute("update youths set risk_signals = '[\"lvb\", \"lvb\"]' where id = 1")  # a double counts once
         db.execute("update youths set risk_signals = (select risk_signals from youths where id = 6) where id = 2")
         db.execute("update youths set merged_into = 2 where id = 6")

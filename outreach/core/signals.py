@@ -1,5 +1,5 @@
 """Roll-ups of what the worker sees and hears (migration 0017): topics per month, use and dealing seen at hangplekken
-per month and spot, and each youth's risk signals, kept exact by triggers like those in rollups.py.
+per month and kind of spot, and each youth's risk signals, kept exact by triggers like those in rollups.py.
 
 Why apart from rollups.py: those triggers were installed by migrations 0005 and 0012 and must stay as they were;
 these are new triggers on the same tables (SQLite runs every trigger of an event), with their own tables.
@@ -16,14 +16,25 @@ ON CONFLICT (month, topic) DO UPDATE SET contacts = contacts + excluded.contacts
 DELETE FROM report_topics WHERE month = substr(@R.contacted_at, 1, 7) AND contacts = 0;
 """
 
-# A visit with sign @S: counted per month and spot, with whether use or dealing was seen.
+# A visit with sign @S: counted per month and kind of spot (so the report reads a few rows, never every spot's),
+# with whether use or dealing was seen.
 SIGN_PART = """
-INSERT INTO report_visit_signs (month, spot_id, visits, use_seen, dealing_seen)
-VALUES (substr(@R.visited_at, 1, 7), @R.spot_id, @S, @S * (coalesce(@R.use_seen, 0) > 0),
-        @S * (coalesce(@R.dealing_seen, 0) > 0))
-ON CONFLICT (month, spot_id) DO UPDATE SET visits = visits + excluded.visits,
+INSERT INTO report_visit_signs (month, kind, visits, use_seen, dealing_seen)
+SELECT substr(@R.visited_at, 1, 7), kind, @S, @S * (coalesce(@R.use_seen, 0) > 0),
+       @S * (coalesce(@R.dealing_seen, 0) > 0) FROM spots WHERE id = @R.spot_id
+ON CONFLICT (month, kind) DO UPDATE SET visits = visits + excluded.visits,
     use_seen = use_seen + excluded.use_seen, dealing_seen = dealing_seen + excluded.dealing_seen;
-DELETE FROM report_visit_signs WHERE month = substr(@R.visited_at, 1, 7) AND spot_id = @R.spot_id AND visits = 0;
+DELETE FROM report_visit_signs WHERE month = substr(@R.visited_at, 1, 7) AND visits = 0;
+"""
+
+# A spot that changes kind takes its visits along: its months move from the old kind (@S -1) to the new (+1).
+KIND_PART = """
+INSERT INTO report_visit_signs (month, kind, visits, use_seen, dealing_seen)
+SELECT substr(visited_at, 1, 7), @R.kind, @S * count(*), @S * sum(coalesce(use_seen, 0) > 0),
+       @S * sum(coalesce(dealing_seen, 0) > 0) FROM visits WHERE spot_id = @R.id GROUP BY 1
+ON CONFLICT (month, kind) DO UPDATE SET visits = visits + excluded.visits,
+    use_seen = use_seen + excluded.use_seen, dealing_seen = dealing_seen + excluded.dealing_seen;
+DELETE FROM report_visit_signs WHERE kind = @R.kind AND visits = 0;
 """
 
 # A youth's risk signals as rows, replaced whole whenever the profile's list changes.
@@ -36,8 +47,8 @@ WHERE @R.risk_signals IS NOT NULL AND json_valid(@R.risk_signals);
 TABLES = [
     "CREATE TABLE report_topics (month TEXT NOT NULL, topic TEXT NOT NULL, contacts INTEGER NOT NULL, "
     "PRIMARY KEY (month, topic)) WITHOUT ROWID",
-    "CREATE TABLE report_visit_signs (month TEXT NOT NULL, spot_id INTEGER NOT NULL, visits INTEGER NOT NULL, "
-    "use_seen INTEGER NOT NULL, dealing_seen INTEGER NOT NULL, PRIMARY KEY (month, spot_id)) WITHOUT ROWID",
+    "CREATE TABLE report_visit_signs (month TEXT NOT NULL, kind TEXT NOT NULL, visits INTEGER NOT NULL, "
+    "use_seen INTEGER NOT NULL, dealing_seen INTEGER NOT NULL, PRIMARY KEY (month, kind)) WITHOUT ROWID",
     "CREATE TABLE report_youth_signals (youth_id INTEGER NOT NULL, signal TEXT NOT NULL, "
     "PRIMARY KEY (youth_id, signal)) WITHOUT ROWID",
 ]
@@ -46,8 +57,9 @@ TABLES = [
 EXPECTED = {
     "report_topics": "SELECT substr(c.contacted_at, 1, 7), j.value, count(*) FROM contacts c, json_each(c.topics) j "
                      "WHERE c.replaced_by IS NULL GROUP BY 1, 2",
-    "report_visit_signs": "SELECT substr(visited_at, 1, 7), spot_id, count(*), sum(coalesce(use_seen, 0) > 0), "
-                          "sum(coalesce(dealing_seen, 0) > 0) FROM visits GROUP BY 1, 2",
+    "report_visit_signs": "SELECT substr(v.visited_at, 1, 7), s.kind, count(*), sum(coalesce(v.use_seen, 0) > 0), "
+                          "sum(coalesce(v.dealing_seen, 0) > 0) FROM visits v JOIN spots s ON s.id = v.spot_id "
+                          "GROUP BY 1, 2",
     "report_youth_signals": "SELECT DISTINCT y.id, j.value FROM youths y, json_each(y.risk_signals) j "
                             "WHERE y.risk_signals IS NOT NULL AND json_valid(y.risk_signals)",
 }
@@ -75,6 +87,8 @@ TRIGGERS = dict([
     _trigger("signal_visit_delete", "DELETE ON visits", _body(SIGN_PART, "OLD", -1)),
     _trigger("signal_visit_update", "UPDATE OF visited_at, spot_id, use_seen, dealing_seen ON visits",
              _body(SIGN_PART, "OLD", -1) + _body(SIGN_PART, "NEW", 1)),
+    _trigger("signal_spot_kind", "UPDATE OF kind ON spots",
+             _body(KIND_PART, "OLD", -1) + _body(KIND_PART, "NEW", 1), "OLD.kind IS NOT NEW.kind"),
     _trigger("signal_youth_insert", "INSERT ON youths", _body(RISK_PART, "NEW", 1)),
     _trigger("signal_youth_update", "UPDATE OF risk_signals ON youths", _body(RISK_PART, "NEW", 1)),
     _trigger("signal_youth_delete", "DELETE ON youths", "DELETE FROM report_youth_signals WHERE youth_id = OLD.id;"),

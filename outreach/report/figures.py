@@ -79,6 +79,24 @@ PEOPLE = (
     "coalesce(r.last_help >= coalesce(r.first_ed, 0) OR h.last_sent >= coalesce(r.first_ed, 0), 0), "
     "r.first_stage, r.last_stage, count(*) FROM r LEFT JOIN h ON h.youth_id = r.youth_id GROUP BY 1, 2, 3, 4, 5, 6")
 
+# The first year of each youth (its row, by SQLite's bare columns beside min()), the first month's bit in it, help
+# from that month on in that year or else in a later year, and the youth's first handoff if not before that month.
+FIRST_HELP_LATER = ("(SELECT min(year * 4096 + (help_months & -help_months)) FROM report_youth_years l "
+                    "WHERE l.youth_id = s.youth_id AND l.year > s.y0 AND l.year <= :ly AND help_months != 0)")
+COHORTS = (
+    "WITH f AS (SELECT youth_id, min(year) AS y0, months AS m0, ed_months AS e0, help_months AS h0 "
+    "FROM report_youth_years WHERE year <= :ly GROUP BY youth_id), "
+    "s AS (SELECT youth_id, y0, y0 * 4096 + (m0 & -m0) AS start, (e0 & m0 & -m0) != 0 AS with_ed, "
+    "h0 & ~((m0 & -m0) - 1) AS h FROM f), "
+    "o AS (SELECT youth_id, min(CAST(substr(sent_at, 1, 4) AS INTEGER) * 4096 "
+    "+ (1 << (CAST(substr(sent_at, 6, 2) AS INTEGER) - 1))) AS sent FROM handoffs WHERE sent_at < :end GROUP BY 1), "
+    "p AS (SELECT s.start, s.with_ed, coalesce(CASE WHEN s.h THEN s.y0 * 4096 + (s.h & -s.h) END, "  # nosec B608
+    + FIRST_HELP_LATER + ") AS helped, CASE WHEN o.sent >= s.start THEN o.sent END AS sent "
+    "FROM s LEFT JOIN o ON o.youth_id = s.youth_id) "
+    "SELECT start, with_ed, CASE WHEN helped IS NULL THEN sent WHEN sent IS NULL THEN helped "
+    "ELSE min(helped, sent) END, sent, count(*) FROM p "
+    "WHERE start BETWEEN :first_code AND :last_code OR sent BETWEEN :first_code AND :last_code GROUP BY 1, 2, 3, 4")
+
 QUERIES = {
     "months": "SELECT month, contacts, ed, group_contacts, group_youths, minutes FROM report_contacts "
               "WHERE month BETWEEN :first AND :last",
@@ -103,11 +121,10 @@ QUERIES = {
     "spot_months": "SELECT month, spot_id, visits FROM report_visits WHERE month BETWEEN :first AND :last",
     "handoff_months": "SELECT substr(sent_at, 1, 7), count(*), count(accepted_at) FROM handoffs "
                       "WHERE sent_at >= :start AND sent_at < :end GROUP BY 1",
-    # Per youth and year up to the period's end: months met, with the ED, with a question for help; and the
-    # month of each youth's first handoff. The ED comparison (model.ed_cohorts) follows youths from their first month.
-    "youth_years": "SELECT youth_id, year, months, ed_months, help_months FROM report_youth_years WHERE year <= :ly "
-                   "ORDER BY youth_id, year",
-    "first_handoffs": "SELECT youth_id, min(substr(sent_at, 1, 7)) FROM handoffs WHERE sent_at < :end GROUP BY 1",
+    # The ED comparison and the time to trust (cohorts.py) follow each youth from their first month: per youth,
+    # that month, whether the ED was there, the first question for help or handoff from then on, and the month of
+    # the first handoff; grouped, as month codes (year * 4096 + bit), so only a few hundred rows leave SQL.
+    "cohorts": COHORTS,
     "concern_youths": "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM handoffs h WHERE h.youth_id = c.youth_id "
                       "AND h.accepted_at < :end AND (h.outcome IS NULL OR h.outcome IN (:care1, :care2)))), 0) "
                       "FROM (SELECT DISTINCT youth_id FROM concerns WHERE received_at >= :start "
@@ -121,12 +138,13 @@ QUERIES = {
     # with use or dealing seen per month and kind of spot, and the reached youths' risk signals ('' = school or
     # work, the memo's toekomstperspectief: a youth with both counts once).
     "topics": "SELECT month, topic, contacts FROM report_topics WHERE month BETWEEN :first AND :last",
-    "visit_signs": "SELECT v.month, s.kind, sum(v.use_seen), sum(v.dealing_seen) FROM report_visit_signs v "
-                   "JOIN spots s ON s.id = v.spot_id WHERE v.month BETWEEN :first AND :last GROUP BY 1, 2",
-    "risks": "WITH r AS MATERIALIZED (SELECT DISTINCT youth_id FROM report_youth_years WHERE " + IN_PERIOD + ") "  # nosec B608
-             "SELECT signal, count(*) FROM report_youth_signals s JOIN r ON r.youth_id = s.youth_id GROUP BY 1 "
-             "UNION ALL SELECT '', count(DISTINCT s.youth_id) FROM report_youth_signals s JOIN r "
-             "ON r.youth_id = s.youth_id WHERE s.signal IN (:future1, :future2)",
+    "visit_signs": "SELECT month, kind, use_seen, dealing_seen FROM report_visit_signs "
+                   "WHERE month BETWEEN :first AND :last",
+    # From the signals (a few per youth) to whether that youth was met in the period: one look-up each.
+    "risks": "WITH s AS MATERIALIZED (SELECT youth_id, signal FROM report_youth_signals s WHERE EXISTS "  # nosec B608
+             "(SELECT 1 FROM report_youth_years y WHERE y.youth_id = s.youth_id AND " + IN_PERIOD + ")) "
+             "SELECT signal, count(*) FROM s GROUP BY 1 UNION ALL "
+             "SELECT '', count(DISTINCT youth_id) FROM s WHERE signal IN (:future1, :future2)",
     # Minutes on the street from ended rounds (whole minutes: the times are), by the month the round started
     # and whether the ED was there.
     "rounds": "SELECT substr(started_at, 1, 7), ed_present, count(*), "
@@ -172,10 +190,10 @@ def run(db, period, reach=True, pool=None):
     """
     values = params(period)
     skip = {"reach_per_spot"} if not reach else set()
-    # The per-youth query takes as long as all others together at a million contacts: with a second
-    # connection (WAL readers do not block each other) the report uses both cores of the server.
-    people = SIDE.submit(lambda: pool.get().execute(PEOPLE, values).fetchall()) if pool else None
-    skip |= {"people"} if pool else set()
+    # The per-youth queries take as long as all others together at a million contacts: on a second connection
+    # (WAL readers do not block each other, one read snapshot of their own) the report uses both server cores.
+    side = SIDE.submit(_side, pool, values) if pool else None
+    skip |= set(SIDE_QUERIES) if pool else set()
     # One read snapshot for all of them, so a contact saved meanwhile cannot make a part exceed its total.
     db.execute("BEGIN")
     try:
@@ -184,9 +202,22 @@ def run(db, period, reach=True, pool=None):
         spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
     finally:
         db.execute("ROLLBACK")
-    if people:
-        rows["people"] = people.result()
+    if side:
+        rows.update(side.result())
     return rows, spans
+
+
+SIDE_QUERIES = ("people", "risks", "cohorts")  # about half the SQL time at a million contacts
+
+
+def _side(pool, values):
+    """The per-youth queries on the side thread's own connection, in one read snapshot."""
+    conn = pool.get()
+    conn.execute("BEGIN")
+    try:
+        return {name: conn.execute(QUERIES[name], values).fetchall() for name in SIDE_QUERIES}
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def month_of(code):
