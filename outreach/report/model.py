@@ -87,10 +87,16 @@ def collect(db, period, reach=True, pool=None):
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
     spots_visited = top[0][3] if top else 0
-    # One pass over the month units of every spot (tens of thousands at a million contacts), grouped by spot.
+    # One pass over the small month units of every spot and the sums of the others (never small: each is 0 or
+    # at least 5), grouped by spot; the exact sums of a group go into one unit that needs no draw.
     shown_spots, by_spot = {r[0] for r in top}, {}
     for month, spot, n in rows["spot_months"]:
-        by_spot.setdefault(spot if spot in shown_spots else "rest", {})[f"visits/{month}/{spot}"] = n
+        group = spot if spot in shown_spots else "rest"
+        units = by_spot.setdefault(group, {})
+        if month is None:
+            units[f"visits/exact/{group}"] = units.get(f"visits/exact/{group}", 0) + n
+        else:
+            units[f"visits/{month}/{spot}"] = n
     for spot in [*shown_spots, "rest"]:
         s.add(f"spot_visits:{spot}", by_spot.get(spot, {}))
     s.add("visits", {k: n for units in by_spot.values() for k, n in units.items()})
