@@ -66,7 +66,12 @@ def test_street_rollups_follow_every_write_and_fill_themselves_once(street):
         db.execute("update youths set risk_signals = '[\"lvb\", \"lvb\"]' where id = 1")  # a double counts once
         db.execute("update youths set risk_signals = (select risk_signals from youths where id = 6) where id = 2")
         db.execute("update youths set merged_into = 2 where id = 6")
+        db.execute("update rounds set ended_at = '2026-06-01 01:15' where ended_at is null")  # ended after midnight
+        db.execute("update rounds set ed_present = 1 where started_at like '2026-04%'")
+        db.execute("delete from rounds where started_at like '2026-01%'")
     assert signals.drift(db) == {}
+    assert db.execute("select month, ed, rounds, minutes from report_rounds order by 1, 2").fetchall() == [
+        ("2026-03", 1, 1, 210), ("2026-04", 1, 1, 180), ("2026-05", 0, 1, 135)]
     stored = {t: sorted(db.execute(f"select * from {t}").fetchall()) for t in signals.EXPECTED}  # noqa: S608
     for name in signals.TRIGGERS:
         db.execute(f"drop trigger {name}")

@@ -1,5 +1,6 @@
 """Roll-ups of what the worker sees and hears (migration 0017): topics per month, use and dealing seen at hangplekken
-per month and kind of spot, and each youth's risk signals, kept exact by triggers like those in rollups.py.
+per month and kind of spot, each youth's risk signals, and the minutes of ended rounds per month, kept exact by
+triggers like those in rollups.py.
 
 Why apart from rollups.py: those triggers were installed by migrations 0005 and 0012 and must stay as they were;
 these are new triggers on the same tables (SQLite runs every trigger of an event), with their own tables.
@@ -44,6 +45,16 @@ INSERT OR IGNORE INTO report_youth_signals (youth_id, signal) SELECT @R.id, valu
 WHERE @R.risk_signals IS NOT NULL AND json_valid(@R.risk_signals);
 """
 
+# A round with sign @S, once it has ended: its whole minutes, by the month it started and the ED's presence.
+ROUND_PART = """
+INSERT INTO report_rounds (month, ed, rounds, minutes)
+SELECT substr(@R.started_at, 1, 7), @R.ed_present != 0, @S,
+       @S * CAST(round((julianday(@R.ended_at) - julianday(@R.started_at)) * 1440) AS INTEGER)
+WHERE @R.ended_at > @R.started_at
+ON CONFLICT (month, ed) DO UPDATE SET rounds = rounds + excluded.rounds, minutes = minutes + excluded.minutes;
+DELETE FROM report_rounds WHERE month = substr(@R.started_at, 1, 7) AND rounds = 0;
+"""
+
 TABLES = [
     "CREATE TABLE report_topics (month TEXT NOT NULL, topic TEXT NOT NULL, contacts INTEGER NOT NULL, "
     "PRIMARY KEY (month, topic)) WITHOUT ROWID",
@@ -51,6 +62,8 @@ TABLES = [
     "use_seen INTEGER NOT NULL, dealing_seen INTEGER NOT NULL, PRIMARY KEY (month, kind)) WITHOUT ROWID",
     "CREATE TABLE report_youth_signals (youth_id INTEGER NOT NULL, signal TEXT NOT NULL, "
     "PRIMARY KEY (youth_id, signal)) WITHOUT ROWID",
+    "CREATE TABLE report_rounds (month TEXT NOT NULL, ed INTEGER NOT NULL, rounds INTEGER NOT NULL, "
+    "minutes INTEGER NOT NULL, PRIMARY KEY (month, ed)) WITHOUT ROWID",
 ]
 
 # What each roll-up holds, from the base tables: fills them once (the migration's backfill) and checks the triggers.
@@ -62,6 +75,9 @@ EXPECTED = {
                           "GROUP BY 1, 2",
     "report_youth_signals": "SELECT DISTINCT y.id, j.value FROM youths y, json_each(y.risk_signals) j "
                             "WHERE y.risk_signals IS NOT NULL AND json_valid(y.risk_signals)",
+    "report_rounds": "SELECT substr(started_at, 1, 7), ed_present != 0, count(*), "
+                     "sum(CAST(round((julianday(ended_at) - julianday(started_at)) * 1440) AS INTEGER)) "
+                     "FROM rounds WHERE ended_at > started_at GROUP BY 1, 2",
 }
 
 
@@ -91,6 +107,10 @@ TRIGGERS = dict([
              _body(KIND_PART, "OLD", -1) + _body(KIND_PART, "NEW", 1), "OLD.kind IS NOT NEW.kind"),
     _trigger("signal_youth_insert", "INSERT ON youths", _body(RISK_PART, "NEW", 1)),
     _trigger("signal_youth_update", "UPDATE OF risk_signals ON youths", _body(RISK_PART, "NEW", 1)),
+    _trigger("signal_round_insert", "INSERT ON rounds", _body(ROUND_PART, "NEW", 1)),
+    _trigger("signal_round_delete", "DELETE ON rounds", _body(ROUND_PART, "OLD", -1)),
+    _trigger("signal_round_update", "UPDATE OF started_at, ended_at, ed_present ON rounds",
+             _body(ROUND_PART, "OLD", -1) + _body(ROUND_PART, "NEW", 1)),
     _trigger("signal_youth_delete", "DELETE ON youths", "DELETE FROM report_youth_signals WHERE youth_id = OLD.id;"),
 ])
 
