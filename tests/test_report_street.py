@@ -1,5 +1,7 @@
 """The report's street signals (topics, use and dealing seen, risk signals), hours and cost, and the GGD context:
 hand counts on the small pilot dataset, roll-ups that follow every write and fill themselves once, the page."""
+import re
+
 import pytest
 
 from outreach.core import signals
@@ -122,7 +124,8 @@ def test_cost_per_toeleiding_from_published_handoffs_on_the_demo_year(app, auth,
     db.close()
     app.config.update(REPORT_HOURLY_COST=75, REPORT_PILOT_BUDGET=90000)
     auth.login_role("manager")
-    cells = shown(client.get("/report/", query_string={"van": "2026-01", "tot": "2026-10"}).get_data(as_text=True))
+    html = client.get("/report/", query_string={"van": "2026-01", "tot": "2026-10"}).get_data(as_text=True)
+    cells = shown(html)
     period = "jan 2026 – okt 2026"
     handoffs = int(cells[("Overdrachten naar het CJG", period)].replace(".", ""))
     assert cells[("Uren op straat (afgesloten rondes)", period)] == "40"
@@ -130,3 +133,5 @@ def test_cost_per_toeleiding_from_published_handoffs_on_the_demo_year(app, auth,
     cost = cells[("Kosten per toeleiding (uren × uurtarief)", period)]
     assert cost == f"€ {round(40 * 75 / handoffs):,}".replace(",", "."), (cost, handoffs)
     assert cells[("Pilotbudget per toeleiding", period)] == f"€ {round(90000 / handoffs):,}".replace(",", ".")
+    summary = re.search(r'<p class="summary-text">(.*?)</p>', html, re.S).group(1)
+    assert f"was 40 uur op straat, waarvan 20 met de ervaringsdeskundige; een toeleiding kostte zo {cost}" in summary

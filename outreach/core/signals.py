@@ -116,7 +116,7 @@ TRIGGERS = dict([
 
 
 def install(db):
-    """Create the tables, fill them from what is stored (purged profiles have no signals left to count), add triggers."""
+    """Create the tables, fill them from what is stored (a purged profile has no signals left), add the triggers."""
     for statement in TABLES:
         db.execute(statement)
     for table, query in EXPECTED.items():

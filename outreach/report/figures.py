@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..vocab import IN_CARE
+from .cohorts import COHORTS
 
 FUTURE = ("school_dropout", "no_work_or_school")  # Risk signals that speak to toekomstperspectief (the memo).
 
@@ -78,24 +79,6 @@ PEOPLE = (
     "SELECT r.age_band, r.gender, r.first_ed IS NOT NULL, "
     "coalesce(r.last_help >= coalesce(r.first_ed, 0) OR h.last_sent >= coalesce(r.first_ed, 0), 0), "
     "r.first_stage, r.last_stage, count(*) FROM r LEFT JOIN h ON h.youth_id = r.youth_id GROUP BY 1, 2, 3, 4, 5, 6")
-
-# The first year of each youth (its row, by SQLite's bare columns beside min()), the first month's bit in it, help
-# from that month on in that year or else in a later year, and the youth's first handoff if not before that month.
-FIRST_HELP_LATER = ("(SELECT min(year * 4096 + (help_months & -help_months)) FROM report_youth_years l "
-                    "WHERE l.youth_id = s.youth_id AND l.year > s.y0 AND l.year <= :ly AND help_months != 0)")
-COHORTS = (
-    "WITH f AS (SELECT youth_id, min(year) AS y0, months AS m0, ed_months AS e0, help_months AS h0 "
-    "FROM report_youth_years WHERE year <= :ly GROUP BY youth_id), "
-    "s AS (SELECT youth_id, y0, y0 * 4096 + (m0 & -m0) AS start, (e0 & m0 & -m0) != 0 AS with_ed, "
-    "h0 & ~((m0 & -m0) - 1) AS h FROM f), "
-    "o AS (SELECT youth_id, min(CAST(substr(sent_at, 1, 4) AS INTEGER) * 4096 "
-    "+ (1 << (CAST(substr(sent_at, 6, 2) AS INTEGER) - 1))) AS sent FROM handoffs WHERE sent_at < :end GROUP BY 1), "
-    "p AS (SELECT s.start, s.with_ed, coalesce(CASE WHEN s.h THEN s.y0 * 4096 + (s.h & -s.h) END, "  # nosec B608
-    + FIRST_HELP_LATER + ") AS helped, CASE WHEN o.sent >= s.start THEN o.sent END AS sent "
-    "FROM s LEFT JOIN o ON o.youth_id = s.youth_id) "
-    "SELECT start, with_ed, CASE WHEN helped IS NULL THEN sent WHEN sent IS NULL THEN helped "
-    "ELSE min(helped, sent) END, sent, count(*) FROM p "
-    "WHERE start BETWEEN :first_code AND :last_code OR sent BETWEEN :first_code AND :last_code GROUP BY 1, 2, 3, 4")
 
 QUERIES = {
     "months": "SELECT month, contacts, ed, group_contacts, group_youths, minutes FROM report_contacts "

@@ -92,3 +92,14 @@ def street_sections(cur, prev, config):
                     f"{config.get('REPORT_INHABITANTS_SOURCE')}. Scholieren: de leeftijden 12–17, jongvolwassenen: "
                     "18–23. Een schatting: niet iedere bereikte jongere gebruikt, en het bereik is afgerond.")
     return street, effort, context
+
+
+def effort_sentence(effort):
+    """A sentence for the council summary on hours and cost, or '' when no round has ended in the period."""
+    shown = {row.label: row.texts[0] for row in effort.figures}
+    hours, ed = shown["Uren op straat (afgesloten rondes)"], shown["… waarvan met de ervaringsdeskundige"]
+    if hours in (DASH, "0"):
+        return ""
+    cost = shown["Kosten per toeleiding (uren × uurtarief)"]
+    return (f" De straathoekwerker was {hours} uur op straat, waarvan {ed} met de ervaringsdeskundige"
+            + (f"; een toeleiding kostte zo {cost} aan uren." if cost != DASH else "."))

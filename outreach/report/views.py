@@ -20,7 +20,7 @@ from ..core.downloads import csv_download
 from .figures import Period
 from .model import STAGE_ROWS, build, month_label, stage_label
 from .sections import DASH, flat, headline, layout, summary
-from .street_sections import street_sections
+from .street_sections import effort_sentence, street_sections
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 READERS = ("worker", "cjg", "manager")
@@ -127,7 +127,7 @@ def assemble(reach=False):
              for r in rows["reach_per_spot"]]
     top = headline(sections)
     return {"period": period, "form": form, "sections": sections, "labels": labels, "headline": top,
-            "summary": summary(top, labels, has_previous), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
+            "summary": summary(top, labels, has_previous) + effort_sentence(effort), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
             "presets": presets(pilot_start()), "stage_names": [stage_label(s) for s in STAGE_ROWS]}
 
 
