@@ -106,7 +106,7 @@ def test_page_names_where_hours_costs_and_ggd_figures_come_from(street, auth, cl
     assert "de raadsmemo noemt geen bedrag" in html
     assert "Gezondheidsmonitor GGD 2019" in html
     estimate = cells[("Geschatte groep middelbare scholieren (klas 2 en 4) die ooit softdrugs gebruikte (7% van ca. "
-                      "1.300 inwoners)", "mrt 2026 – mei 2026")]
+                      "1.300 inwoners van 12–17 jaar)", "mrt 2026 – mei 2026")]
     assert estimate == "91"
     assert cells[("Bezoeken met gebruik gezien, naar soort plek: station", "mrt 2026 – mei 2026")] in ("<5", "5")
     csv_body = client.get("/report/export.csv", query_string=ARGS).get_data(as_text=True)

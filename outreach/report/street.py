@@ -9,6 +9,7 @@ from ..vocab import RISK_SIGNAL, SPOT_KIND, TOPIC
 # The memo's GGD figures (gezondheidsmonitor GGD 2019, Heerde) per group: share who ever used soft drugs, and
 # which of the report's age bands stand for that group. settings.REPORT_GGD holds them (municipality-specific).
 GGD_GROUPS = {"pupils": ("12-15", "16-17"), "young_adults": ("18-23",)}
+AGES = {"pupils": "12–17 jaar", "young_adults": "18–23 jaar"}
 
 
 def street_cells(s, rows):
@@ -71,7 +72,8 @@ def ggd_context(cur, settings):
         reached = [cur[f"age:{band}"] for band in bands]
         # Sums of published (rounded) counts only; a '<5' among them leaves the sum unknown.
         known = sum(reached) if all(isinstance(r, int) for r in reached) else None
-        out.append({"group": group, "label": figures["label"], "inhabitants": people, "share": figures["soft_drugs"],
+        out.append({"group": group, "label": figures["label"], "ages": AGES[group], "inhabitants": people,
+                    "share": figures["soft_drugs"],
                     "estimate": estimate, "reached": known,
                     "reach_share": round(100 * known / estimate) if known is not None and estimate else None})
     return out

@@ -83,14 +83,14 @@ def street_sections(cur, prev, config):
         estimate = number(group["estimate"])  # Not a count of people in the data: an estimate, shown as it is.
         context.figures += [
             Row(f"Geschatte groep {group['label']} die ooit softdrugs gebruikte ({group['share']}% van ca. "
-                f"{number(group['inhabitants'])} inwoners)", [estimate, estimate]),
-            Row(f"Bereikte jongeren ({group['label']})", [number(group["reached"]), number(before["reached"])]),
-            Row(f"… als deel van de geschatte groep ({group['label']})",
+                f"{number(group['inhabitants'])} inwoners van {group['ages']})", [estimate, estimate]),
+            Row(f"Bereikte jongeren van {group['ages']}", [number(group["reached"]), number(before["reached"])]),
+            Row(f"… als deel van de geschatte groep van {group['ages']}",
                 [percent(group["reach_share"]), percent(before["reach_share"])]),
         ]
     context.note = (f"Bron van de percentages: {config.get('REPORT_GGD_SOURCE')}. Inwoners: "
-                    f"{config.get('REPORT_INHABITANTS_SOURCE')}. Scholieren: de leeftijden 12–17, jongvolwassenen: "
-                    "18–23. Een schatting: niet iedere bereikte jongere gebruikt, en het bereik is afgerond.")
+                    f"{config.get('REPORT_INHABITANTS_SOURCE')}. Een schatting: de GGD vroeg klas 2 en 4, niet "
+                    "iedere bereikte jongere gebruikt, en het bereik is afgerond op vijftallen.")
     return street, effort, context
 
 
