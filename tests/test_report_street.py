@@ -7,7 +7,7 @@ import pytest
 from outreach.core import signals
 from outreach.core.db import connect
 from outreach.report.figures import Period
-from outreach.report.street import per
+from outreach.report.street import per, quarters
 
 from test_report import ARGS, PERIOD, pilot, sheet, shown  # noqa: F401 - pilot is a fixture
 
@@ -43,6 +43,9 @@ def test_street_figures_match_the_hand_count(street):
     assert (c["topic:help"], c["topic:substance_use"], c["topic:school_work"], c["topic:dealing"]) == (2, 1, 1, 1)
     assert (c["use_visits"], c["use_kind:park"], c["use_kind:station"]) == (2, 1, 1)
     assert (c["dealing_visits"], c["dealing_kind:park"], c["dealing_kind:station"]) == (1, 1, 0)
+    # March–May by quarter: March alone of K1, April and May of K2.
+    assert (c["use_quarter:2026-K1"], c["use_quarter:2026-K2"], c["dealing_quarter:2026-K2"]) == (1, 1, 0)
+    assert quarters(s.months) == {"2026-K1": "2026 K1 (deels)", "2026-K2": "2026 K2 (deels)"}
     # Youths 1-5 were reached in March-May: 1 and 2 with schooluitval, 2 also without work; 6 only before.
     assert (c["risk:school_dropout"], c["risk:no_work_or_school"], c["risk:adhd"], c["risk_future"]) == (2, 1, 1, 2)
     assert s.hours == {"ed": 3.5, "no_ed": 3.0, "all": 6.5}  # The running round does not count yet.

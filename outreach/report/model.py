@@ -38,6 +38,7 @@ class Sheet:
     places: dict = field(default_factory=dict)
     minutes: int = 0
     hours: dict = field(default_factory=dict)  # Hours on ended rounds: all, with and without the ED (street.py).
+    months: list = field(default_factory=list)  # The period's months, 'YYYY-MM'.
     units: dict = field(default_factory=dict)
     unit_counts: dict = field(default_factory=dict)
 
@@ -57,7 +58,7 @@ class Sheet:
 def collect(db, period, reach=True, pool=None):
     """The raw figures of one period as a Sheet, built the same way whichever page shows the period."""
     rows, spans = run(db, period, reach, pool)
-    s = Sheet()
+    s = Sheet(months=period.months)
     months = {r[0]: [v or 0 for v in r[1:]] for r in rows["months"]}
     ms = period.months
 
@@ -150,7 +151,7 @@ def collect(db, period, reach=True, pool=None):
     s.lines.append(([f"stage_last:{b}" for b in STAGE_ROWS], "reached"))
     s.cells.update({f"reach_spot:{r[0]}": r[4] for r in rows["reach_per_spot"]})
     ed_cohorts(s, period, rows)
-    street_cells(s, rows)
+    street_cells(s, rows, ms)
     return s, rows
 
 

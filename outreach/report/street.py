@@ -12,8 +12,21 @@ GGD_GROUPS = {"pupils": ("12-15", "16-17"), "young_adults": ("18-23",)}
 AGES = {"pupils": "12–17 jaar", "young_adults": "18–23 jaar"}
 
 
-def street_cells(s, rows):
-    """Add topics, visit signs and risk signals to the sheet `s` from the period's query rows."""
+def quarter(month):
+    """'2026-05' as '2026-K2'."""
+    return f"{month[:4]}-K{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def quarters(months):
+    """The quarters the months fall in, in order: {'2026-K2': '2026 K2'}, one covered in part marked '(deels)'."""
+    out = {}
+    for m in months:
+        out.setdefault(quarter(m), []).append(m)
+    return {q: f"{q[:4]} {q[5:]}" + ("" if len(ms) == 3 else " (deels)") for q, ms in out.items()}
+
+
+def street_cells(s, rows, months):
+    """Add topics, visit signs and risk signals to the sheet `s` from the query rows of the period's months."""
     topic_units = {}
     for month, topic, n in rows["topics"]:
         topic_units.setdefault(topic, {})[f"topic/{month}/{topic}"] = n
@@ -28,6 +41,11 @@ def street_cells(s, rows):
         s.add(f"dealing_kind:{code}", dealing.get(code, {}))
     s.add("use_visits", {k: n for units in use.values() for k, n in units.items()})
     s.add("dealing_visits", {k: n for units in dealing.values() for k, n in units.items()})
+    # By quarter, from the same month units (the trend the whole pilot has no previous period for).
+    for q in quarters(months):
+        for name, by_kind in (("use", use), ("dealing", dealing)):
+            s.add(f"{name}_quarter:{q}", {k: n for units in by_kind.values() for k, n in units.items()
+                                          if quarter(k.split("/")[1]) == q})
     risks = dict(rows["risks"])
     for code in RISK_SIGNAL:
         s.cells[f"risk:{code}"] = risks.get(code, 0)

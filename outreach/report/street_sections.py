@@ -4,7 +4,7 @@ Each says on the page where its numbers come from; the CSV reads the same rows a
 """
 from ..vocab import RISK_SIGNAL, SPOT_KIND, TOPIC
 from .sections import DASH, Row, Section, Table, count, percent
-from .street import costs, ggd_context
+from .street import costs, ggd_context, quarters
 
 
 def number(value, digits=0):
@@ -30,12 +30,14 @@ def street_sections(cur, prev, config):
         """A share of a published base, both periods."""
         return Row(label, [percent(p.share(part, base)) for p in (cur, prev)])
 
-    def table(key, title, labels, total=None):
-        """A breakdown of protected counts key:code, current period beside the previous one."""
-        rows = [Row(text, [count(cur[f"{key}:{k}"]), count(prev[f"{key}:{k}"])],
+    def table(key, title, labels, total=None, both=True, **kw):
+        """A breakdown of protected counts key:code, current period beside the previous one (both)."""
+        rows = [Row(text, [count(cur[f"{key}:{k}"])] + ([count(prev[f"{key}:{k}"])] if both else []),
                     bar=cur[f"{key}:{k}"] if isinstance(cur[f"{key}:{k}"], int) else None) for k, text in labels]
-        total_row = Row("Totaal", [count(cur[total]), count(prev[total])]) if total else None
-        return Table(key, title, rows, total_row)
+        total_row = Row("Totaal", [count(cur[total])] + ([count(prev[total])] if both else [])) if total else None
+        return Table(key, title, rows, total_row, both, **kw)
+
+    by_quarter = list(quarters(cur.sheet.months).items())
 
     street = Section("straat", "Wat de straathoekwerker ziet en hoort", [
         figure("use_visits", "Bezoeken waarbij gebruik gezien"),
@@ -50,6 +52,10 @@ def street_sections(cur, prev, config):
         table("use_kind", "Bezoeken met gebruik gezien, naar soort plek", list(SPOT_KIND.items()), "use_visits"),
         table("dealing_kind", "Bezoeken met dealen gezien, naar soort plek", list(SPOT_KIND.items()),
               "dealing_visits"),
+        table("use_quarter", "Bezoeken met gebruik gezien, per kwartaal", by_quarter, "use_visits", both=False,
+              annex=True),
+        table("dealing_quarter", "Bezoeken met dealen gezien, per kwartaal", by_quarter, "dealing_visits",
+              both=False, annex=True),
         table("topic", "Contacten naar besproken onderwerp (een contact kan meer onderwerpen hebben)",
               list(TOPIC.items())),
         table("risk", "Bereikte jongeren naar risicosignaal (een jongere kan meer signalen hebben)",
