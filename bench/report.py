@@ -88,6 +88,13 @@ def measure(name, scale, cache, n):
         times["csv_sql"].append(timed(csv_sql))
     result = {k: statistics.median(v) for k, v in times.items()}
     ms = {k: round(v * 1000) for k, v in result.items()}
+    # Each run's own ratio (page and SQL measured one after the other): min / median / max over the runs.
+    for kind, sql in (("page", "sql"), ("csv", "csv_sql")):
+        ratios = sorted(a / b for a, b in zip(times[kind], times[sql]))
+        spread = " / ".join(f"{round(min(v) * 1000)}–{round(statistics.median(v) * 1000)}–{round(max(v) * 1000)}"
+                            for v in (times[kind], times[sql]))
+        print(f"{name:>5} {kind} ÷ its SQL per run: min {ratios[0]:.2f}, median {statistics.median(ratios):.2f}, "
+              f"max {ratios[-1]:.2f} (ms min–median–max: {spread})", flush=True)
     print(f"{name:>5} ({contacts:,} contacts, {period.first}..{period.last}): page {ms['page']} ms "
           f"(its SQL {ms['sql']} ms, ÷ {result['page'] / result['sql']:.2f}), CSV {ms['csv']} ms "
           f"(its SQL {ms['csv_sql']} ms, ÷ {result['csv'] / result['csv_sql']:.2f})", flush=True)

@@ -30,7 +30,7 @@ def figures(db):
     out = {}
     for period in (DEMO, DEMO.previous(), Period("2026-01", "2026-03")):
         sheet = collect(db, period, reach=True)[0]
-        out[period] = (sheet.cells, sheet.medians, sheet.minutes)
+        out[period] = (sheet.cells, sheet.medians, sheet.minutes, sheet.hours)
     return out
 
 
@@ -56,12 +56,16 @@ def test_invariant_5_report_unchanged_by_a_purge_one_year_later(app, demo_db):
 def test_report_unchanged_when_every_term_is_zero(app, demo_db):
     """With every term at 0 months every youth is anonymised and every link cut; the counts are still equal."""
     before = figures(demo_db)
+    # The purge empties every profile's risk signals: the report's count of them must not follow (issue 15).
+    assert before[DEMO][0]["risk_future"] > 0 and before[DEMO][0]["topic:school_work"] > 0
+    assert before[DEMO][0]["use_visits"] > 0 and before[DEMO][0]["dealing_visits"] > 0
     demo_db["meta"].upsert_all([{"key": f"retention.{k}", "value": "0"} for k in DEFAULTS], pk="key")
     with app.app_context():
         done = purge(demo_db, now=datetime(2026, 7, 1, 12, 0))
     assert done["youths"] == one(demo_db, "select count(*) from youths") > 0
     assert one(demo_db, "select count(*) from contact_youths") == 0
     assert one(demo_db, "select count(*) from youths where alias is not null") == 0
+    assert one(demo_db, "select count(*) from youths where risk_signals != '[]'") == 0
     assert one(demo_db, "select count(*) from concerns where worry is not null or facts is not null") == 0
     assert figures(demo_db) == before
 

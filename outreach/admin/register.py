@@ -139,8 +139,18 @@ for _table, _columns in {
     "report_youth_years": ["youth_id", "year", "months", "ed_months", "help_months", "age_band", "gender",
                            "first_stage", "first_at", "last_stage", "last_at"],
     "report_visits": ["month", "spot_id", "visits"],
+    # Migration 0017: topics per month, use and dealing seen per month and kind of spot, minutes of rounds.
+    "report_topics": ["month", "topic", "contacts"],
+    "report_visit_signs": ["month", "kind", "visits", "use_seen", "dealing_seen"],
+    "report_rounds": ["month", "ed", "rounds", "minutes"],
 }.items():
     REGISTER[_table] = (*ROLLUPS, dict.fromkeys(_columns, "anoniem"))
+# A youth's risk signals as the report counts them (migration 0017): kept when a purge empties the profile, so
+# the report stays true; only ever shown as protected counts.
+REGISTER["report_youth_signals"] = (
+    "Risicosignalen per jongere voor de pilotevaluatie", PUBLIC_TASK, ROLLUPS[2],
+    "zolang de pilot loopt (ook na het opschonen van het profiel)",
+    {"youth_id": "pseudoniem", "signal": ("bijzonder", "risicosignaal (o.a. ADHD, LVB)")})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 

@@ -27,6 +27,11 @@ SECRET_KEY = {key!r}
 # OIDC_ROLES = {{"<group-id-straathoekwerk>": "worker", "<group-id-cjg>": "cjg", "<group-id-beleid>": "manager",
 #               "<group-id-beheer>": "admin"}}
 # OIDC_MFA_ACR = ()
+# Pilot report: what a toeleiding costs (euros; the council memo names no amount), and inhabitants per GGD group
+# (the default is an estimate for Heerde; put in the CBS figures of the municipality):
+# REPORT_HOURLY_COST = 75; REPORT_PILOT_BUDGET = 90000
+# REPORT_INHABITANTS = {{"pupils": 1300, "young_adults": 1200}}
+# REPORT_INHABITANTS_SOURCE = "CBS, bevolking op 1 januari, leeftijden 12-17 en 18-23"
 # Idle timeout per role in seconds:
 # IDLE_TIMEOUT = {{"worker": 7200, "cjg": 1800, "manager": 1800, "admin": 1800}}
 """

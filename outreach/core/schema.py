@@ -306,3 +306,11 @@ def people_and_messages(db):
                "id DESC) WHERE status IN ('closed', 'declined')")
     # The worker's list, newest first, a page at a time: (sent_at, rowid) is exactly its order and keyset.
     db["handoffs"].create_index(["sent_at"])
+
+
+@migrations(name="0017_report_signals")
+def report_signals(db):
+    """Roll-ups of topics, use and dealing seen at hangplekken, and risk signals (kept by triggers, filled once here)."""
+    from . import signals  # Imported here: only this migration needs the trigger SQL.
+
+    signals.install(db)

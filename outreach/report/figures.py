@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..vocab import IN_CARE
+from .cohorts import COHORTS
+
+FUTURE = ("school_dropout", "no_work_or_school")  # Risk signals that speak to toekomstperspectief (the memo).
 
 SIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")  # see run()
 TOP_SPOTS = 15  # Visits per spot: the busiest fifteen, the rest in one row, so the table stays readable.
@@ -98,14 +101,16 @@ QUERIES = {
     # Additive counts by month: each month's count is a unit of the grid every period's figure is summed from.
     "concerns": "SELECT substr(received_at, 1, 7), source, level, count(*) FROM concerns "
                 "WHERE received_at >= :start AND received_at < :end GROUP BY 1, 2, 3",
-    "spot_months": "SELECT month, spot_id, visits FROM report_visits WHERE month BETWEEN :first AND :last",
+    # Visits per spot as month units; only a small unit (1 to 4) needs its own draw, so the others come summed
+    # per spot (month NULL): a third of the rows at a million contacts, and the same published sums.
+    "spot_months": "SELECT CASE WHEN visits BETWEEN 1 AND 4 THEN month END, spot_id, sum(visits) FROM report_visits "
+                   "WHERE month BETWEEN :first AND :last GROUP BY spot_id, 1",
     "handoff_months": "SELECT substr(sent_at, 1, 7), count(*), count(accepted_at) FROM handoffs "
                       "WHERE sent_at >= :start AND sent_at < :end GROUP BY 1",
-    # Per youth and year up to the period's end: months met, with the ED, with a question for help; and the
-    # month of each youth's first handoff. The ED comparison (model.ed_cohorts) follows youths from their first month.
-    "youth_years": "SELECT youth_id, year, months, ed_months, help_months FROM report_youth_years WHERE year <= :ly "
-                   "ORDER BY youth_id, year",
-    "first_handoffs": "SELECT youth_id, min(substr(sent_at, 1, 7)) FROM handoffs WHERE sent_at < :end GROUP BY 1",
+    # The ED comparison and the time to trust (cohorts.py) follow each youth from their first month: per youth,
+    # that month, whether the ED was there, the first question for help or handoff from then on, and the month of
+    # the first handoff; grouped, as month codes (year * 4096 + bit), so only a few hundred rows leave SQL.
+    "cohorts": COHORTS,
     "concern_youths": "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM handoffs h WHERE h.youth_id = c.youth_id "
                       "AND h.accepted_at < :end AND (h.outcome IS NULL OR h.outcome IN (:care1, :care2)))), 0) "
                       "FROM (SELECT DISTINCT youth_id FROM concerns WHERE received_at >= :start "
@@ -115,6 +120,20 @@ QUERIES = {
                "AND (outcome IS NULL OR outcome IN (:care1, :care2))",
     "outcomes": "SELECT substr(closed_at, 1, 7), outcome, count(*) FROM handoffs WHERE closed_at >= :start "
                 "AND closed_at < :end AND outcome IS NOT NULL GROUP BY 1, 2",
+    # What the worker saw and heard (roll-ups of migration 0017, see core/signals.py): topics per month, visits
+    # with use or dealing seen per month and kind of spot, and the reached youths' risk signals ('' = school or
+    # work, the memo's toekomstperspectief: a youth with both counts once).
+    "topics": "SELECT month, topic, contacts FROM report_topics WHERE month BETWEEN :first AND :last",
+    "visit_signs": "SELECT month, kind, use_seen, dealing_seen FROM report_visit_signs "
+                   "WHERE month BETWEEN :first AND :last",
+    # From the signals (a few per youth) to whether that youth was met in the period: one look-up each.
+    "risks": "WITH s AS MATERIALIZED (SELECT youth_id, signal FROM report_youth_signals s WHERE EXISTS "  # nosec B608
+             "(SELECT 1 FROM report_youth_years y WHERE y.youth_id = s.youth_id AND " + IN_PERIOD + ")) "
+             "SELECT signal, count(*) FROM s GROUP BY 1 UNION ALL "
+             "SELECT '', count(DISTINCT youth_id) FROM s WHERE signal IN (:future1, :future2)",
+    # Minutes on the street from ended rounds, by the month the round started and whether the ED was there (a
+    # roll-up too: at a million contacts there are a hundred thousand rounds, and julianday() on each is slow).
+    "rounds": "SELECT month, ed, rounds, minutes FROM report_rounds WHERE month BETWEEN :first AND :last",
 }
 
 # Day spans whose median the report shows, each over the events of the period.
@@ -143,7 +162,8 @@ def params(period):
             # Bits from the first month on in the first year, up to the last month in the last year.
             "first_mask": (4095 >> fm - 1 << fm - 1) & (4095 if ly > fy else (1 << lm) - 1),
             "last_mask": (1 << lm) - 1 if ly > fy else (4095 >> fm - 1 << fm - 1) & ((1 << lm) - 1),
-            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS}
+            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS,
+            "future1": FUTURE[0], "future2": FUTURE[1]}
 
 
 def run(db, period, reach=True, pool=None):
@@ -154,10 +174,10 @@ def run(db, period, reach=True, pool=None):
     """
     values = params(period)
     skip = {"reach_per_spot"} if not reach else set()
-    # The per-youth query takes as long as all others together at a million contacts: with a second
-    # connection (WAL readers do not block each other) the report uses both cores of the server.
-    people = SIDE.submit(lambda: pool.get().execute(PEOPLE, values).fetchall()) if pool else None
-    skip |= {"people"} if pool else set()
+    # The per-youth queries take as long as all others together at a million contacts: on a second connection
+    # (WAL readers do not block each other, one read snapshot of their own) the report uses both server cores.
+    side = SIDE.submit(_side, pool, values) if pool else None
+    skip |= set(SIDE_QUERIES) if pool else set()
     # One read snapshot for all of them, so a contact saved meanwhile cannot make a part exceed its total.
     db.execute("BEGIN")
     try:
@@ -166,9 +186,22 @@ def run(db, period, reach=True, pool=None):
         spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
     finally:
         db.execute("ROLLBACK")
-    if people:
-        rows["people"] = people.result()
+    if side:
+        rows.update(side.result())
     return rows, spans
+
+
+SIDE_QUERIES = ("people", "risks", "cohorts")  # about half the SQL time at a million contacts
+
+
+def _side(pool, values):
+    """The per-youth queries on the side thread's own connection, in one read snapshot."""
+    conn = pool.get()
+    conn.execute("BEGIN")
+    try:
+        return {name: conn.execute(QUERIES[name], values).fetchall() for name in SIDE_QUERIES}
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def month_of(code):

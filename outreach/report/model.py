@@ -13,6 +13,7 @@ from ..vocab import AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, GENDER, OUTCOME, ST
 from .cohorts import ed_cohorts
 from .figures import count_by, month_of, run
 from .protect import HIDDEN, SMALL, draw, round5, rounded, share, small
+from .street import street_cells
 
 STAGE_ROWS = [None, *STAGE]
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -36,6 +37,8 @@ class Sheet:
     medians: dict = field(default_factory=dict)
     places: dict = field(default_factory=dict)
     minutes: int = 0
+    hours: dict = field(default_factory=dict)  # Hours on ended rounds: all, with and without the ED (street.py).
+    months: list = field(default_factory=list)  # The period's months, 'YYYY-MM'.
     units: dict = field(default_factory=dict)
     unit_counts: dict = field(default_factory=dict)
 
@@ -55,7 +58,7 @@ class Sheet:
 def collect(db, period, reach=True, pool=None):
     """The raw figures of one period as a Sheet, built the same way whichever page shows the period."""
     rows, spans = run(db, period, reach, pool)
-    s = Sheet()
+    s = Sheet(months=period.months)
     months = {r[0]: [v or 0 for v in r[1:]] for r in rows["months"]}
     ms = period.months
 
@@ -85,10 +88,16 @@ def collect(db, period, reach=True, pool=None):
 
     top = rows["visits"]  # spot, name, visits there, spots visited, visits in all (the last two on every row)
     spots_visited = top[0][3] if top else 0
-    # One pass over the month units of every spot (tens of thousands at a million contacts), grouped by spot.
+    # One pass over the small month units of every spot and the sums of the others (never small: each is 0 or
+    # at least 5), grouped by spot; the exact sums of a group go into one unit that needs no draw.
     shown_spots, by_spot = {r[0] for r in top}, {}
     for month, spot, n in rows["spot_months"]:
-        by_spot.setdefault(spot if spot in shown_spots else "rest", {})[f"visits/{month}/{spot}"] = n
+        group = spot if spot in shown_spots else "rest"
+        units = by_spot.setdefault(group, {})
+        if month is None:
+            units[f"visits/exact/{group}"] = units.get(f"visits/exact/{group}", 0) + n
+        else:
+            units[f"visits/{month}/{spot}"] = n
     for spot in [*shown_spots, "rest"]:
         s.add(f"spot_visits:{spot}", by_spot.get(spot, {}))
     s.add("visits", {k: n for units in by_spot.values() for k, n in units.items()})
@@ -142,6 +151,7 @@ def collect(db, period, reach=True, pool=None):
     s.lines.append(([f"stage_last:{b}" for b in STAGE_ROWS], "reached"))
     s.cells.update({f"reach_spot:{r[0]}": r[4] for r in rows["reach_per_spot"]})
     ed_cohorts(s, period, rows)
+    street_cells(s, rows, ms)
     return s, rows
 
 
@@ -189,9 +199,23 @@ def publish(sheet, period, secret):
     # youths in them would bound it, so it is hidden too.
     if values["group_contacts"] == SMALL and isinstance(values["group_youths"], int) and values["group_youths"] > 0:
         values["group_youths"] = HIDDEN
-    # No clamping of new youths to the rounded reach: the differencing test showed that mixing the two gives a
-    # month's small count back (reached from the pilot's start is the sum of the new youths up to then).
+    values["reached"] = _reached(sheet, values["new"], draw(secret, f"returning@{period.first}..{period.last}"))
     return Published(values, sheet)
+
+
+def _reached(sheet, new, u):
+    """Youths reached: the published new youths + the returning ones (met before the period) rounded to fives,
+    then up to the next five.
+
+    Built on cells already protected, so the reach can no longer read below the new youths (72 new beside 70
+    reached), and it adds no exact number: a clamp of one to the other gave a month's count back. It stays a
+    multiple of five like every count of youths, so the age and gender tables (rounded rows, this total) give no
+    row back by subtraction (the differencing test caught an exact total doing so).
+    """
+    returning = max(0, sheet.cells["reached"] - sheet.cells["new"])
+    total = (new if isinstance(new, int) else 0) + round5(returning, u)
+    total += -total % 5
+    return total if total or not sheet.cells["reached"] else SMALL
 
 
 def build(db, period, reach=True):

@@ -43,6 +43,7 @@ class Table:
     both: bool = True
     chart: bool = True
     head: str = "Aantal"
+    annex: bool = False  # Shown on the page and in the CSV, left out of the four printed pages (issue 15).
 
     @property
     def scale(self):
@@ -57,6 +58,7 @@ class Section:
     title: str
     figures: list = field(default_factory=list)
     tables: list = field(default_factory=list)
+    note: str = ""  # Where the section's numbers come from, under its title.
 
 
 def layout(cur, prev, names):
@@ -85,12 +87,12 @@ def layout(cur, prev, names):
         figure("visits", "Bezoeken aan hangplekken"),
         Row("Uren contact op straat", [count(h) if h is not None else DASH for h in hours]),
     ], [
-        table("month_new", "Nieuwe jongeren per maand", months, "new", both=False),
-        table("month_contacts", "Contacten per maand", months, "contacts", both=False),
+        table("month_new", "Nieuwe jongeren per maand", months, "new", both=False, annex=True),
+        table("month_contacts", "Contacten per maand", months, "contacts", both=False, annex=True),
         table("age", "Bereikte jongeren naar leeftijd", list(AGE_BAND.items()), "reached"),
         table("gender", "Bereikte jongeren naar gender", list(GENDER_REPORT.items()), "reached"),
         table("spot_visits", "Bezoeken per hangplek (de vijftien drukste, op naam)",
-              spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False),
+              spots + [("rest", "Overige hangplekken")], "visits", both=False, chart=False, annex=True),
     ])
     signals = Section("signalen", "Signalen", [
         figure("concerns", "Zorgmeldingen"),

@@ -5,7 +5,7 @@ periods are whole months, and protect.py explains why no subtraction of two peri
 """
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -20,6 +20,7 @@ from ..core.downloads import csv_download
 from .figures import Period
 from .model import STAGE_ROWS, build, month_label, stage_label
 from .sections import DASH, flat, headline, layout, summary
+from .street_sections import effort_sentence, street_sections
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 READERS = ("worker", "cjg", "manager")
@@ -108,7 +109,10 @@ def assemble(reach=False):
     db = get_db()
     cur, prev, rows = build(db, period, reach)
     names = {r[0]: r[1] for r in rows["visits"]}
-    sections = layout(cur, prev, names)
+    ed, care, reach_section, signals, stages = layout(cur, prev, names)
+    street, effort, context = street_sections(cur, prev, current_app.config)
+    # After page 1: the ED and the way to care with its cost, then signals and context; the annex after that.
+    sections = [ed, care, effort, signals, street, context, reach_section, stages]
     labels = [label(period), label(period.previous())]
     # Before the pilot there is nothing to compare with: no "vorige periode: 0" (issue 15).
     has_previous = period.previous().last >= pilot_start()
@@ -123,7 +127,7 @@ def assemble(reach=False):
              for r in rows["reach_per_spot"]]
     top = headline(sections)
     return {"period": period, "form": form, "sections": sections, "labels": labels, "headline": top,
-            "summary": summary(top, labels, has_previous), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
+            "summary": summary(top, labels, has_previous) + effort_sentence(effort), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
             "presets": presets(pilot_start()), "stage_names": [stage_label(s) for s in STAGE_ROWS]}
 
 
