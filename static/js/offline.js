@@ -11,6 +11,7 @@
   }
   var LOGGED_OUT = "Opgeslagen op dit toestel. Je sessie is verlopen: log opnieuw in, dan wordt het verstuurd.";
   var FORMS = {"/contacts/new": "Contact", "/visits/new": "Bezoek"};
+  var SHELL = ["/", "/contacts/new", "/visits/new", "/offline"];  /* As SHELL_PAGES in outreach/field/offline.py. */
   var mode = document.body.dataset.offline, flushing = false, store = window.straatwerkStore;
   var all = store.all, put = store.put, drop = store.drop, wipe = store.wipe, fresh = store.fresh;
   /* Whose pages these are: an opaque marker of the account. Entries of another worker on this phone (her session
@@ -33,6 +34,11 @@
       badge.hidden = !entries.length;
       badge.textContent = [waiting ? waiting + " wachtend" : "", stuck.length ? stuck.length + " niet verstuurd" : ""]
         .filter(Boolean).join(", ");
+      var count = document.getElementById("queue-count");  /* The offline page says it in words. */
+      if (count) count.textContent = !entries.length ? "Er wacht niets om te versturen." :
+        (entries.length === 1 ? "1 contact of bezoek wacht" : entries.length + " contacten of bezoeken wachten") +
+        " op dit toestel" + (stuck.length ? " (" + stuck.length + " niet verstuurd: kijk op Start)" : "") +
+        "; verstuurd zodra er verbinding is.";
       var panel = document.getElementById("queue-stuck");
       if (panel) panel.remove();
       if (!stuck.length) return;
@@ -283,7 +289,29 @@
   document.querySelectorAll('form[method="post"]').forEach(function (form) {
     if (FORMS[new URL(form.action).pathname] && form.elements.client_id) hook(form);
   });
+  /* Start or end of a round needs the server (its time is the server's): offline the tap is answered here. */
+  document.querySelectorAll("form.round-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      status(form, "Geen verbinding: de ronde start of eindigt pas als er weer verbinding is. " +
+                   "Contacten en bezoeken kun je wel gewoon opslaan.");
+    });
+  });
+  /* The pages kept for use offline: again after a round started or ended (they carry its presets), and the
+     offline page when it is missing or older than half an hour (a new hangplek should be on it). */
+  function refreshShell() {
+    if (!navigator.serviceWorker || !navigator.onLine || !window.caches) return;
+    var stale = document.body.hasAttribute("data-shell-stale");
+    caches.match("/offline").then(function (hit) {
+      var old = !hit || Date.now() - Number(hit.headers.get("X-Straatwerk-Kept")) > 1800000;
+      if (!stale && !old) return;
+      return navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) registration.active.postMessage({refresh: stale ? SHELL : ["/offline"]});
+      });
+    }).catch(function () {});
+  }
   window.addEventListener("online", soon);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") soon(); });
-  store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(flush);
+  store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(refreshShell).then(flush);
 })();
