@@ -298,16 +298,19 @@
                    "Contacten en bezoeken kun je wel gewoon opslaan.");
     });
   });
-  /* The pages kept for use offline: again after a round started or ended (they carry its presets), and the
-     offline page when it is missing or older than half an hour (a new hangplek should be on it). */
+  /* The pages kept for use offline, so that the offline page's promise holds (contact and bezoek work): any that
+     is missing or older than half an hour (a new hangplek should be on them), and all of them after a round
+     started or ended (the kept forms carry its presets). */
   function refreshShell() {
     if (!navigator.serviceWorker || !navigator.onLine || !window.caches) return;
     var stale = document.body.hasAttribute("data-shell-stale");
-    caches.match("/offline").then(function (hit) {
-      var old = !hit || Date.now() - Number(hit.headers.get("X-Straatwerk-Kept")) > 1800000;
-      if (!stale && !old) return;
+    Promise.all(SHELL.map(function (path) { return caches.match(path); })).then(function (hits) {
+      var wanted = SHELL.filter(function (path, i) {
+        return stale || !hits[i] || Date.now() - Number(hits[i].headers.get("X-Straatwerk-Kept")) > 1800000;
+      });
+      if (!wanted.length) return;
       return navigator.serviceWorker.ready.then(function (registration) {
-        if (registration.active) registration.active.postMessage({refresh: stale ? SHELL : ["/offline"]});
+        if (registration.active) registration.active.postMessage({refresh: wanted});
       });
     }).catch(function () {});
   }
