@@ -289,13 +289,27 @@
   document.querySelectorAll('form[method="post"]').forEach(function (form) {
     if (FORMS[new URL(form.action).pathname] && form.elements.client_id) hook(form);
   });
-  /* Start or end of a round needs the server (its time is the server's): offline the tap is answered here. */
+  /* Start or end of a round needs the server (its time is the server's): sent from here, so that without signal
+     (or with a signal that carries nothing) she reads why in Dutch instead of the browser's error page. */
   document.querySelectorAll("form.round-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine) return;
       event.preventDefault();
-      status(form, "Geen verbinding: de ronde start of eindigt pas als er weer verbinding is. " +
-                   "Contacten en bezoeken kun je wel gewoon opslaan.");
+      if (form.dataset.sending) return;  /* A double tap is one start. */
+      form.dataset.sending = "1";
+      var body = new URLSearchParams(new FormData(form, event.submitter)).toString();
+      post(form.action, body, 8000).then(function (response) {
+        /* Saved (or the session ended: the redirect leads to the login page the same way). */
+        if (response.type === "opaqueredirect" || response.status === 401) window.location.assign("/");
+        else form.submit();  /* The server's own answer, as without JavaScript. */
+      }, function () {
+        var note = document.getElementById("round-offline") || text("p", "", "flash flash-error");
+        note.id = "round-offline";
+        note.setAttribute("role", "status");
+        note.textContent = "Geen verbinding: de ronde start of eindigt pas als er weer verbinding is. " +
+                           "Contacten en bezoeken kun je wel gewoon opslaan.";
+        if (!note.isConnected) document.getElementById("inhoud").prepend(note);
+        window.scrollTo(0, 0);
+      }).finally(function () { delete form.dataset.sending; });
     });
   });
   /* The pages kept for use offline, so that the offline page's promise holds (contact and bezoek work): any that
