@@ -20,8 +20,8 @@ MAX_AGE_SECONDS = 12 * 3600
 # The only pages kept on the phone: the worker's home, the two forms that can be saved offline, and the page shown
 # offline instead of any other (what still works, the queue, the hangplekken by name and distance).
 SHELL_PAGES = ("/", "/contacts/new", "/visits/new", "/offline")
-SHELL_STATIC = ("css/style.css", "js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-page.js",
-                "icon.svg", "manifest.webmanifest")
+SHELL_STATIC = ("css/style.css", "js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-shell.js",
+                "js/offline-page.js", "icon.svg", "manifest.webmanifest")
 # The offline page lists at most this many spots (the most recently active): the page stays small at any size.
 OFFLINE_SPOTS = 300
 # Browsers want this type for a manifest; Python's table does not know the extension.

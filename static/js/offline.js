@@ -11,7 +11,6 @@
   }
   var LOGGED_OUT = "Opgeslagen op dit toestel. Je sessie is verlopen: log opnieuw in, dan wordt het verstuurd.";
   var FORMS = {"/contacts/new": "Contact", "/visits/new": "Bezoek"};
-  var SHELL = ["/", "/contacts/new", "/visits/new", "/offline"];  /* As SHELL_PAGES in outreach/field/offline.py. */
   var mode = document.body.dataset.offline, flushing = false, store = window.straatwerkStore;
   var all = store.all, put = store.put, drop = store.drop, wipe = store.wipe, fresh = store.fresh;
   /* Whose pages these are: an opaque marker of the account. Entries of another worker on this phone (her session
@@ -289,46 +288,7 @@
   document.querySelectorAll('form[method="post"]').forEach(function (form) {
     if (FORMS[new URL(form.action).pathname] && form.elements.client_id) hook(form);
   });
-  /* Start or end of a round needs the server (its time is the server's): sent from here, so that without signal
-     (or with a signal that carries nothing) she reads why in Dutch instead of the browser's error page. */
-  document.querySelectorAll("form.round-form").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (form.dataset.sending) return;  /* A double tap is one start. */
-      form.dataset.sending = "1";
-      var body = new URLSearchParams(new FormData(form, event.submitter)).toString();
-      post(form.action, body, 8000).then(function (response) {
-        /* Saved (or the session ended: the redirect leads to the login page the same way). */
-        if (response.type === "opaqueredirect" || response.status === 401) window.location.assign("/");
-        else form.submit();  /* The server's own answer, as without JavaScript. */
-      }, function () {
-        var note = document.getElementById("round-offline") || text("p", "", "flash flash-error");
-        note.id = "round-offline";
-        note.setAttribute("role", "status");
-        note.textContent = "Geen verbinding: de ronde start of eindigt pas als er weer verbinding is. " +
-                           "Contacten en bezoeken kun je wel gewoon opslaan.";
-        if (!note.isConnected) document.getElementById("inhoud").prepend(note);
-        window.scrollTo(0, 0);
-      }).finally(function () { delete form.dataset.sending; });
-    });
-  });
-  /* The pages kept for use offline, so that the offline page's promise holds (contact and bezoek work): any that
-     is missing or older than half an hour (a new hangplek should be on them), and all of them after a round
-     started or ended (the kept forms carry its presets). */
-  function refreshShell() {
-    if (!navigator.serviceWorker || !navigator.onLine || !window.caches) return;
-    var stale = document.body.hasAttribute("data-shell-stale");
-    Promise.all(SHELL.map(function (path) { return caches.match(path); })).then(function (hits) {
-      var wanted = SHELL.filter(function (path, i) {
-        return stale || !hits[i] || Date.now() - Number(hits[i].headers.get("X-Straatwerk-Kept")) > 1800000;
-      });
-      if (!wanted.length) return;
-      return navigator.serviceWorker.ready.then(function (registration) {
-        if (registration.active) registration.active.postMessage({refresh: wanted});
-      });
-    }).catch(function () {});
-  }
   window.addEventListener("online", soon);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") soon(); });
-  store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(refreshShell).then(flush);
+  store.tidy(owner).then(settle).catch(function () {}).then(render).then(ready).then(flush);
 })();
