@@ -7,9 +7,9 @@ from .conftest import check_page, log_in
 from .offline import put_entry, owner, ready
 from .test_browser_worker_offline import kept
 
-PAGES = {"worker": ["/", "/spots/", "/spots/new", "/contacts/new", "/visits/new", "/youths/", "/concerns/",
-                    "/handoffs/", "/contacts/", "/offline"],
-         "cjg": ["/cjg/"], "manager": ["/report/"], "admin": ["/admin/", "/admin/audit/", "/admin/retention/",
+PAGES = {"worker": ["/", "/spots/", "/spots/new", "/spots/1", "/contacts/new", "/visits/new", "/youths/", "/youths/1",
+                    "/concerns/", "/concerns/1", "/handoffs/", "/handoffs/1", "/contacts/", "/offline"],
+         "cjg": ["/cjg/", "/cjg/1"], "manager": ["/report/"], "admin": ["/admin/", "/admin/audit/", "/admin/retention/",
                                                                "/admin/register/"]}
 
 
@@ -37,6 +37,9 @@ def menu_fits(page):
 def test_main_pages_in_both_themes(open_phone, server, role, scheme):
     """Axe clean (contrast in the dark too) and the menu readable on every main page of the role."""
     page = open_phone(server, color_scheme=scheme)
+    if role == "worker":
+        page.goto("/login")
+        check_page(page, f"{scheme}-login")
     log_in(page, role)
     page.wait_for_url(lambda url: "/login" not in url)
     page.locator("h1").first.wait_for()
@@ -47,6 +50,7 @@ def test_main_pages_in_both_themes(open_phone, server, role, scheme):
         page.goto(url)
         if url == "/spots/":
             page.locator(".leaflet-marker-pane > *, .leaflet-overlay-pane path").first.wait_for()
+        assert page.locator("h1").first.inner_text() not in ("Pagina niet gevonden", "Geen toegang"), url
         check_page(page, name(role, url, scheme))
         menu_fits(page)
 
