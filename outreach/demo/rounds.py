@@ -9,10 +9,18 @@ from ..core.dates import stamp
 class RoundBook:
     """Rounds as the walks pass by: started a little before the first visit, ended a little after the last entry."""
 
-    def __init__(self, seed):
-        """A book with its own random stream (seeded, not drawn from the main one: the rest of the year stays)."""
+    def __init__(self, seed, db):
+        """A book with its own random stream (seeded, not drawn from the main one: the rest of the year stays).
+
+        A database from before migration 0015 (the upgrade test seeds one) has no rounds: then none are written.
+        """
         self.draw = random.Random(seed)  # nosec B311 - demo data
         self.rows, self.next_id, self.last_key = {}, 1, None
+        self.enabled = db["rounds"].exists()
+
+    def mark(self, round_id):
+        """The column an entry of the round gets: {'round_id': id}, or nothing on a schema without rounds."""
+        return {"round_id": round_id} if self.enabled else {}
 
     def visit(self, key, worker, moment, ed):
         """The round id for a visit at moment on walk key (day, district) by worker; starts the round if new."""
@@ -36,6 +44,8 @@ class RoundBook:
 
     def flush(self, db):
         """Write the rounds so far (before the entries that point at them); the current one may still grow."""
+        if not self.enabled:
+            return
         db["rounds"].upsert_all([{
             "id": r["id"], "worker_id": r["worker_id"], "ed_present": r["ed_present"],
             "started_at": stamp(r["_start"]), "ended_at": stamp(r["_last"] + r["_pad"]),

@@ -127,7 +127,7 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
     """Visits and contacts along the rounds, with links to the youths who hang out there."""
     # A stream of its own, seeded from (not drawn from) the main one: same seed, same year.
     effect = (ed_effect, random.Random(hash(rng.getstate())), set())  # nosec B311 - demo data
-    book = RoundBook(hash(rng.getstate()) ^ 0x726F6E6465)  # Rounds have a stream of their own too.
+    book = RoundBook(hash(rng.getstate()) ^ 0x726F6E6465, db)  # Rounds have a stream of their own too.
     regulars = {}
     for youth in youths:
         for spot in youth["_home"]:
@@ -147,7 +147,7 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
             "youths_present": present, "use_seen": int(present > 0 and rng.random() < 0.25),
             "dealing_seen": int(present > 0 and rng.random() < 0.07), "atmosphere": pick(rng, D.ATMOSPHERES),
             "ed_present": int(ed), "note": rng.choice(D.NOTES) if rng.random() < 0.15 else None,
-            "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), "round_id": round_id,
+            "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), **book.mark(round_id),
         })
         known = [y for y in regulars.get(spot_id, []) if y["_first_seen"] <= moment.date()]
         for _ in range(rng.randint(1, min(4, present)) if present else 0):
@@ -165,7 +165,7 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
                 "substances": json.dumps(by_label(set(substances), SUBSTANCE)), "ed_present": int(ed),
                 "duration_min": rng.choice([5, 10, 10, 15, 20, 30, 45]),
                 "note": rng.choice(D.NOTES) if rng.random() < 0.1 else None,
-                "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), "round_id": round_id,
+                "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), **book.mark(round_id),
             })
             book.entry(round_id, contacts[-1]["contacted_at"])
             links.extend({"contact_id": contact_id, "youth_id": y["id"]} for y in linked)
