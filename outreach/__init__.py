@@ -17,7 +17,7 @@ def create_app(test_config=None):
     from .auth import login, oidc, twofactor
     from .casework import cjg, concerns, handoffs
     from .core import access, compress, crypto, errors, forms, maps, ready
-    from .field import contacts, offline, spots, visits, youths
+    from .field import contacts, offline, rounds, spots, visits, youths
     from .report import views as report
 
     app.config.from_mapping(settings.defaults(app.instance_path))
@@ -36,7 +36,7 @@ def create_app(test_config=None):
     access.init_app(app)  # Before CSRF, so an anonymous POST is sent to the login page like any request.
     forms.init_app(app)
     compress.init_app(app)
-    for module in (vocab, login, oidc, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, concerns,
+    for module in (vocab, login, oidc, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, rounds, concerns,
                    handoffs, cjg, report, users, audit_log, retention, subject, register, cli):
         module.init_app(app)
     return app

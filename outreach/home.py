@@ -20,6 +20,9 @@ NAV = {
     "admin": [("admin.list_users", "Gebruikers"), ("audit.show_log", "Auditlog"), ("retention.edit_terms", "Bewaren"),
               ("subject.find_youth", "Inzage"), ("register.show_register", "Register")],
 }
+# Where a long menu label may break (a soft hyphen): at 14 px five labels share 360 px; the accessible name stays whole.
+NAV_BREAKS = {"Overdracht": "Over\u00addracht", "Jongeren": "Jon\u00adge\u00adren", "Gebruikers": "Gebrui\u00adkers",
+              "Auditlog": "Audit\u00adlog", "Register": "Regis\u00adter", "Bewaren": "Be\u00adwa\u00adren"}
 # The worker's big buttons: label, endpoint, what it is for.
 WORKER_ACTIONS = [
     ("Contact", "contacts.new_contact", "Contactmoment vastleggen"),
@@ -81,6 +84,6 @@ def index():
 def init_app(app):
     """Register the blueprint and the template globals every page needs."""
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded)
+    app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded, nav_breaks=NAV_BREAKS)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["when"] = shown  # Every date on every page: {{ contact.contacted_at|when }}.

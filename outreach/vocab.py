@@ -66,11 +66,13 @@ UNDER_16 = ("0-11", "12-15")
 AUDIT_ACTION = {"view": "bekeken", "create": "aangemaakt", "update": "gewijzigd", "delete": "verwijderd",
                 "export": "geëxporteerd", "login ok": "ingelogd", "login password ok": "wachtwoord goed, code gevraagd",
                 "login failed": "inloggen mislukt", "locked": "geweigerd (te veel pogingen)", "logout": "uitgelogd",
-                "purge": "opgeschoond", "backup": "back-up", "erase": "gewist", "message": "bericht gestuurd"}
+                "purge": "opgeschoond", "backup": "back-up", "erase": "gewist", "message": "bericht gestuurd",
+                "round start": "ronde gestart",
+                "round end": "ronde beëindigd", "round auto end": "ronde vanzelf beëindigd (vergeten)"}
 AUDIT_OBJECT = {"user": "gebruiker", "youth": "jongere", "concern": "zorgmelding", "handoff": "overdracht",
                 "contact": "contact", "visit": "bezoek", "spot": "hangplek", "reporter": "melder", "report": "rapport",
                 "retention": "bewaartermijnen", "insights": "inzichten", "keys": "sleutels", "demo": "demo",
-                "database": "database", "audit": "auditlog"}
+                "database": "database", "audit": "auditlog", "round": "ronde"}
 
 # Every list by name, for the `label` filter in templates and for the tests.
 LISTS = {

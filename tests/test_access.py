@@ -19,7 +19,8 @@ ALLOWED = {
                "youths.list_youths", "youths.new_youth", "youths.show_youth", "youths.edit_youth",
                "youths.merge_youth", "concerns.list_concerns", "concerns.new_concern", "concerns.show_concern",
                "handoffs.list_handoffs", "handoffs.new_handoff", "handoffs.show_handoff", "handoffs.reply",
-               "report.show_report", "report.print_report", "report.export_report", "report.edit_insights"},
+               "report.show_report", "report.print_report", "report.export_report", "report.edit_insights",
+               "rounds.start_round", "rounds.end_round", "offline.offline_page"},
     "cjg": {"home.index", "auth.logout", "auth.change_password", "cjg.inbox", "cjg.open_handoff", "cjg.act",
             "cjg.print_handoff", "report.show_report", "report.print_report", "report.export_report"},
     "manager": {"home.index", "auth.logout", "auth.change_password", "report.show_report", "report.print_report",
@@ -51,6 +52,7 @@ REDIRECTS = {
     ("subject.show_subject", "GET"): "/admin/subject/?code=J-0001",
     ("subject.export_subject", "GET"): "/admin/subject/?code=J-0001",
     ("subject.erase_subject", "POST"): "/admin/subject/?code=J-0001",
+    ("rounds.start_round", "POST"): "/", ("rounds.end_round", "POST"): "/",
 }
 # Anonymous on a public route: the page, except the code step (no password given yet) and a post without a token.
 ANONYMOUS = {("twofactor.verify", "GET"): (302, "/login"), ("twofactor.verify", "POST"): (400, None),

@@ -130,3 +130,21 @@ def test_demo_marker_on_every_page(tmp_path, template_db):
     marked = make_app(tmp_path / "marked.sqlite")
     assert ">DEMO<" in marked.test_client().get("/login").text
     marked.extensions["outreach.db"].close_all()
+
+
+def test_seed_walks_in_rounds(demo):
+    """Every demo contact and visit lies inside an ended round of its own worker, the ED on exactly the rounds
+    whose entries had the ED, and one worker's rounds never overlap: the report's hours on the street add up."""
+    db = demo[0]
+    assert db.execute("select count(*) from rounds where ended_at is null").fetchone()[0] == 0
+    for table, at in (("contacts", "contacted_at"), ("visits", "visited_at")):
+        outside = db.execute(f"select count(*) from {table} e left join rounds r on r.id = e.round_id "  # nosec B608
+                             f"where r.id is null or r.worker_id != e.worker_id or e.{at} < r.started_at "
+                             f"or e.{at} > r.ended_at or r.ed_present != e.ed_present").fetchone()[0]
+        assert outside == 0, table
+    lengths = [r[0] for r in db.execute("select (julianday(ended_at) - julianday(started_at)) * 24 * 60 from rounds")]
+    assert 20 <= min(lengths) and max(lengths) <= 6 * 60  # From a short walk past one spot to a long evening.
+    overlaps = db.execute("select count(*) from rounds a join rounds b on a.worker_id = b.worker_id and a.id < b.id "
+                          "and a.started_at < b.ended_at and b.started_at < a.ended_at").fetchone()[0]
+    assert overlaps == 0
+    assert db.execute("select count(distinct ed_present) from rounds").fetchone()[0] == 2

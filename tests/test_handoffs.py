@@ -174,7 +174,7 @@ def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
     cjg.client.get("/cjg/1")
     assert 'class="badge"' not in client.get("/").text  # "Ontvangen" alone is no news for the worker.
     cjg.post("/cjg/1/feedback", {"feedback-text": "Eerste gesprek gepland."}, page="/cjg/")
-    home = client.get("/").text
+    home = client.get("/").text.replace("\u00ad", "")  # The menu label's soft hyphen (home.NAV_BREAKS).
     assert 'Overdracht<span class="badge"><span class="sr-only">, nieuw: </span>1</span>' in home
     with app.app_context():
         create_user("collega", "worker", "een ander wachtwoord")

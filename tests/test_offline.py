@@ -35,9 +35,9 @@ def test_service_worker_for_a_logged_in_worker_is_never_stored(client, auth):
 
 
 def test_only_the_worker_shell_and_static_files_are_cached(client):
-    """No youth pages, no lists, no API data: the home and the two forms, and static files."""
+    """No youth pages, no lists, no API data: the home, the two forms, the offline page, and static files."""
     script = client.get("/sw.js").text
-    assert listed(script, "PAGES") == ["/", "/contacts/new", "/visits/new"] == list(SHELL_PAGES)
+    assert listed(script, "PAGES") == ["/", "/contacts/new", "/visits/new", "/offline"] == list(SHELL_PAGES)
     static = listed(script, "STATIC")
     assert static and all(path.startswith("/static/") for path in static)
     assert "/static/js/offline.js" in static and "/static/css/style.css" in static
@@ -146,3 +146,31 @@ def test_a_queued_save_into_an_ended_session_is_told_401_not_sent_to_login(clien
         "csrf_token": token, "client_id": client_id, "kind": "street", "youths_present": "1",
         "contacted_at": re.search(r'name="contacted_at"[^>]*value="([^"]+)"', page).group(1)})
     assert saved.status_code == 302 and query("select count(*) n from contacts") == [{"n": 1}]
+
+
+def test_offline_page_lists_spot_names_and_no_youth_data(client, auth, seed_rows, worker_id, youth, spot):
+    """The page shown offline instead of any other: what still works, the queue line, spot names with positions;
+    never an alias, a code or an archived spot; the worker's only."""
+    seed_rows("spots", name="Oude schuur", kind="other", lat=52.39, lon=6.04, created_by=worker_id,
+              created_at="2026-01-01T10:00:00Z", archived_at="2026-02-01T10:00:00Z")
+    assert client.get("/offline").status_code == 302  # Anonymous: to the login page.
+    auth.login_role("worker")
+    page = client.get("/offline")
+    assert page.status_code == 200
+    html = page.text
+    for text in ("Zonder verbinding", 'href="/contacts/new"', 'href="/visits/new"', 'id="queue-count"',
+                 'data-lat="52.3905" data-lon="6.033"', "Skatebaan", "/static/js/offline-page.js"):
+        assert text in html, text
+    for text in ("Rode pet", "J-0001", "Oude schuur"):
+        assert text not in html, text
+    auth.logout()
+    auth.login_role("cjg")
+    assert client.get("/offline").status_code == 403
+
+
+def test_service_worker_falls_back_to_the_offline_page(client):
+    """Every other navigation falls back to the kept offline page (not the browser's error page); refresh asks."""
+    script = client.get("/sw.js").text
+    assert 'const FALLBACK = "/offline"' in script
+    assert 'request.mode === "navigate"' in script and "caches.match(FALLBACK" in script
+    assert 'addEventListener("message"' in script and "PAGES.indexOf(path) !== -1" in script

@@ -18,6 +18,7 @@ from ..core.dates import pilot_start, stamp
 from ..core.db import get_db
 from ..vocab import RISK_SIGNAL, SUBSTANCE, TOPIC, by_label
 from . import data as D
+from .rounds import RoundBook
 from .handoffs import pick, seed_concerns_and_handoffs
 
 DEMO_USERS = [("werker", "worker"), ("werker2", "worker"), ("cjg", "cjg"), ("cjg2", "cjg"),
@@ -130,6 +131,7 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
     """Visits and contacts along the rounds, with links to the youths who hang out there."""
     # A stream of its own, seeded from (not drawn from) the main one: same seed, same year.
     effect = (ed_effect, random.Random(hash(rng.getstate())), set())  # nosec B311 - demo data
+    book = RoundBook(hash(rng.getstate()) ^ 0x726F6E6465, db)  # Rounds have a stream of their own too.
     regulars = {}
     for youth in youths:
         for spot in youth["_home"]:
@@ -137,17 +139,19 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
     visits, contacts, links = [], [], []
     visit_ids, contact_ids = itertools.count(1), itertools.count(1)
     districts = [spots[i:i + len(D.SPOTS)] for i in range(0, len(spots), len(D.SPOTS))]
-    walks = itertools.chain.from_iterable(rounds(rng, start, end, district) for district in districts)
-    for moment, (spot_id, weight, _), ed in walks:
+    walks = itertools.chain.from_iterable(((n, walk) for walk in rounds(rng, start, end, district))
+                                          for n, district in enumerate(districts))
+    for district, (moment, (spot_id, weight, _), ed) in walks:
         evening = 1.4 if moment.hour >= 19 else 0.8
         present = max(0, int(rng.gauss(weight * evening, 2)))
         worker = workers[0] if rng.random() < 0.8 else workers[-1]
+        round_id = book.visit((moment.date(), district), worker, moment, ed)
         visits.append({
             "id": next(visit_ids), "spot_id": spot_id, "worker_id": worker, "visited_at": stamp(moment),
             "youths_present": present, "use_seen": int(present > 0 and rng.random() < 0.25),
             "dealing_seen": int(present > 0 and rng.random() < 0.07), "atmosphere": pick(rng, D.ATMOSPHERES),
             "ed_present": int(ed), "note": rng.choice(D.NOTES) if rng.random() < 0.15 else None,
-            "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"),
+            "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), **book.mark(round_id),
         })
         known = [y for y in regulars.get(spot_id, []) if y["_first_seen"] <= moment.date()]
         for _ in range(rng.randint(1, min(4, present)) if present else 0):
@@ -165,11 +169,14 @@ def seed_field(db, rng, start, end, spots, youths, workers, ed_effect=D.ED_EFFEC
                 "substances": json.dumps(by_label(set(substances), SUBSTANCE)), "ed_present": int(ed),
                 "duration_min": rng.choice([5, 10, 10, 15, 20, 30, 45]),
                 "note": rng.choice(D.NOTES) if rng.random() < 0.1 else None,
-                "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"),
+                "created_at": moment.strftime("%Y-%m-%dT%H:%M:00Z"), **book.mark(round_id),
             })
+            book.entry(round_id, contacts[-1]["contacted_at"])
             links.extend({"contact_id": contact_id, "youth_id": y["id"]} for y in linked)
         if len(contacts) > 20000:  # Flush in batches so --scale 500 stays within memory.
+            book.flush(db)
             flush(db, visits, contacts, links)
+    book.flush(db)
     flush(db, visits, contacts, links)
 
 

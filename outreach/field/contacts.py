@@ -15,6 +15,7 @@ from ..core.db import get_db, get_or_404
 from ..core.forms import CountField, MomentField, arg_id, nl_position, not_future, note_length
 from .spot_map import last_spot, spot_choices
 from .spots import active_spot
+from .rounds import presets, round_for_entry
 from ..vocab import CONTACT_KIND, SUBSTANCE, TOPIC, choices
 from ..core.forms import MultiCheckboxField
 from ..core.youth import NewYouthFields
@@ -41,6 +42,7 @@ class ContactForm(NewYouthFields):
     duration_min = CountField("Duur in minuten", validators=[Optional(), NumberRange(1, 480, "Kies 1 tot 480 minuten.")])
     note = TextAreaField("Notitie", validators=note_length())
     client_id = idempotency.client_id_field()
+    round_id = HiddenField()  # The round it was made in; kept with an entry queued offline (see rounds.py).
     guarded = ("note", "new_alias")
 
     def validate_youths(self, field):
@@ -123,6 +125,7 @@ def save(form, replace=None, correct=None):
             "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
             "note": (form.note.data or "").strip() or None,
+            "round_id": round_for_entry(form.round_id.data, current_user.id),
         })
         if replace:
             contact_id = replace["id"]
@@ -150,7 +153,7 @@ def new_contact():
     nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
         "contacted_at": now_local(), "spot": request.args.get("spot") or last_spot(current_user.id),
-        "youths": [youth] if youth else [], "client_id": idempotency.new_id()})
+        "youths": [youth] if youth else [], "client_id": idempotency.new_id(), **presets(current_user.id)})
     if form.ready():
         try:
             save(form)

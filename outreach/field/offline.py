@@ -7,7 +7,8 @@ import os
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from ..core.access import public
+from ..core.access import allow, public
+from ..core.db import get_db
 
 bp = Blueprint("offline", __name__)
 
@@ -16,10 +17,13 @@ bp = Blueprint("offline", __name__)
 CACHE_VERSION = 2
 # A queued entry or a cached page older than one shift is never used and is deleted (also in the JS and sw.js).
 MAX_AGE_SECONDS = 12 * 3600
-# The only pages kept on the phone: the worker's home and the two forms that can be saved offline.
-SHELL_PAGES = ("/", "/contacts/new", "/visits/new")
-SHELL_STATIC = ("css/style.css", "js/app.js", "js/offline-store.js", "js/offline.js", "icon.svg",
-                "manifest.webmanifest")
+# The only pages kept on the phone: the worker's home, the two forms that can be saved offline, and the page shown
+# offline instead of any other (what still works, the queue, the hangplekken by name and distance).
+SHELL_PAGES = ("/", "/contacts/new", "/visits/new", "/offline")
+SHELL_STATIC = ("css/style.css", "js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-shell.js",
+                "js/offline-page.js", "icon.svg", "manifest.webmanifest")
+# The offline page lists at most this many spots (the most recently active): the page stays small at any size.
+OFFLINE_SPOTS = 300
 # Browsers want this type for a manifest; Python's table does not know the extension.
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 
@@ -50,6 +54,19 @@ def service_worker():
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"  # Always revalidated, so a deploy reaches the phone.
     return response
+
+
+@bp.route("/offline")
+@allow("worker")
+def offline_page():
+    """The page the service worker shows for a page not kept on the phone when there is no signal.
+
+    It holds the spots' names and positions only (the phone works out the distances): no aliases, no youth, nothing
+    a lost phone should not show, and it expires with the other kept pages after one shift.
+    """
+    spots = get_db().query("select name, lat, lon from spots where archived_at is null "
+                           "order by coalesce(last_active, '') desc, id desc limit ?", [OFFLINE_SPOTS])
+    return render_template("offline/page.html", spots=sorted(spots, key=lambda s: s["name"].casefold()))
 
 
 def owner_marker(user_id):

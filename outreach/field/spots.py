@@ -2,7 +2,7 @@
 import math
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -92,7 +92,16 @@ def new_spot():
         spot_id = save_spot(form)
         flash("Hangplek opgeslagen.", "success")
         return redirect(url_for("spots.show_spot", spot_id=spot_id))
-    return render_template("spots/form.html", form=form, spot=None)
+    return spot_form(form, None)
+
+
+def spot_form(form, spot):
+    """The spot form with its small map to check the pin: our own Leaflet, the configured tiles (invariant 7)."""
+    options = {"tiles": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"],
+               "center": list(maps.HEERDE)}
+    return render_template("spots/form.html", form=form, spot=spot, pick_options=options,
+                           leaflet_js=maps.vendor_url(maps.LEAFLET, "leaflet.js"),
+                           leaflet_css=maps.vendor_url(maps.LEAFLET, "leaflet.css"))
 
 
 def save_spot(form, spot_id=None):
@@ -114,7 +123,7 @@ def edit_spot(spot_id):
         save_spot(form, spot_id)
         flash("Hangplek bijgewerkt.", "success")
         return redirect(url_for("spots.show_spot", spot_id=spot_id))
-    return render_template("spots/form.html", form=form, spot=spot)
+    return spot_form(form, spot)
 
 
 @bp.route("/<int:spot_id>/archive", methods=["POST"])

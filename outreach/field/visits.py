@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from ..core import audit, idempotency
@@ -14,6 +14,7 @@ from ..core.db import get_db, get_or_404
 from ..core.forms import CountField, GuardedForm, MomentField, not_future, note_length
 from .spot_map import last_spot, spot_choices
 from .spots import active_spot
+from .rounds import presets, round_for_entry
 from ..vocab import ATMOSPHERE, choices
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
@@ -33,6 +34,7 @@ class VisitForm(GuardedForm):
     ed_present = BooleanField("Ervaringsdeskundige (ED) was erbij")
     note = TextAreaField("Korte notitie", validators=note_length())
     client_id = idempotency.client_id_field()
+    round_id = HiddenField()  # The round it was made in; kept with an entry queued offline (see rounds.py).
     guarded = ("note",)
 
 
@@ -52,7 +54,8 @@ def save_visit(form, visit_id=None):
     values = {"spot_id": int(form.spot.data), "visited_at": stamp(form.visited_at.data),
               "youths_present": form.youths_present.data, "use_seen": int(form.use_seen.data),
               "dealing_seen": int(form.dealing_seen.data), "atmosphere": form.atmosphere.data,
-              "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None}
+              "ed_present": int(form.ed_present.data), "note": (form.note.data or "").strip() or None,
+              "round_id": round_for_entry(form.round_id.data, current_user.id)}
     if visit_id:
         return save_sealed("visits", "visit", values, visit_id, worker_id=current_user.id)
     db = get_db()
@@ -74,7 +77,7 @@ def new_visit():
     """Log a visit; the spot comes from the link, the phone's position or the last one used."""
     form = VisitForm() if request.method == "POST" else VisitForm(data={
         "spot": request.args.get("spot") or last_spot(current_user.id), "visited_at": now_local(),
-        "client_id": idempotency.new_id()})
+        "client_id": idempotency.new_id(), **presets(current_user.id)})
     if form.ready():
         try:
             save_visit(form)

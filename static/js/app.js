@@ -27,7 +27,9 @@
         }
         document.getElementById("lat").value = lat.toFixed(6);
         document.getElementById("lon").value = lon.toFixed(6);
-        status(button, "Locatie ingevuld.");
+        /* The new-hangplek form's map moves its pin (spot-pick.js). */
+        document.getElementById("lon").dispatchEvent(new Event("change"));
+        status(button, "Locatie ingevuld. Controleer de plek op de kaart.");
       }, function () { status(button, "Locatie niet beschikbaar. Tik op de kaart of typ de coördinaten."); });
     });
   });

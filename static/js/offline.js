@@ -33,6 +33,11 @@
       badge.hidden = !entries.length;
       badge.textContent = [waiting ? waiting + " wachtend" : "", stuck.length ? stuck.length + " niet verstuurd" : ""]
         .filter(Boolean).join(", ");
+      var count = document.getElementById("queue-count");  /* The offline page says it in words. */
+      if (count) count.textContent = !entries.length ? "Er wacht niets om te versturen." :
+        (entries.length === 1 ? "1 contact of bezoek wacht" : entries.length + " contacten of bezoeken wachten") +
+        " op dit toestel" + (stuck.length ? " (" + stuck.length + " niet verstuurd: kijk op Start)" : "") +
+        "; verstuurd zodra er verbinding is.";
       var panel = document.getElementById("queue-stuck");
       if (panel) panel.remove();
       if (!stuck.length) return;

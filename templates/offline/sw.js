@@ -6,6 +6,7 @@ const STATIC = {{ static|tojson }};
 const MAX_AGE = {{ max_age|tojson }};  /* One shift: an older copy of a page is never shown and is deleted. */
 /* Each kept page says whose it is (the opaque marker on the worker's <body>) and when it was kept. */
 const OWNER = "X-Straatwerk-Owner", KEPT = "X-Straatwerk-Kept";
+const FALLBACK = "/offline";  /* Shown for every page that is not kept, when there is no signal. */
 
 self.addEventListener("install", function (event) {
   /* The static files only: pages are cached when the worker opens them while logged in. */
@@ -79,6 +80,14 @@ self.addEventListener("fetch", function (event) {
         return forget().then(function () { return Response.error(); });
       });
     }));
+  } else if (request.mode === "navigate") {
+    /* Any other page of the app: from the network; with no signal the kept offline page (what still works, the
+       queue, the hangplekken) instead of the browser's own English error page. */
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(FALLBACK, {cacheName: CACHE}).then(function (hit) {
+        return hit && !expired(hit) ? hit : Response.error();
+      });
+    }));
   } else if (STATIC.indexOf(url.pathname) !== -1) {
     /* Static files are versioned with the cache name, so the cached copy is the right one; one that is missing
        (the caches were cleared at a logout, an expiry or a change of worker) is kept again on its way in. */
@@ -93,4 +102,16 @@ self.addEventListener("fetch", function (event) {
       });
     }));
   }
+});
+
+/* offline.js asks for pages to be kept again: the offline page when it is missing or old, and the whole shell when
+   a round started or ended (the kept forms would still carry the old round and ED). Only our own pages. */
+self.addEventListener("message", function (event) {
+  const wanted = (event.data && event.data.refresh) || [];
+  event.waitUntil(Promise.all(wanted.filter(function (path) { return PAGES.indexOf(path) !== -1; })
+    .map(function (path) {
+      return fetch(path, {credentials: "same-origin"}).then(function (response) {
+        return fresh(response) ? keep(path, response) : null;
+      }).catch(function () {});
+    })));
 });
