@@ -33,14 +33,16 @@ def nearest(here, limit, offset=0, name=""):
     wanted = limit + offset
     if not wanted:
         return []
-    for half in (0.01, 0.04, 0.16, None):  # Degrees of latitude: about 1, 4 and 18 km.
+    # Degrees of latitude: about 250 m (a town centre with many spots), 1, 4 and 18 km.
+    for half in (0.0025, 0.01, 0.04, 0.16, None):
         box, values = "", []
         if half is not None:
             box = "and lat between ? and ? and lon between ? and ? "
             values = [lat - half, lat + half, lon - half / math.sqrt(shrink), lon + half / math.sqrt(shrink)]
         rows = [dict(r) for r in get_db().query(
             COLUMNS.replace(" from", ", (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? as d2 from")
-            + "where archived_at is null and name like ? " + box + "order by d2 limit ?",
+            # "+archived_at": the planner would otherwise walk every active spot on that index, not the box.
+            + "where +archived_at is null and name like ? " + box + "order by d2 limit ?",
             [lat, lat, lon, lon, shrink, f"%{name}%", *values, wanted])]
         if half is None or len(rows) == wanted and rows[-1]["d2"] <= half * half:
             return rows[offset:]
