@@ -163,6 +163,23 @@ def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_
     assert sorted(data) == [[52.3905, 6.033, 2], [52.4, 6.05, 1]]
 
 
+def test_contact_layer_counts_the_latest_contacts_of_the_period_at_most(auth, client, spot, seed_rows, worker_id,
+                                                                          monkeypatch):
+    """Past LAYER_MAX contacts in the period the layer counts the latest ones only: its cost stays bounded."""
+    from outreach.field import spot_map
+    monkeypatch.setattr(spot_map, "LAYER_MAX", 3)
+    for day in range(1, 6):
+        seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=f"2026-10-0{day} 20:00",
+                  kind="street", youths_present=1)
+    seed_rows("contacts", worker_id=worker_id, lat=52.40, lon=6.05, contacted_at="2026-10-01 19:00",
+              kind="street", youths_present=1)  # The oldest: past the three latest, so not on the layer.
+    auth.login_role("worker")
+    page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
+    assert json_block(page, "map-contacts") == [[52.3905, 6.033, 3]]
+    assert "telt de laatste 3 contacten van de periode" in page
+    assert client.get("/spots/contacten.json?van=2026-10-01&tot=2026-10-31").json == [[52.3905, 6.033, 3]]
+
+
 def test_busy_grid(auth, client, spot, seed_rows, worker_id):
     # 2026-11-23 is a Monday; 20:00 is evening, 15:00 afternoon.
     """Busy grid."""

@@ -97,14 +97,21 @@ def in_view():
     return jsonify({"spots": [], "clusters": [[c["lat"], c["lon"], c["n"]] for c in cells]})
 
 
+LAYER_MAX = 5000  # The contact layer counts at most the latest this many contacts of the period.
+
+
 def contact_layer(start, end):
-    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix)."""
+    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix).
+
+    Counts the latest LAYER_MAX contacts of the period at most (read backwards on the contacted_at index), so
+    the layer costs the same at any number of contacts; a month of a small municipality stays far below it.
+    """
     rows = get_db().query(
         "select round(coalesce(s.lat, c.lat), 4) as lat, round(coalesce(s.lon, c.lon), 4) as lon, count(*) as contacts "
-        "from contacts c left join spots s on s.id = c.spot_id "
-        "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
-        "and coalesce(s.lat, c.lat) is not null group by 1, 2",
-        [start.isoformat(), end.isoformat() + " 24:00"])
+        "from (select spot_id, lat, lon from contacts where replaced_by is null and contacted_at >= ? "
+        "and contacted_at < ? order by contacted_at desc limit ?) c left join spots s on s.id = c.spot_id "
+        "where coalesce(s.lat, c.lat) is not null group by 1, 2",
+        [start.isoformat(), end.isoformat() + " 24:00", LAYER_MAX])
     return [[r["lat"], r["lon"], r["contacts"]] for r in rows]
 
 

@@ -79,7 +79,8 @@ def list_spots():
                         [LIST_LENGTH])
     return render_template("spots/list.html", spots=listed, total=total, page=page, first=offset + 1,
                            archived=list(archived), archived_total=db["spots"].count_where("archived_at is not null"),
-                           map=m, here=here, start=start, end=end, kinds=SPOT_KIND)
+                           map=m, here=here, start=start, end=end, kinds=SPOT_KIND,
+                           layer_max=spot_map.LAYER_MAX)
 
 
 @bp.route("/new", methods=["GET", "POST"])
