@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
+from . import notices
 from .dates import now_local
 
 NOTE_MAX = 2000
@@ -278,6 +279,7 @@ def init_app(app):
     """Check the CSRF token of every POST before any view runs, and give pages csrf_field()."""
     CSRFProtect(app)
     app.add_template_global(csrf_field)
+    notices.init_app(app)
 
 
 class MultiCheckboxField(SelectMultipleField):
