@@ -58,4 +58,4 @@ mutate: $(VENV)/.mutate
 	$(BIN)/python mutation/run.py $(ARGS) $(MODULES)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mutation mutants tests/oidc/node_modules
+	rm -rf $(VENV) *.egg-info .pytest_cache .mutation mutants tests/oidc/node_modules bench/lighthouse/node_modules

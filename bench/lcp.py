@@ -70,7 +70,7 @@ def bare_page(points):
             "map.addLayer(group);\n")
 
 
-def start(folder):
+def start(folder, prepare=None):
     """The app on a demo year with SPOTS active spots and the reference routes, served by waitress; (base, cookie)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -98,6 +98,8 @@ def start(folder):
         app.add_url_rule(path, path, public(lambda body=body, kind=kind: Response(body, mimetype=kind)))
     app.add_url_rule("/bench/tile/<int:z>/<int:x>/<int:y>.png", "tile",
                      public(lambda z, x, y: Response(TILE, mimetype="image/png")))
+    if prepare:
+        prepare(app)  # An experiment's change to the app (e.g. a header), before it serves.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" while Chromium loads.
     server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
