@@ -1,4 +1,4 @@
-"""Forms bind their fields as copies of fields bound once per process (core.forms.bound_copy): nothing leaks."""
+"""Forms bind their fields as copies of fields bound once per process (core.binding.bound_copy): nothing leaks."""
 from wtforms import FieldList, StringField
 
 from outreach.core.forms import Form
