@@ -84,8 +84,10 @@ def test_edit_and_archive(auth, client, query, spot):
     auth.post(f"/spots/{spot}/archive", {"archive": "1"})  # A double tap stays archived.
     assert query("select archived_at is not null as a from spots") == [{"a": 1}]
     page = client.get("/spots/").text
-    assert "Gearchiveerd (1)" in page
+    assert '<a href="/spots/archief">Gearchiveerd (1)</a>' in page
     assert spot_data(page) == []
+    archive = client.get("/spots/archief").text
+    assert f'href="/spots/{spot}"><strong>Skatebaan achter de sporthal</strong>' in archive
     auth.post(f"/spots/{spot}/archive", {"archive": "0"})
     assert query("select archived_at from spots") == [{"archived_at": None}]
 
@@ -178,6 +180,18 @@ def test_contact_layer_counts_the_latest_contacts_of_the_period_at_most(auth, cl
     assert json_block(page, "map-contacts") == [[52.3905, 6.033, 3]]
     assert "telt de laatste 3 contacten van de periode" in page
     assert client.get("/spots/contacten.json?van=2026-10-01&tot=2026-10-31").json == [[52.3905, 6.033, 3]]
+
+
+def test_archive_goes_a_page_at_a_time_by_name(auth, client, seed_rows, worker_id):
+    """31 archived spots: 30 on the first page of the archive, by name, the last one on the second."""
+    for i in range(31):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.03, created_by=worker_id,
+                  archived_at="2026-01-01T00:00:00Z")
+    auth.login_role("worker")
+    first, second = client.get("/spots/archief").text, client.get("/spots/archief?pagina=2").text
+    assert re.findall(r"Bankje (\d+)", first) == [f"{i:02d}" for i in range(30)] and "Bankje 30" in second
+    assert 'rel="next" href="/spots/archief?pagina=2"' in first and 'rel="next"' not in second
+    assert "Gearchiveerd (31)" in client.get("/spots/").text
 
 
 def test_busy_grid(auth, client, spot, seed_rows, worker_id):
