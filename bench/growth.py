@@ -28,7 +28,7 @@ from outreach.demo.seed import seed  # noqa: E402
 PASSWORD = "bench-wachtwoord-2026"
 SIZES = {"demo year": 1, "~1M contacts": 500}
 PAGES = ["/", "/youths/", "/youths/?pagina=2", "/youths/new", "/spots/", "/spots/?lat=52.3878&lon=6.0413",
-         "/spots/new", "/contacts/", "/contacts/new", "/visits/", "/visits/new", "/concerns/", "/handoffs/",
+         "/spots/new", "/spots/archief", "/contacts/", "/contacts/new", "/visits/", "/visits/new", "/concerns/", "/handoffs/",
          "/spots/kaart.json?bbox=52.37,6.00,52.41,6.08", "/spots/zoek.json?q=skate&lat=52.3878&lon=6.0413", "/spots/contacten.json",
          "/handoffs/?na=2026-06-01 00:00|999999999"]
 # The CJG's inbox, asked by the demo's `cjg` (second factor and all): its tabs, 'mijn zaken', a later page.

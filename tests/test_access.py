@@ -13,6 +13,7 @@ from formwalk import STATIC, sample
 ALLOWED = {
     "worker": {"home.index", "auth.logout", "auth.change_password",
                "spots.list_spots", "spots.new_spot", "spots.show_spot", "spots.edit_spot", "spots.archive_spot",
+               "spots.archived_spots",
                "spot_map.in_view", "spot_map.search", "spot_map.contacts",
                "visits.list_visits", "visits.new_visit", "visits.edit_visit", "visits.delete_visit",
                "contacts.list_contacts", "contacts.new_contact", "contacts.edit_contact", "contacts.delete_contact",

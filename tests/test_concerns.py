@@ -1,4 +1,5 @@
 """Zorgmeldingen: recording, status flow, and the reporter who stays protected (invariant 2)."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,26 @@ def test_a_concern_nobody_acted_on_for_too_long_is_flagged(app, auth, client, se
     assert ("1 zorgmelding wacht al langer dan 14 dagen op contact met de jongere" in home) is flagged
     app.config["CONCERN_REMINDER_DAYS"] = age_days + 1  # The setting moves the line.
     assert "langer dan" not in client.get("/concerns/").text and "langer dan" not in client.get("/").text
+
+
+def test_the_list_goes_a_page_at_a_time_open_and_most_worrying_first(auth, client, seed_rows, worker_id, youth):
+    """31 concerns: page 1 holds 30 (acute, high, medium, low open ones, newest first in each, then closed ones),
+    page 2 the last closed one; every concern on exactly one page."""
+    from outreach.core.dates import now_local, stamp
+    made = {}
+    for i, (level, status) in enumerate([("low", "new")] * 5 + [("acute", "investigating")] * 3
+                                        + [("medium", "contacted")] * 4 + [("high", "new")] * 2
+                                        + [("acute", "closed")] * 17):
+        received = stamp(now_local() - timedelta(hours=i + 1))
+        made[seed_rows("concerns", youth_id=youth, recorded_by=worker_id, received_at=received, source="friend",
+                       worry="Blowt", level=level, status=status)] = (level, status, received)
+    auth.login_role("worker")
+    first, second = client.get("/concerns/").text, client.get("/concerns/?pagina=2").text
+    ids = [[int(i) for i in re.findall(r'href="/concerns/(\d+)"', page)] for page in (first, second)]
+    assert len(ids[0]) == 30 and len(ids[1]) == 1 and sorted(ids[0] + ids[1]) == sorted(made)
+    rank = {"acute": 0, "high": 1, "medium": 2, "low": 3}
+    expected = sorted(made, key=lambda c: (made[c][1] == "closed", rank[made[c][0]] if made[c][1] != "closed" else 0,
+                                           [-ord(ch) for ch in made[c][2]]))
+    assert ids[0] + ids[1] == expected
+    assert 'rel="next" href="/concerns/?pagina=2"' in first and 'rel="next"' not in second
+    assert 'rel="prev" href="/concerns/"' in second

@@ -49,6 +49,25 @@ def test_minimal_contact_is_form_defaults(auth, client, query, spot, seed_rows, 
                      "ed_present": 0, "note": None, "worker_id": worker_id}]
 
 
+def test_saved_confirmation_shows_once_without_touching_the_session(auth, client, spot):
+    """The save's redirect sets only the confirmation cookie (the session cookie is not signed anew); the next page
+    says it once and removes it; a cookie with anything else in it shows nothing."""
+    auth.login_role("worker")
+    sent = full(spot)
+    response = auth.post("/contacts/new", sent, page="/contacts/new")
+    assert response.status_code == 302, form_errors(response.text)
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("opgeslagen=contact-") and "HttpOnly" in cookies[0]
+    moment = sent["contacted_at"][11:]
+    home = client.get("/")
+    assert f"Contact opgeslagen ({moment})." in home.text
+    assert any(c.startswith("opgeslagen=;") for c in home.headers.getlist("Set-Cookie"))
+    assert "Contact opgeslagen" not in client.get("/").text
+    for forged in ("contact-2530", "contact-<b>x</b>", "handoff-2000", "contact-20301"):
+        client.set_cookie("opgeslagen", forged)
+        assert "opgeslagen (" not in client.get("/").text
+
+
 def full(spot_id, **change):
     """A complete contact form."""
     return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": str(spot_id), "kind": "group",

@@ -84,8 +84,10 @@ def test_edit_and_archive(auth, client, query, spot):
     auth.post(f"/spots/{spot}/archive", {"archive": "1"})  # A double tap stays archived.
     assert query("select archived_at is not null as a from spots") == [{"a": 1}]
     page = client.get("/spots/").text
-    assert "Gearchiveerd (1)" in page
+    assert '<a href="/spots/archief">Gearchiveerd (1)</a>' in page
     assert spot_data(page) == []
+    archive = client.get("/spots/archief").text
+    assert f'href="/spots/{spot}"><strong>Skatebaan achter de sporthal</strong>' in archive
     auth.post(f"/spots/{spot}/archive", {"archive": "0"})
     assert query("select archived_at from spots") == [{"archived_at": None}]
 
@@ -161,6 +163,35 @@ def test_contact_layer_follows_the_period(auth, client, spot, seed_rows, worker_
     page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
     data = json_block(page, "map-contacts")
     assert sorted(data) == [[52.3905, 6.033, 2], [52.4, 6.05, 1]]
+
+
+def test_contact_layer_counts_the_latest_contacts_of_the_period_at_most(auth, client, spot, seed_rows, worker_id,
+                                                                          monkeypatch):
+    """Past LAYER_MAX contacts in the period the layer counts the latest ones only: its cost stays bounded."""
+    from outreach.field import spot_map
+    monkeypatch.setattr(spot_map, "LAYER_MAX", 3)
+    for day in range(1, 6):
+        seed_rows("contacts", worker_id=worker_id, spot_id=spot, contacted_at=f"2026-10-0{day} 20:00",
+                  kind="street", youths_present=1)
+    seed_rows("contacts", worker_id=worker_id, lat=52.40, lon=6.05, contacted_at="2026-10-01 19:00",
+              kind="street", youths_present=1)  # The oldest: past the three latest, so not on the layer.
+    auth.login_role("worker")
+    page = client.get("/spots/?van=2026-10-01&tot=2026-10-31").text
+    assert json_block(page, "map-contacts") == [[52.3905, 6.033, 3]]
+    assert "telt de laatste 3 contacten van de periode" in page
+    assert client.get("/spots/contacten.json?van=2026-10-01&tot=2026-10-31").json == [[52.3905, 6.033, 3]]
+
+
+def test_archive_goes_a_page_at_a_time_by_name(auth, client, seed_rows, worker_id):
+    """31 archived spots: 30 on the first page of the archive, by name, the last one on the second."""
+    for i in range(31):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.03, created_by=worker_id,
+                  archived_at="2026-01-01T00:00:00Z")
+    auth.login_role("worker")
+    first, second = client.get("/spots/archief").text, client.get("/spots/archief?pagina=2").text
+    assert re.findall(r"Bankje (\d+)", first) == [f"{i:02d}" for i in range(30)] and "Bankje 30" in second
+    assert 'rel="next" href="/spots/archief?pagina=2"' in first and 'rel="next"' not in second
+    assert "Gearchiveerd (31)" in client.get("/spots/").text
 
 
 def test_busy_grid(auth, client, spot, seed_rows, worker_id):

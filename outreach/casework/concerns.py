@@ -72,29 +72,37 @@ def save_concern(form):
     return concern_id
 
 
+PAGE = 30  # Concerns per page of the list: a page costs the same at any number of concerns.
+
+
 @bp.route("/")
 @allow("worker")
 def list_concerns():
-    """Open concerns first, the most worrying on top; then the latest closed ones."""
+    """Open concerns first, the most worrying on top; then the latest closed ones; a page at a time."""
     days = current_app.config["CONCERN_REMINDER_DAYS"]
-    # One short index range per level of the open ones, and the latest closed ones: never a sort of them all.
-    arm = ("select * from (select id, received_at, source, level, status, youth_id, {rank} as rank from concerns "
-           "where status in (?, ?, ?) and {level} order by received_at desc limit 100)")
+    page = max(1, min(request.args.get("pagina", 1, type=int), 1_000))
+    wanted = page * PAGE + 1  # One more than this page's end tells whether there is a next page.
+    # One short range of the (status, level, received_at) index per level of the open ones, and the latest closed
+    # ones: never a sort of them all. The arms read only the index; the page's rows alone meet the tables.
+    arm = ("select * from (select id, received_at, {rank} as rank from concerns {hint}"
+           "where status in (?, ?, ?) and {level} order by received_at desc limit ?)")
     ranked = ("acute", "high", "medium")
-    arms = [arm.format(rank=rank, level="level = ?") for rank in range(len(ranked))]
-    arms.append(arm.format(rank=3, level="(level not in (?, ?, ?) or level is null)"))
-    arms.append("select * from (select id, received_at, source, level, status, youth_id, 4 from concerns "
-                "where status not in (?, ?, ?) order by received_at desc limit 100)")
+    arms = [arm.format(rank=rank, hint="", level="level = ?") for rank in range(len(ranked))]
+    arms.append(arm.format(rank=3, hint="indexed by idx_concerns_status_level_received_at ",
+                           level="(level not in (?, ?, ?) or level is null)"))
+    arms.append("select * from (select id, received_at, 4 from concerns "
+                "where status not in (?, ?, ?) order by received_at desc limit ?)")
     # The arms are constant SQL; every value is a parameter (hence the nosec B608 mark).
-    rows = get_db().query(
+    rows = list(get_db().query(
         "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias, "  # nosec B608
-        "c.status in (?, ?) and c.received_at < ? as waiting from ("
-        + " union all ".join(arms) + ") c join youths y on y.id = c.youth_id "
-        "order by c.rank, c.received_at desc limit 100",
-        [*WAITING_CONCERN, days_ago(days)] + [v for code in ranked for v in (*OPEN_CONCERN, code)]
-        + [*OPEN_CONCERN, *ranked] + list(OPEN_CONCERN))
+        "c.status in (?, ?) and c.received_at < ? as waiting from (select * from ("
+        + " union all ".join(arms) + ") order by rank, received_at desc limit ? offset ?) p "
+        "join concerns c on c.id = p.id join youths y on y.id = c.youth_id order by p.rank, p.received_at desc",
+        [*WAITING_CONCERN, days_ago(days)] + [v for code in ranked for v in (*OPEN_CONCERN, code, wanted)]
+        + [*OPEN_CONCERN, *ranked, wanted] + [*OPEN_CONCERN, wanted] + [PAGE + 1, (page - 1) * PAGE]))
     audit.record("view", "concern", None, result="list")
-    return render_template("concerns/list.html", concerns=list(rows), open_statuses=OPEN_CONCERN, days=days)
+    return render_template("concerns/list.html", concerns=rows[:PAGE], open_statuses=OPEN_CONCERN, days=days,
+                           page=page, more=len(rows) > PAGE)
 
 
 @bp.route("/new", methods=["GET", "POST"])

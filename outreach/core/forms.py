@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
+from . import notices
+from .binding import bound_copy
 from .dates import now_local
 
 NOTE_MAX = 2000
@@ -141,6 +143,10 @@ class Form(FlaskForm):
         # (bench/field.py); pages put the one token in with csrf_field().
         csrf = False
 
+        def bind_field(self, form, unbound_field, options):
+            """Bind a field as a copy of one bound once per process (bound_copy)."""
+            return bound_copy(form, unbound_field, options)
+
     def validate(self, extra_validators=None):
         """WTForms' validation, then the invisible-character check on every text field (its message beside it)."""
         valid = super().validate(extra_validators)
@@ -240,6 +246,7 @@ def init_app(app):
     """Check the CSRF token of every POST before any view runs, and give pages csrf_field()."""
     CSRFProtect(app)
     app.add_template_global(csrf_field)
+    notices.init_app(app)
 
 
 class MultiCheckboxField(SelectMultipleField):

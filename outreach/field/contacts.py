@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core import audit, idempotency
+from ..core import audit, idempotency, notices
 from ..core.access import allow
 from ..core.crypto import seal, unseal
 from ..core.dates import now_local, stamp, within_edit_window
@@ -161,8 +161,8 @@ def new_contact():
             idempotency.refuse(form, conflict)
             fill_choices(form, [youth] if youth else [])
             return render_template("contacts/form.html", form=form, contact=None, nearest=False), 409
-        flash(f"Contact opgeslagen ({form.contacted_at.data:%H:%M}).", "success")
-        return redirect(url_for("home.index"))
+        # The confirmation rides in a cookie of its own: a flash would re-sign the session twice (core.notices).
+        return notices.saved(redirect(url_for("home.index")), "contact", form.contacted_at.data)
     fill_choices(form, [youth] if youth else [])
     return render_template("contacts/form.html", form=form, contact=None, nearest=nearest)
 

@@ -33,14 +33,16 @@ def nearest(here, limit, offset=0, name=""):
     wanted = limit + offset
     if not wanted:
         return []
-    for half in (0.01, 0.04, 0.16, None):  # Degrees of latitude: about 1, 4 and 18 km.
+    # Degrees of latitude: about 250 m (a town centre with many spots), 1, 4 and 18 km.
+    for half in (0.0025, 0.01, 0.04, 0.16, None):
         box, values = "", []
         if half is not None:
             box = "and lat between ? and ? and lon between ? and ? "
             values = [lat - half, lat + half, lon - half / math.sqrt(shrink), lon + half / math.sqrt(shrink)]
         rows = [dict(r) for r in get_db().query(
             COLUMNS.replace(" from", ", (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? as d2 from")
-            + "where archived_at is null and name like ? " + box + "order by d2 limit ?",
+            # "+archived_at": the planner would otherwise walk every active spot on that index, not the box.
+            + "where +archived_at is null and name like ? " + box + "order by d2 limit ?",
             [lat, lat, lon, lon, shrink, f"%{name}%", *values, wanted])]
         if half is None or len(rows) == wanted and rows[-1]["d2"] <= half * half:
             return rows[offset:]
@@ -95,14 +97,21 @@ def in_view():
     return jsonify({"spots": [], "clusters": [[c["lat"], c["lon"], c["n"]] for c in cells]})
 
 
+LAYER_MAX = 5000  # The contact layer counts at most the latest this many contacts of the period.
+
+
 def contact_layer(start, end):
-    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix)."""
+    """Where contacts of the period happened: [lat, lon, count] per place (a spot, or a rounded GPS fix).
+
+    Counts the latest LAYER_MAX contacts of the period at most (read backwards on the contacted_at index), so
+    the layer costs the same at any number of contacts; a month of a small municipality stays far below it.
+    """
     rows = get_db().query(
         "select round(coalesce(s.lat, c.lat), 4) as lat, round(coalesce(s.lon, c.lon), 4) as lon, count(*) as contacts "
-        "from contacts c left join spots s on s.id = c.spot_id "
-        "where c.replaced_by is null and c.contacted_at >= ? and c.contacted_at < ? "
-        "and coalesce(s.lat, c.lat) is not null group by 1, 2",
-        [start.isoformat(), end.isoformat() + " 24:00"])
+        "from (select spot_id, lat, lon from contacts where replaced_by is null and contacted_at >= ? "
+        "and contacted_at < ? order by contacted_at desc limit ?) c left join spots s on s.id = c.spot_id "
+        "where coalesce(s.lat, c.lat) is not null group by 1, 2",
+        [start.isoformat(), end.isoformat() + " 24:00", LAYER_MAX])
     return [[r["lat"], r["lon"], r["contacts"]] for r in rows]
 
 

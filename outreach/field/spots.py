@@ -74,12 +74,19 @@ def list_spots():
                                "view_url": url_for("spot_map.in_view") if large else None,
                                "contacts_url": url_for("spot_map.contacts", van=start.isoformat(),
                                                        tot=end.isoformat()) if large else None})
-    db = get_db()
-    archived = db.query("select id, name from spots where archived_at is not null order by name limit ?",
-                        [LIST_LENGTH])
     return render_template("spots/list.html", spots=listed, total=total, page=page, first=offset + 1,
-                           archived=list(archived), archived_total=db["spots"].count_where("archived_at is not null"),
-                           map=m, here=here, start=start, end=end, kinds=SPOT_KIND)
+                           archived_total=get_db()["spots"].count_where("archived_at is not null"),
+                           map=m, here=here, start=start, end=end, kinds=SPOT_KIND, layer_max=spot_map.LAYER_MAX)
+
+
+@bp.route("/archief")
+@allow("worker")
+def archived_spots():
+    """The archived spots by name, a page at a time (the map page only links here: its cost stays bounded)."""
+    page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
+    rows = list(get_db().query("select id, name, kind, archived_at from spots where archived_at is not null "
+                               "order by name limit ? offset ?", [LIST_LENGTH + 1, (page - 1) * LIST_LENGTH]))
+    return render_template("spots/archive.html", spots=rows[:LIST_LENGTH], page=page, more=len(rows) > LIST_LENGTH)
 
 
 @bp.route("/new", methods=["GET", "POST"])

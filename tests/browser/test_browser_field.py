@@ -149,7 +149,7 @@ def test_contact_and_visit_forms_work_without_javascript(open_phone, live):
 @pytest.mark.parametrize("url, name", [("/contacts/", "contacts-list"), ("/visits/", "visits-list"),
                                        ("/youths/", "youths-list"), ("/youths/new", "youth-form"),
                                        ("/youths/1/edit", "youth-edit"), ("/youths/1/merge", "youth-merge"),
-                                       ("/spots/1/edit", "spot-edit")])
+                                       ("/spots/1/edit", "spot-edit"), ("/spots/archief", "spots-archive")])
 def test_lists_and_forms_are_accessible(phone, url, name):
     """Lists and forms are accessible."""
     log_in(phone, "worker")

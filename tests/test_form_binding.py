@@ -1,0 +1,45 @@
+"""Forms bind their fields as copies of fields bound once per process (core.binding.bound_copy): nothing leaks."""
+from wtforms import FieldList, StringField
+
+from outreach.core.forms import Form
+from outreach.field.contacts import ContactForm
+
+
+def test_two_forms_share_no_state_a_request_can_change(app):
+    """What one request sets on its form (choices, label, flags, render_kw, data, errors) the next one never sees."""
+    with app.test_request_context("/contacts/new", method="POST", data={"youths_present": "x"}):
+        first = ContactForm()
+        first.validate()
+        first.spot.choices = [("1", "Skatebaan")]
+        first.kind.choices.append(("x", "Iets anders"))
+        first.note.label.text = "Veranderd"
+        first.note.flags.required = True
+        first.youths_present.render_kw = {"data-x": "1"}
+        assert first.youths_present.errors
+    with app.test_request_context("/contacts/new"):
+        second = ContactForm()
+        assert second.spot._form is second and second.spot.meta is second.meta
+        assert second.spot.choices is None
+        assert ("x", "Iets anders") not in second.kind.choices
+        assert second.note.label.text == "Notitie"
+        assert not second.note.flags.required
+        assert second.youths_present.render_kw is None
+        assert second.youths_present.data == 1 and not second.youths_present.errors
+        # A prototype is kept per field, without a form of a request attached to it.
+        proto = next(iter(ContactForm.note.__dict__["_bound_once"].values()))
+        assert proto._form is None and proto.meta is None
+
+
+def test_sub_forms_and_own_meta_are_bound_anew(app):
+    """A FieldList (entries per instance) and a form given meta of its own are bound the ordinary way."""
+
+    class Several(Form):
+        """A form with a list of fields."""
+        names = FieldList(StringField("Naam"), min_entries=2)
+
+    with app.test_request_context("/"):
+        one, two = Several(), Several()
+        assert one.names is not two.names and one.names.entries[0] is not two.names.entries[0]
+        assert "_bound_once" not in Several.names.__dict__
+        own = ContactForm(meta={"locales": ["en"]})
+        assert own.note.meta is own.meta
