@@ -72,7 +72,7 @@ REGISTER = {
                 "youths_present": "anoniem", "use_seen": "anoniem", "dealing_seen": "anoniem", "atmosphere": "geen",
                 "ed_present": "geen", "note": "vrije tekst", "created_at": "systeem",
                 "client_id": ("systeem", "id van het toestel: één bezoek, ook bij opnieuw versturen"),
-                "client_hash": "systeem"}),
+                "client_hash": "systeem", "round_id": "systeem"}),
     "contacts": ("Contactmomenten met jongeren", HEALTH, "werkers; aantallen in het rapport",
                  "notitie 12 maanden, de rest als anoniem feit",
                  {"id": "systeem", "worker_id": "medewerker", "spot_id": "pseudoniem", "lat": "pseudoniem",
@@ -81,7 +81,7 @@ REGISTER = {
                   "ed_present": "pseudoniem", "duration_min": "geen", "note": "vrije tekst", "created_at": "systeem",
                   "corrects_id": "systeem", "replaced_by": "systeem",
                   "client_id": ("systeem", "id van het toestel: één contact, ook bij opnieuw versturen"),
-                  "client_hash": "systeem"}),
+                  "client_hash": "systeem", "round_id": "systeem"}),
     "contact_youths": ("Welke jongeren bij een contact waren", HEALTH, "werkers",
                        "24 maanden na laatste activiteit van de jongere", {"contact_id": "pseudoniem",
                                                                           "youth_id": "pseudoniem"}),
@@ -151,6 +151,11 @@ REGISTER["report_youth_signals"] = (
     "Risicosignalen per jongere voor de pilotevaluatie", PUBLIC_TASK, ROLLUPS[2],
     "zolang de pilot loopt (ook na het opschonen van het profiel)",
     {"youth_id": "pseudoniem", "signal": ("bijzonder", "risicosignaal (o.a. ADHD, LVB)")})
+# A round on the street (migration 0015): when the worker was out and whether the ED came along; no youth in it.
+REGISTER["rounds"] = ("Rondes op straat (uren voor de pilotevaluatie)", PUBLIC_TASK, "werkers; uren in het rapport",
+                      "blijft (geen gegevens over jongeren)",
+                      {"id": "systeem", "worker_id": "medewerker", "started_at": "medewerker",
+                       "ended_at": "medewerker", "ed_present": "medewerker", "created_at": "systeem"})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 
