@@ -22,7 +22,7 @@ ROOT = HERE.parent
 WORK = ROOT / ".mutation"
 # Module → the test files that are about it (their other tests only slow each mutant down).
 MODULES = {
-    "access": ["tests/test_access.py"],
+    "access": ["tests/test_access.py", "tests/test_headers.py", "tests/test_oidc_session.py"],
     "protect": ["tests/test_protect.py"],
     "throttle": ["tests/test_auth.py"],
     "idempotency": ["tests/test_idempotency.py"],
