@@ -52,6 +52,7 @@ def answer(actions, handoff, text, confirm=False):
 
 def badge(page, label):
     """The count on a navigation entry (0 when it shows none)."""
+    page = page.replace("\u00ad", "")  # The menu label's soft hyphen (home.NAV_BREAKS).
     found = re.search(rf">{label}<span class=\"badge\"><span class=\"sr-only\">, nieuw: </span>(\d+)<", page)
     return int(found.group(1)) if found else 0
 

@@ -58,6 +58,7 @@ def test_admin_creates_account_with_errors_then_success(phone):
     assert "Kies een rol." in phone.locator("#role-error").inner_text()
     check_page(phone, "admin-user-form-errors")
     phone.get_by_label("Gebruikersnaam").fill("nieuwe.collega")
+    phone.get_by_label("Volledige naam").fill("Nieuwe Collega")
     phone.get_by_label("Rol").select_option("cjg")
     phone.get_by_role("button", name="Aanmaken").click()
     assert phone.get_by_role("heading", level=1).inner_text() == "Eenmalig wachtwoord"

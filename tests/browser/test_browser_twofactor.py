@@ -13,6 +13,7 @@ def test_new_cjg_account_enrols_then_logs_in_with_a_code(phone, server):
     log_in(phone, "admin")
     phone.get_by_role("link", name="Nieuwe gebruiker").click()
     phone.get_by_label("Gebruikersnaam").fill("cjg.nieuw")
+    phone.get_by_label("Volledige naam").fill("Nieuwe CJG-collega")
     phone.get_by_label("Rol").select_option("cjg")
     phone.get_by_role("button", name="Aanmaken").click()
     one_time = phone.locator(".secret").inner_text().strip()
