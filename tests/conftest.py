@@ -171,6 +171,11 @@ def any_role(request, auth):
 @pytest.fixture
 def query(app):
     """Read the app's database directly (a separate connection), to check what was really stored."""
+    return query_on(app)
+
+
+def query_on(app):
+    """A function that reads an app's database through its own connection: rows of one query as dicts."""
     def run(sql, params=()):
         """Rows of one query as dicts."""
         db = connect(app.config["DATABASE"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import START, TOTP_SECRETS, USERNAMES, AuthActions, connect, insert_one_of_each, make_app
+from conftest import START, TOTP_SECRETS, USERNAMES, AuthActions, connect, insert_one_of_each, make_app, query_on
 from formwalk import STATIC, sample
 
 # One allow-list per role: every endpoint a role may use. A new route without an entry here fails.
@@ -134,18 +134,6 @@ def matrix_client(matrix_app):
         leftover.unlink(missing_ok=True)
     shutil.copy(snapshot, path)
     return app.test_client()
-
-
-def query_on(app):
-    """A query function on an app's database (a separate connection), like conftest's query fixture."""
-    def run(sql, params=()):
-        """Rows of one query as dicts."""
-        db = connect(app.config["DATABASE"])
-        try:
-            return [dict(r) for r in db.query(sql, params)]
-        finally:
-            db.close()
-    return run
 
 
 @pytest.mark.parametrize("role", list(USERNAMES))
