@@ -239,6 +239,17 @@ def worker_id(query):
 
 
 @pytest.fixture
+def named_worker(app, worker_id):
+    """The test worker with a full name, as colleagues must see her: 'Sanne de Boer (straathoekwerker)'."""
+    db = connect(app.config["DATABASE"])
+    try:
+        db["users"].update(worker_id, {"full_name": "Sanne de Boer"})
+    finally:
+        db.close()
+    return "Sanne de Boer (straathoekwerker)"
+
+
+@pytest.fixture
 def spot(seed_rows, worker_id):
     """One active spot at the Heerde skatepark."""
     return seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.3905, lon=6.0330,

@@ -265,6 +265,14 @@ def test_dutch_date_format_is_accepted(auth, query, spot):
     assert query("select contacted_at from contacts") == [{"contacted_at": now_local().strftime("%Y-%m-%d %H:%M")}]
 
 
+def test_list_names_the_colleague_not_the_login(auth, client, spot, named_worker):
+    """The list says who logged a contact by full name and role ('Sanne de Boer (straathoekwerker)')."""
+    auth.login_role("worker")
+    saved_contact(auth, spot)
+    page = client.get("/contacts/").text
+    assert f"· {named_worker}</small>" in page and not re.search(r"· werker\b", page)
+
+
 def test_markup_in_note_is_escaped_in_the_list(auth, client, spot):
     """Markup in note is escaped in the list."""
     auth.login_role("worker")

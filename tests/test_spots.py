@@ -296,3 +296,13 @@ def test_forms_spot_menu_is_bounded_past_thirty_and_searchable_without_javascrip
         found = client.get(url + "?plek=bankje+3").text
         names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', found)
         assert names == ["Bankje 06"] + [f"Bankje {i}" for i in range(30, 40)] and 'value="bankje 3"' in found
+
+
+def test_spot_page_names_who_visited(auth, client, seed_rows, spot, worker_id, named_worker):
+    """A visit on the spot page says who made it by full name and role, not by login name."""
+    seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-27 21:45", youths_present=3,
+              atmosphere="calm", created_at="2026-11-27T20:45:00Z")
+    auth.login_role("worker")
+    page = client.get(f"/spots/{spot}").text
+    assert f"· {named_worker}</small>" in page and "27 nov 2026 21:45" in page
+    assert not re.search(r"· werker\b", page)

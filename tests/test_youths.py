@@ -56,7 +56,7 @@ def test_invariant_4_reading_a_youth_is_audited(auth, client, query, youth):
         {"action": "view", "object_type": "youth", "object_id": str(youth), "actor_role": "worker"}]
 
 
-def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth):
+def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth, named_worker):
     """Stage change adds history with who and when."""
     auth.login_role("worker")
     response = auth.post(f"/youths/{youth}/edit", {**GOOD, "stage": "4"}, page=f"/youths/{youth}/edit")
@@ -64,7 +64,9 @@ def test_stage_change_adds_history_with_who_and_when(auth, client, query, youth)
     assert query("select stage from youths") == [{"stage": 4}]
     history = query("select stage, set_by, set_at from youth_stages")
     assert [h["stage"] for h in history] == [4] and history[0]["set_at"]
-    assert "fase 4 (problematisch gebruik), door werker" in client.get(f"/youths/{youth}").text
+    page = client.get(f"/youths/{youth}").text
+    # Colleagues by their name and role, never the login name.
+    assert f"fase 4 (problematisch gebruik), door {named_worker}" in page and "door werker" not in page
 
 
 def test_timeline_shows_contacts(auth, client, youth, spot, seed_rows, worker_id):

@@ -225,7 +225,7 @@ def delete_contact(contact_id):
 def list_contacts():
     """The team's latest contacts; own ones can be changed."""
     rows = get_db().query(
-        "select c.*, s.name as spot_name, u.username, (select group_concat(y.code, ', ') from contact_youths cy "
+        "select c.*, s.name as spot_name, u.username, u.full_name, u.role, (select group_concat(y.code, ', ') from contact_youths cy "
         "join youths y on y.id = cy.youth_id where cy.contact_id = c.id) as codes from contacts c "
         "left join spots s on s.id = c.spot_id join users u on u.id = c.worker_id "
         "where c.replaced_by is null order by c.contacted_at desc limit 50")

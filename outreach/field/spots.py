@@ -178,7 +178,7 @@ def show_spot(spot_id):
     """One spot: details, recent visits and when it is busy."""
     spot = get_spot(spot_id)
     visits = get_db().query(
-        "select v.*, u.username from visits v join users u on u.id = v.worker_id "
+        "select v.*, u.username, u.full_name, u.role from visits v join users u on u.id = v.worker_id "
         "where v.spot_id = ? order by v.visited_at desc limit 20", [spot_id])
     return render_template("spots/show.html", spot=spot, visits=[unseal("visits", v) for v in visits],
                            grid=busy_grid(spot_id), weekdays=WEEKDAYS, parts=PARTS)

@@ -74,8 +74,8 @@ def show_youth(youth_id):
     if youth["merged_into"]:
         return redirect(url_for("youths.show_youth", youth_id=youth["merged_into"]))
     db = get_db()
-    stages = db.query("select s.stage, s.set_at, u.username from youth_stages s left join users u on u.id = s.set_by "
-                      "where s.youth_id = ? order by s.set_at desc", [youth_id])
+    stages = db.query("select s.stage, s.set_at, u.username, u.full_name, u.role from youth_stages s "
+                      "left join users u on u.id = s.set_by where s.youth_id = ? order by s.set_at desc", [youth_id])
     timeline = db.query(
         "select c.contacted_at as at, 'contact' as kind, c.kind as what, sp.name as place, c.topics, c.substances, "
         "c.id from contacts c join contact_youths cy on cy.contact_id = c.id left join spots sp on sp.id = c.spot_id "
