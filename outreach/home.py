@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .core.access import HOMES, ROLES, allow
 from .core.db import get_db
-from .core.dates import days_ago, localtime, shown
+from .core.dates import day, days_ago, localtime, shown
 from .vocab import WAITING_CONCERN
 
 bp = Blueprint("home", __name__)
@@ -87,3 +87,4 @@ def init_app(app):
     app.jinja_env.globals.update(nav_items=nav_items, demo_loaded=demo_loaded, nav_breaks=NAV_BREAKS)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["when"] = shown  # Every date on every page: {{ contact.contacted_at|when }}.
+    app.jinja_env.filters["day"] = day  # A day without its time: {{ youth.erased_at|day }} → "30 nov 2026".

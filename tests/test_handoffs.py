@@ -46,9 +46,10 @@ def test_draft_summary_from_the_timeline(auth, client, youth, spot, seed_rows, w
               worry="Spijbelt", level="medium", status="closed")
     auth.login_role("worker")
     page = client.get(f"/handoffs/new?youth={youth}").text
-    assert ("2 contactmomenten sinds 01-09-2026, het laatste op 01-10-2026. Fase-verloop: recreatief gebruik "
-            "(fase 2, 01-09-2026). Genoemde middelen: lachgas. Besproken: school/werk/toekomstperspectief. "
-            "1 zorgmelding, de laatste op 15-10-2026. Leeftijd") in page
+    # Days as every page shows them ('1 sep 2026'), stages by name, counts with their noun in the right form.
+    assert ("2 contactmomenten sinds 1 sep 2026, het laatste op 1 okt 2026. Fase-verloop: recreatief gebruik "
+            "(fase 2, 1 sep 2026). Genoemde middelen: lachgas. Besproken: school/werk/toekomstperspectief. "
+            "1 zorgmelding, de laatste op 15 okt 2026. Leeftijd") in page
 
 
 def test_draft_summary_of_a_youth_without_history_says_so(auth, client, youth):
@@ -126,13 +127,13 @@ def test_parents_informed_required_under_16(auth, query, seed_rows, worker_id):
 
 def test_no_orphan_rows_when_sending_fails(app, auth, query, reporters, youth, concern, monkeypatch):
     """No orphan rows when sending fails."""
-    from outreach.casework import handoffs
+    from outreach.casework import sending
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def broken(*args, **kwargs):
         """Fail after the handoff row and its links were written."""
         raise RuntimeError("schijf vol")
-    monkeypatch.setattr(handoffs, "add_event", broken)
+    monkeypatch.setattr(sending, "add_event", broken)
     auth.login_role("worker")
     assert post_handoff(auth, youth, good(concern)).status_code == 500
     assert query("select (select count(*) from handoffs) h, (select count(*) from handoff_concerns) l, "
@@ -148,7 +149,7 @@ def test_no_orphan_rows_when_sending_fails(app, auth, query, reporters, youth, c
 ])
 def test_overdue_counts_working_days(app, sent, now, expected):
     """Overdue counts working days."""
-    from outreach.casework.handoffs import overdue
+    from outreach.casework.sending import overdue
     with app.app_context():
         assert overdue({"status": "sent", "sent_at": sent}, now) is expected
         assert overdue({"status": "received", "sent_at": sent}, now) is False

@@ -99,3 +99,15 @@ def test_every_date_reads_the_same_way(stored, text):
     from outreach.core.dates import shown
     assert shown(stored) == text
     assert shown(date(2026, 10, 3)) == "3 okt 2026" and shown(datetime(2026, 1, 2, 8, 5)) == "2 jan 2026 08:05"
+
+
+@pytest.mark.parametrize("stored, text", [
+    ("2026-11-30 21:45", "30 nov 2026"), ("2026-11-30T22:30:00Z", "30 nov 2026"), ("2026-11-30T23:30:00Z", "1 dec 2026"), ("2026-05-09", "9 mei 2026"),
+    ("", "–"), (None, "–")])
+def test_a_day_alone_reads_like_every_date_without_its_time(stored, text):
+    """The date-only form ('30 nov 2026') of the one date form, for lists and drafted texts without a time."""
+    from datetime import datetime
+
+    from outreach.core.dates import day
+    assert day(stored, "–") == text
+    assert day(datetime(2026, 1, 2, 8, 5)) == "2 jan 2026"

@@ -16,6 +16,7 @@ from ..core.access import allow
 from ..core.db import fold_wal, get_db
 from ..core.dates import LOCAL, now_local, stamp
 from ..core.forms import Form
+from .users import last_run
 
 bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
 
@@ -176,7 +177,7 @@ def edit_terms():
             audit.record("update", "retention", None, result=", ".join(changed) or "ongewijzigd", db=db)
         flash("Bewaartermijnen opgeslagen.", "success")
         return redirect(url_for("retention.edit_terms"))
-    last = next(db.query("select at, result from audit_log where action = 'purge' order by id desc limit 1"), None)
+    last = last_run("purge")  # In words, as on the admin home; the audit log keeps the codes.
     return render_template("retention/terms.html", form=form, terms=TERMS, last=last)
 
 

@@ -15,7 +15,7 @@ from ..core.dates import now_local, stamp
 from ..core.forms import Form
 from ..vocab import HANDOFF_STATUS, OUTCOME, choices, label, person
 from . import inbox as inbox_lists
-from .handoffs import add_event, moment, timeline
+from .sending import add_event, moment, timeline
 from .messages import FeedbackForm, thread
 
 bp = Blueprint("cjg", __name__, url_prefix="/cjg")

@@ -1,137 +1,23 @@
 """Overdrachten, the worker's side: hand a youth over to the CJG with consent, facts and a drafted summary."""
-import json
-import smtplib
-import ssl
 import uuid
-from datetime import datetime, timedelta
-from email.message import EmailMessage
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core import audit, reporters
+from ..core import audit
 from ..core.access import allow
-from ..core.crypto import seal, unseal
-from ..core.dates import LOCAL, dutch_day, now_local, shown, stamp
+from ..core.crypto import unseal
+from ..core.dates import shown
 from ..core.db import get_db, get_or_404
-from ..core.forms import DayField, Form, MomentField, arg_id
-from ..core.youth import STAGE_CHOICES, get_youth
-from ..core.forms import MultiCheckboxField
-from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONCERN_STATUS, CONSENT, HANDOFF_STATUS, OPEN_CONCERN,
-                     SUBSTANCE, TOPIC, STAGE, UNDER_16, URGENCY, YES_NO, choices, label)
+from ..core.forms import arg_id
+from ..core.youth import get_youth
+from ..vocab import CONCERN_LEVEL, CONCERN_SOURCE, HANDOFF_STATUS, OPEN_CONCERN, UNDER_16, label
 from . import messages
+from .drafting import draft_summary, from_concern
+from .handoff_form import HandoffForm
+from .sending import add_event, moment, notify_cjg, overdue, send, timeline
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
-
-
-class HandoffForm(Form):
-    """What the CJG needs, and nothing more: the only form where a youth's real identity is typed (invariant 1)."""
-    concerns = MultiCheckboxField("Zorgmeldingen die hiertoe leidden", coerce=int, validate_choice=False)
-    reason = TextAreaField("Reden van overdracht", validators=[DataRequired("Beschrijf de reden."), Length(max=1000)])
-    facts = TextAreaField("Concrete feiten", validators=[DataRequired("Noem de concrete feiten."), Length(max=2000)])
-    stage = SelectField("Huidige fase (Jellinek)", choices=[SelectChoice("", "Kies de fase")] + STAGE_CHOICES[1:],
-                        validators=[DataRequired("Kies de huidige fase.")])
-    urgency = RadioField("Urgentie", choices=choices(URGENCY), validators=[InputRequired("Kies de urgentie.")])
-    consent = RadioField("Jongere akkoord met overdracht", choices=choices(CONSENT),
-                         validators=[InputRequired("Vul in of de jongere akkoord is.")])
-    parents_informed = RadioField("Ouders geïnformeerd (onder 16)", choices=choices(YES_NO),
-                                  validate_choice=False)
-    sharing_ground = StringField("Grond om zonder toestemming te delen", validators=[Length(max=300)])
-    full_name = StringField("Naam van de jongere", validators=[DataRequired("Het CJG heeft de naam nodig."),
-                                                              Length(max=120)])
-    birth_date = DayField("Geboortedatum")
-    phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
-    address = StringField("Adres", validators=[Optional(), Length(max=200)])
-    summary = TextAreaField("Samenvatting voor het CJG", validators=[DataRequired("Schrijf een samenvatting."),
-                                                                    Length(max=4000)])
-    warm_handoff_at = MomentField("Voorstel warme overdracht (gezamenlijk gesprek)", validators=[Optional()])
-    # One id per opened form: sending it twice (a double tap, a retry) makes one handoff.
-    submission = HiddenField(validators=[DataRequired("Laad het formulier opnieuw."), Length(min=16, max=64)])
-
-    def validate_sharing_ground(self, field):
-        """Without the youth's consent, say on what ground the worker shares anyway."""
-        if self.consent.data in ("no", "not_asked") and not (field.data or "").strip():
-            raise ValidationError("Zonder toestemming: noem de grond om toch te delen, bijv. acute zorg over veiligheid.")
-
-    def validate_parents_informed(self, field):
-        """For a youth under 16 (by age band, or by the birth date typed here), say whether the parents know."""
-        born = self.birth_date.data
-        today = now_local().date()
-        if born and today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 16:
-            self.under_16 = True
-        if self.under_16 and field.data not in YES_NO:
-            raise ValidationError("Vul in of de ouders zijn geïnformeerd (jongere onder 16).")
-
-    def validate_birth_date(self, field):
-        """A birth date in the past, and a way for the CJG to find the youth."""
-        if field.data and field.data >= now_local().date():
-            raise ValidationError("Een geboortedatum ligt in het verleden.")
-        if not (field.data or (self.phone.data or "").strip() or (self.address.data or "").strip()):
-            raise ValidationError("Vul een geboortedatum, telefoonnummer of adres in, zodat het CJG de jongere vindt.")
-
-    def validate_warm_handoff_at(self, field):
-        """A proposed meeting lies ahead."""
-        if field.data and field.data < now_local():
-            raise ValidationError("Een voorstel voor een gesprek ligt in de toekomst.")
-
-
-# The youth's contacts (their latest version), for the drafted summary.
-CONTACTS = ("select c.contacted_at, c.substances, c.topics from contacts c join contact_youths cy on "
-            "cy.contact_id = c.id where cy.youth_id = ? and c.replaced_by is null order by c.contacted_at")
-
-
-def mentioned(lists, words):
-    """The labels most often ticked across the contacts' lists (JSON), most frequent first (at most four)."""
-    counts = {}
-    for raw in lists:
-        for code in json.loads(raw or "[]"):
-            counts[code] = counts.get(code, 0) + 1
-    return ", ".join(label(code, words) for code in sorted(counts, key=counts.get, reverse=True)[:4])
-
-
-def draft_summary(youth):
-    """A first summary from the youth's timeline, in sentences a CJG colleague reads at once; the worker edits it."""
-    db = get_db()
-    contacts = db.execute(CONTACTS, [youth["id"]]).fetchall()
-    count = len(contacts)
-    said = [f"{count} contactmoment{'' if count == 1 else 'en'} sinds {dutch_day(contacts[0][0])}"
-            + (f", het laatste op {dutch_day(contacts[-1][0])}." if count > 1 else ".") if count
-            else "Nog geen contactmomenten vastgelegd."]
-    stages = [f"{STAGE[stage]} (fase {stage}, {dutch_day(at)})" for stage, at in db.execute(
-        "select stage, set_at from youth_stages where youth_id = ? order by set_at", [youth["id"]])]
-    said.append(f"Fase-verloop: {', '.join(stages)}." if stages else "Fase nog niet vastgelegd.")
-    for index, words, lead in ((1, SUBSTANCE, "Genoemde middelen"), (2, TOPIC, "Besproken")):
-        found = mentioned((row[index] for row in contacts), words)
-        if found:
-            said.append(f"{lead}: {found}.")
-    concerns = db.execute("select count(*), max(received_at) from concerns where youth_id = ?", [youth["id"]]).fetchone()
-    if concerns[0]:
-        said.append(f"{concerns[0]} zorgmelding{'' if concerns[0] == 1 else 'en'}, de laatste op {dutch_day(concerns[1])}.")
-    said.append(f"Leeftijd {label(youth['age_band'], AGE_BAND)}.")
-    return " ".join(said)
-
-
-def from_concern(concern_id, open_ids):
-    """What the handoff form starts with when it comes from one of the youth's open concerns: its worry and facts."""
-    if concern_id not in open_ids:
-        return {}
-    concern = unseal("concerns", get_db()["concerns"].get(concern_id))
-    return {"reason": concern["worry"] or "", "facts": concern["facts"] or ""}
-
-
-def overdue(handoff, now=None):
-    """True when a sent handoff was not opened within HANDOFF_OVERDUE_WORKDAYS working days."""
-    if handoff["status"] != "sent":
-        return False
-    day, now = datetime.strptime(handoff["sent_at"][:10], "%Y-%m-%d").date(), (now or now_local()).date()
-    workdays = 0
-    while day < now:
-        day += timedelta(days=1)
-        workdays += day.weekday() < 5
-    return workdays > current_app.config["HANDOFF_OVERDUE_WORKDAYS"]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -176,86 +62,6 @@ def choose_youth():
         "where y.merged_into is null and c.status in (?, ?, ?) order by y.code", list(OPEN_CONCERN))
     audit.record("view", "youth", None, result="handoff chooser")
     return render_template("handoffs/choose.html", youths=list(youths), code=code)
-
-
-def send(youth, form):
-    """Store the handoff, link and close its concerns, erase their reporters, and log it: one transaction.
-
-    Returns (id, True) when sent now, (id, False) when this form was already sent (a double tap), and
-    (None, False) when a chosen concern is no longer an open concern of this youth.
-    """
-    db = get_db()
-    now = stamp(now_local())
-    concern_ids = list(form.concerns.data or [])
-    with db.atomic():
-        sent = db.execute("select id from handoffs where submission = ?", [form.submission.data]).fetchone()
-        if sent:
-            return sent[0], False
-        still_open = {r[0] for r in db.execute(
-            "select id from concerns where youth_id = ? and status in (?, ?, ?)", [youth["id"], *OPEN_CONCERN])}
-        if not set(concern_ids) <= still_open:
-            return None, False
-        handoff_id = db["handoffs"].insert(seal("handoffs", {
-            "youth_id": youth["id"], "worker_id": current_user.id, "reason": form.reason.data.strip(),
-            "facts": form.facts.data.strip(), "stage": int(form.stage.data), "urgency": form.urgency.data,
-            "consent": form.consent.data, "sharing_ground": (form.sharing_ground.data or "").strip() or None,
-            "parents_informed": {"yes": 1, "no": 0}.get(form.parents_informed.data),
-            "full_name": form.full_name.data.strip(),
-            "birth_date": form.birth_date.data.isoformat() if form.birth_date.data else None,
-            "phone": (form.phone.data or "").strip() or None, "address": (form.address.data or "").strip() or None,
-            "summary": form.summary.data.strip(),
-            "warm_handoff_at": stamp(form.warm_handoff_at.data) if form.warm_handoff_at.data else None,
-            "status": "sent", "sent_at": now, "worker_seen_at": moment(), "submission": form.submission.data,
-        })).last_pk
-        for concern_id in concern_ids:
-            db["handoff_concerns"].insert({"handoff_id": handoff_id, "concern_id": concern_id})
-            db["concerns"].update(concern_id, {"status": "handed_over", "closed_at": now})
-            audit.record("update", "concern", concern_id, result=label("handed_over", CONCERN_STATUS), db=db)
-        add_event(db, handoff_id, "status", "sent")
-        audit.record("create", "handoff", handoff_id, db=db)
-        # Last before the commit, and committed before it: if only the commit fails, the reporter is gone anyway.
-        reporters.erase(db, concern_ids)
-    return handoff_id, True
-
-
-def moment():
-    """Local time to the microsecond: feedback given right after the worker looked must still count as new."""
-    return datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def notify_cjg():
-    """E-mail the CJG team that a handoff waits, with no personal data at all; off without SMTP_HOST."""
-    config = current_app.config
-    if not (config["SMTP_HOST"] and config["CJG_TEAM_EMAIL"]):
-        return
-    message = EmailMessage()
-    message["Subject"] = "Nieuwe overdracht in Straatwerk"
-    message["From"], message["To"] = config["SMTP_FROM"], config["CJG_TEAM_EMAIL"]
-    message.set_content("Er staat een nieuwe overdracht klaar in Straatwerk.\n\nLog in om hem te openen.")
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls(context=ssl.create_default_context())
-            if config["SMTP_USER"]:
-                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
-        # The handoff is saved and shows in the inbox; the e-mail is only a nudge.
-        current_app.logger.warning("CJG-notificatie niet verstuurd: %s", type(error).__name__)
-
-
-def add_event(db, handoff_id, kind, status=None, text=None):
-    """One timestamped line in a handoff's timeline, by the current user."""
-    db["handoff_events"].insert(seal("handoff_events", {
-        "handoff_id": handoff_id, "at": moment(), "actor_id": current_user.id, "kind": kind, "status": status,
-        "text": text}))
-
-
-def timeline(handoff_id):
-    """The handoff's events, oldest first, with who did them (name, login name and role)."""
-    return [unseal("handoff_events", r) for r in get_db().query(
-        "select e.*, u.username, u.full_name, u.role from handoff_events e left join users u on u.id = e.actor_id "
-        "where e.handoff_id = ? order by e.at, e.id", [handoff_id])]
 
 
 PAGE = 50

@@ -31,11 +31,16 @@ def days_ago(days):
     return stamp(now_local() - timedelta(days=days))
 
 
-def dutch_day(stamped):
-    """A stored moment ('2026-09-01 16:00', or a UTC stamp) as the Dutch day '01-09-2026'."""
-    return "-".join(reversed(stamped[:10].split("-")))
-
-
+def day(value, empty=""):
+    """The day alone of any stored moment, as every page shows one: '1 sep 2026' (the date-only form of shown)."""
+    if isinstance(value, str) and value.endswith("Z"):  # A UTC stamp: its local day, which may be the next one.
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(LOCAL)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return shown(value.date(), empty)
+    return shown(value[:10] if isinstance(value, str) else value, empty)
 
 
 def shown(value, empty=""):

@@ -3,9 +3,9 @@ import bisect
 from datetime import date, datetime, timedelta
 
 from ..core.crypto import sealed
-from ..core.dates import stamp
+from ..core.dates import day, stamp
 from ..core.reporters import store
-from ..vocab import CONCERN_SOURCE, OUTCOME, label
+from ..vocab import CONCERN_SOURCE, OUTCOME, STAGE, counted, label
 from . import data as D
 
 AGE_RANGE = {"0-11": (10, 11), "12-15": (12, 15), "16-17": (16, 17), "18-23": (18, 23), "24+": (24, 26)}
@@ -78,8 +78,9 @@ def _summary(db, youth_id, stage):
     row = db.execute(
         "select count(*), min(c.contacted_at) from contacts c "
         "join contact_youths cy on cy.contact_id = c.id where cy.youth_id = ?", [youth_id]).fetchone()
-    since = row[1][:10] if row[1] else "onbekend"
-    return f"{row[0]} contactmomenten sinds {since}. Huidige fase: {stage or 'onbekend'}."
+    since = f" sinds {day(row[1])}" if row[1] else ""
+    phase = f"{STAGE[stage]} (fase {stage})" if stage else "onbekend"
+    return f"{counted(row[0], 'contactmoment', 'contactmomenten')}{since}. Huidige fase: {phase}."
 
 
 def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):

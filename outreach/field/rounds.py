@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..core import audit
 from ..core.access import allow
-from ..core.dates import dutch_day, now_local, stamp
+from ..core.dates import now_local, shown, stamp
 from ..core.db import get_db
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -107,7 +107,7 @@ def round_status():
     row = running(current_user.id)
     if row:  # The time alone on the day it started; the date too for a round that began yesterday.
         today = row["started_at"][:10] == stamp(now_local())[:10]
-        row["since"] = row["started_at"][11:] if today else f"{dutch_day(row['started_at'])} {row['started_at'][11:]}"
+        row["since"] = row["started_at"][11:] if today else shown(row["started_at"])
     return row
 
 
