@@ -94,7 +94,7 @@ def list_concerns():
                 "where status not in (?, ?, ?) order by received_at desc limit ?)")
     # The arms are constant SQL; every value is a parameter (hence the nosec B608 mark).
     rows = list(get_db().query(
-        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias, "  # nosec B608
+        "select c.id, c.received_at, c.source, c.level, c.status, y.code, y.alias, y.erased_at, "  # nosec B608
         "c.status in (?, ?) and c.received_at < ? as waiting from (select * from ("
         + " union all ".join(arms) + ") order by rank, received_at desc limit ? offset ?) p "
         "join concerns c on c.id = p.id join youths y on y.id = c.youth_id order by p.rank, p.received_at desc",

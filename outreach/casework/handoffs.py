@@ -58,7 +58,7 @@ def choose_youth():
         if row:
             return redirect(url_for("handoffs.new_handoff", youth=row[0]))
     youths = get_db().query(
-        "select distinct y.id, y.code, y.alias from youths y join concerns c on c.youth_id = y.id "
+        "select distinct y.id, y.code, y.alias, y.erased_at from youths y join concerns c on c.youth_id = y.id "
         "where y.merged_into is null and c.status in (?, ?, ?) order by y.code", list(OPEN_CONCERN))
     audit.record("view", "youth", None, result="handoff chooser")
     return render_template("handoffs/choose.html", youths=list(youths), code=code)

@@ -42,7 +42,7 @@ def list_youths():
     page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
     # Reads the index on (merged_into, last_seen, code): one page costs the same at any number of contacts.
     rows = list(get_db().query(
-        "select id, code, alias, age_band, gender, stage, last_seen, contacts from youths "
+        "select id, code, alias, erased_at, age_band, gender, stage, last_seen, contacts from youths "
         "where merged_into is null and (? = '' or code like ? or alias like ?) "
         "order by last_seen desc, code limit ? offset ?",
         [q, f"%{q}%", f"%{q}%", PAGE + 1, (page - 1) * PAGE]))
