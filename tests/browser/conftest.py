@@ -182,15 +182,30 @@ def phone(open_phone, server):
     return open_phone(server)
 
 
-def check_page(page, name):
-    """What every page must pass: no horizontal scroll at 360 px, axe clean, a screenshot to look at."""
+DARK = "matchMedia('(prefers-color-scheme: dark)').matches"
+
+
+def check_page(page, name, both=True):
+    """What every page must pass: no horizontal scroll at 360 px, axe clean, a screenshot to look at.
+
+    With both (the default), in the light and the dark theme: the page is checked as it is, then with the phone
+    asking for the other theme (no reload, so a form's errors or an offline page stay as they are), then put back.
+    The dark screenshot gets '-dark' after its name (unless the name says its theme already).
+    """
     from axe_playwright_python.sync_playwright import Axe
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways"
-    assert page.csp_errors == [], f"{name}: {page.csp_errors}"  # Nothing the policy had to block.
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    first = "dark" if page.evaluate(DARK) else "light"
+    themes = [first, "light" if first == "dark" else "dark"] if both else [first]
+    for theme in themes:
+        page.emulate_media(color_scheme=theme)
+        assert page.evaluate(DARK) == (theme == "dark"), f"{name}: the {theme} theme did not apply"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} ({theme}) scrolls sideways"
+        assert page.csp_errors == [], f"{name}: {page.csp_errors}"  # Nothing the policy had to block.
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{name} ({theme}): {results.generate_report()}"
+        shot = name if theme == "light" or name.startswith("dark") else f"{name}-dark"
+        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+    page.emulate_media(color_scheme=first)
 
 
 def log_in_as(page, username, password):
