@@ -74,3 +74,14 @@ def test_there_is_no_import_cycle():
     for module in sorted(edges):
         if module not in state:
             visit(module, [])
+
+
+def test_the_readme_links_only_inside_the_repository():
+    """A newcomer with only the clone: every link or path the README gives to a file is one inside it."""
+    import re
+    root = PACKAGE.parent
+    readme = (root / "README.md").read_text()
+    links = [link for link in re.findall(r"\]\(([^)\s#]+)", readme) if not re.match(r"[a-z]+:", link)]
+    assert [link for link in links if not (root / link).resolve().is_relative_to(root)
+            or not (root / link).exists()] == []
+    assert not re.search(r"(?<![\w.])\.\./|/work/|\bshared/", readme)  # No path out of the clone, in text either.

@@ -212,3 +212,15 @@ def test_a_port_in_use_gets_one_dutch_line_and_no_traceback(tmp_path):
     assert f"Straatwerk start niet: poort {port} op 127.0.0.1 is niet te gebruiken" in said
     assert f"make run PORT={port + 1}" in said
     assert "Traceback" not in said and "draait op" not in said
+
+
+def test_the_editable_install_prints_no_warning_box(tmp_path):
+    """`make`'s `pip install -e .` (here into a folder of its own) builds without setuptools' warning box."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-v", "-e", root,
+                           "--target", str(tmp_path / "site")], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = done.stdout + done.stderr  # -v: the build backend's own output too, where the box would stand.
+    assert "Successfully installed straatwerk" in said
+    assert "!!" not in said and "*" * 20 not in said and "BuildBackendWarning" not in said, said[-3000:]

@@ -189,3 +189,26 @@ def test_a_count_takes_its_noun_in_the_right_form(app, auth, client, seed_rows, 
     auth.login_role("worker")
     for page in (client.get("/visits/").text, client.get(f"/spots/{spot}").text):
         assert re.search(r"\b1 jongere(?!n)", page) and "1 jongeren" not in page
+
+
+def test_a_reminder_of_one_day_says_dag(app, auth, client, seed_rows, worker_id):
+    """A reminder set to 1 day says '1 dag' on the list and the home page, never '1 dagen'."""
+    from outreach.core.dates import days_ago
+    seed_rows("concerns", youth_id=seed_rows("youths", code="J-0001", alias="Pet", age_band="16-17", gender="male",
+                                             created_by=worker_id),
+              recorded_by=worker_id, received_at=days_ago(3), source="friend", worry="Blowt", level="medium",
+              status="new")
+    app.config["CONCERN_REMINDER_DAYS"] = 1
+    auth.login_role("worker")
+    assert "langer dan 1 dag nieuw" in client.get("/concerns/").text
+    assert "1 zorgmelding wacht al langer dan 1 dag op contact" in client.get("/").text
+
+
+def test_het_cjg_everywhere():
+    """'Het CJG' (het centrum), never 'de CJG', in every page, message and the README."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    texts = [*root.glob("templates/**/*.html"), *root.glob("outreach/**/*.py"), root / "README.md"]
+    found = [f"{path.name}: {m.group(0)}" for path in texts
+             for m in re.finditer(r"\b[Dd]e CJG\b(?!-)", path.read_text())]
+    assert found == []
