@@ -1,4 +1,7 @@
-"""The whole path on a phone: a friend's concern, a contact, a handoff with consent, the CJG's answer."""
+"""The whole path on a phone: a friend's concern, a contact, a handoff from the concern (its worry and facts carried
+over, the drafted summary with the contact) with consent, the CJG's answer."""
+import re
+
 from outreach.core.db import connect
 from outreach.home import BADGES
 
@@ -34,23 +37,26 @@ def test_concern_to_handoff_to_feedback(phone, live):
     phone.get_by_text("Zorgmelding opgeslagen.").wait_for()
     assert phone.get_by_text("Sanne · 06-11122233").is_visible()
     check_page(phone, "concern-page")
+    concern_page = phone.url
 
     phone.get_by_role("link", name="· Zwarte jas").click()  # The youth's profile.
     phone.get_by_role("link", name="Contact met").click()
     phone.get_by_role("button", name="Opslaan").first.click()
     phone.get_by_text("Contact opgeslagen").wait_for()
 
-    phone.go_back()
-    phone.go_back()
-    phone.get_by_role("link", name="Overdragen aan CJG").first.click()
-    phone.get_by_label("Reden van overdracht").fill("Gebruik loopt uit de hand")
+    phone.goto(concern_page)  # The handoff starts from the concern: its worry and facts come along.
+    phone.get_by_role("link", name="Overdragen aan CJG").click()
+    assert phone.get_by_label("Reden van overdracht").input_value() == "Gebruikt elke dag, slaapt overdag"
+    assert phone.get_by_label("Concrete feiten").input_value() == "Twee weken niet op school"
+    assert phone.get_by_role("checkbox", name="vriend/vriendin").is_checked()  # The concern it comes from.
     phone.get_by_label("Concrete feiten").fill("Twee weken niet op school, blowt 's ochtends")
     phone.get_by_label("Huidige fase (Jellinek)").select_option("3")
     phone.get_by_text("hoog", exact=True).click()
     phone.get_by_role("group", name="Jongere akkoord met overdracht").get_by_text("ja", exact=True).click()
     phone.get_by_label("Naam van de jongere").fill("Bram Testkandidaat")
     phone.get_by_label("Geboortedatum").fill("2009-05-01")
-    assert "1 contactmoment sinds" in phone.get_by_label("Samenvatting voor het CJG").input_value()
+    drafted = phone.get_by_label("Samenvatting voor het CJG").input_value()
+    assert re.match(r"1 contactmoment sinds \d{1,2} [a-z]{3} \d{4}\. ", drafted), drafted  # A day as pages show it.
     check_page(phone, "handoff-form")
     phone.get_by_role("button", name="Verstuur naar CJG").click()
     phone.get_by_text("Overdracht verzonden naar het CJG.").wait_for()
