@@ -27,7 +27,8 @@ STATUS_GROUPS = {"sent": ("overdue", "new"), "received": ("received",), "accepte
 FINISHED = ("closed", "declined")
 COLUMNS = ("select h.id, h.status, h.urgency, h.sent_at, h.full_name, h.outcome, h.assigned_to, "
            "coalesce(h.closed_at, h.declined_at) as finished_at, h.cjg_news_at > coalesce(h.cjg_seen_at, '') "
-           "as unread, u.full_name as assignee_name, u.username as assignee, u.role as assignee_role "
+           "as unread, u.full_name as assignee_name, u.username as assignee, u.role as assignee_role, "
+           "(select code from youths where id = h.youth_id) as code "  # Tells rows apart once names are erased.
            "from handoffs h left join users u on u.id = h.assigned_to ")
 
 
