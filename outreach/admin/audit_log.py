@@ -1,5 +1,7 @@
 """The admin's view of the audit log: filter, read, export; the trail of one youth includes its concerns and
 handoffs (the writer is core/audit.py)."""
+import re
+
 from flask import Blueprint, render_template, request
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
@@ -10,7 +12,8 @@ from ..core.db import get_db
 from ..core.downloads import csv_download
 from ..core.forms import DayField, Form
 from ..core.youth import youth_code
-from ..vocab import AUDIT_ACTION, AUDIT_OBJECT, choices
+from ..vocab import AUDIT_ACTION, AUDIT_OBJECT, ROLE_SHORT, choices, counted
+from .backup import dutch_size
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 LIMIT = 200
@@ -25,6 +28,40 @@ class AuditFilter(Form):
     action = SelectField("Actie", choices=choices(AUDIT_ACTION, "Alle"), validators=[Optional()])
     object_type = SelectField("Soort", choices=choices(AUDIT_OBJECT, "Alle"), validators=[Optional()])
     since = DayField("Vanaf (datum)", validators=[Optional()])
+
+
+# The results the app writes in English, as an admin reads them; the stored text (and the CSV) stays as written.
+RESULTS = {"ok": "in orde", "refused": "geweigerd", "list": "lijst", "code asked": "code gevraagd",
+           "wrong code": "verkeerde code", "to worker": "aan de straathoekwerker", "to cjg": "aan het CJG",
+           "second factor enrolled": "tweestapsverificatie ingesteld", "recovery codes renewed": "herstelcodes vernieuwd",
+           "password reset": "nieuw wachtwoord gegeven", "password changed": "wachtwoord gewijzigd",
+           "integrity_check failed": "integriteitscontrole mislukt", "handoff form": "overdrachtsformulier",
+           "handoff chooser": "keuze van de jongere", "edit form": "bewerkformulier", "archived": "gearchiveerd",
+           "activated": "weer actief", "name/e-mail": "naam en e-mail"}
+COUNTS = re.compile(r" (\d+)")  # The numbers in a purge's result.
+PATTERNS = [
+    (re.compile(r"role (\w+)"), lambda m: f"rol {ROLE_SHORT.get(m[1], m[1])}"),
+    (re.compile(r"(\d+) rows"), lambda m: counted(int(m[1]), "rij", "rijen")),
+    (re.compile(r"ok (\d+) bytes"), lambda m: f"in orde, {dutch_size(int(m[1]))}"),
+    (re.compile(r"merged (into|from) (.+)"), lambda m: f"samengevoegd {'met' if m[1] == 'into' else 'uit'} {m[2]}"),
+    (re.compile(r"corrects (\d+)"), lambda m: f"verbetert {m[1]}"),
+    (re.compile(r"list of (\d+) on contact form"), lambda m: f"lijst van {m[1]} op het contactformulier"),
+]
+
+
+def outcome(action, result):
+    """An audit row's result in Dutch words: a purge as what it erased, known phrases translated, the rest as stored."""
+    if not result:
+        return "–"
+    if action == "purge":  # 'notes 3, youths 1, …'
+        return f"{sum(int(n) for n in COUNTS.findall(result))} gegevens gewist"
+    if result in RESULTS:
+        return RESULTS[result]
+    for pattern, words in PATTERNS:
+        found = pattern.fullmatch(result)
+        if found:
+            return words(found)
+    return result
 
 
 def trail(form):
@@ -65,7 +102,8 @@ def show_log():
     if problem:
         form.youth.errors = [problem]
     code = youth_code(form.youth.data or "")
-    return render_template("audit/log.html", form=form, rows=rows, limit=LIMIT, youth_id=youth_id, code=code)
+    return render_template("audit/log.html", form=form, rows=rows, limit=LIMIT, youth_id=youth_id, code=code,
+                           outcome=outcome)
 
 
 @bp.route("/export.csv")
