@@ -4,6 +4,9 @@ Why: a label is wording and may change; a code is data and must not. The databas
 values hold codes only; templates, flashes, CSV exports and the subject-access export show the labels.
 Display order is the dicts' order. The report, the demo and the views import their lists from here.
 """
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from wtforms.fields.choices import SelectChoice
 
 HANDOFF_STATUS = {"sent": "verzonden", "received": "ontvangen", "accepted": "geaccepteerd", "declined": "afgewezen",
@@ -134,6 +137,9 @@ def kept(text, erased_at=None):
         return text
     if not erased_at:
         return ERASED
+    if erased_at.endswith("Z"):  # A UTC stamp: the local day (core/dates.py cannot be imported here, it uses us).
+        moment = datetime.fromisoformat(erased_at[:-1] + "+00:00")
+        erased_at = moment.astimezone(ZoneInfo("Europe/Amsterdam")).isoformat()
     year, month, day = erased_at[:10].split("-")
     return f"{ERASED} ({int(day)} {MONTHS[int(month) - 1]} {year})"  # The date as every page shows one.
 

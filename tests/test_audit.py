@@ -62,13 +62,16 @@ def test_the_log_names_people_and_finds_them_by_name(app, auth, client, query):
 
 
 def test_the_log_says_results_in_dutch_and_the_export_keeps_them_as_stored(auth, client, runner, tmp_path):
-    """'code gevraagd', 'in orde', 'N gegevens gewist' on the page; the CSV keeps 'code asked', 'ok' and the counts."""
+    """Actions and outcomes in Dutch on the page ('opgeschoond', 'code gevraagd', 'N gegevens gewist'); the CSV keeps
+    the stored codes ('purge', 'code asked', 'ok N bytes', the counts)."""
     assert runner.invoke(args=["purge"]).exit_code == 0
     assert runner.invoke(args=["backup", str(tmp_path / "b.sqlite")]).exit_code == 0
     auth.login_role("admin")
     page = " ".join(re.sub(r"<[^>]+>", " ", client.get("/admin/audit/").get_data(as_text=True)).split())
     assert "code gevraagd" in page and "in orde" in page and re.search(r"\b\d+ gegevens gewist", page)
+    assert "opgeschoond" in page and "ingelogd" in page and "back-up" in page  # Actions in Dutch too.
+    assert not re.search(r"\b(purge|login ok|login)\b", page.split("Uitkomst", 1)[1])
     assert re.search(r"in orde, [\d,]+ (kB|MB)", page)
     assert not re.search(r"code asked|\bok\b|\bbytes\b|notes \d", page)
     body = client.get("/admin/audit/export.csv").get_data(as_text=True)
-    assert ";code asked;" in body and re.search(r";ok \d+ bytes;", body) and "notes " in body
+    assert ";purge;" in body and ";code asked;" in body and re.search(r";ok \d+ bytes;", body) and "notes " in body

@@ -224,3 +224,11 @@ def test_the_editable_install_prints_no_warning_box(tmp_path):
     said = done.stdout + done.stderr  # -v: the build backend's own output too, where the box would stand.
     assert "Successfully installed straatwerk" in said
     assert "!!" not in said and "*" * 20 not in said and "BuildBackendWarning" not in said, said[-3000:]
+
+
+def test_make_run_takes_a_port():
+    """`make run PORT=5001` serves on that port (what make would run, without running it); 5000 without one."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    said = [subprocess.run(["make", "-n", "run", *extra], cwd=root, capture_output=True,
+                           text=True, timeout=30).stdout for extra in (["PORT=5001"], [])]
+    assert "run.py --demo --port 5001" in said[0] and "run.py --demo --port 5000" in said[1]

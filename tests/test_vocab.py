@@ -176,6 +176,8 @@ def test_erased_text_reads_as_erased_and_no_template_prints_none(app):
     from outreach.vocab import ERASED, kept
     assert kept("Rode pet") == "Rode pet" and kept(None) == kept("") == ERASED
     assert kept(None, "2026-11-30T02:00:00Z") == f"{ERASED} (30 nov 2026)"
+    assert kept(None, "2026-11-30T23:30:00Z") == f"{ERASED} (1 dec 2026)"  # The local day, as pages show one.
+    assert kept(None, "2026-11-30 23:30") == f"{ERASED} (30 nov 2026)"
     with app.app_context():
         assert app.jinja_env.from_string("[{{ x }}|{{ y|kept }}]").render(x=None, y=None) == f"[|{ERASED}]"
 

@@ -33,7 +33,8 @@ class AuditFilter(Form):
 # The results the app writes in English, as an admin reads them; the stored text (and the CSV) stays as written.
 RESULTS = {"ok": "in orde", "refused": "geweigerd", "list": "lijst", "code asked": "code gevraagd",
            "wrong code": "verkeerde code", "to worker": "aan de straathoekwerker", "to cjg": "aan het CJG",
-           "second factor enrolled": "tweestapsverificatie ingesteld", "recovery codes renewed": "herstelcodes vernieuwd",
+           "second factor enrolled": "tweestapsverificatie ingesteld",
+           "recovery codes renewed": "herstelcodes vernieuwd",
            "password reset": "nieuw wachtwoord gegeven", "password changed": "wachtwoord gewijzigd",
            "integrity_check failed": "integriteitscontrole mislukt", "handoff form": "overdrachtsformulier",
            "handoff chooser": "keuze van de jongere", "edit form": "bewerkformulier", "archived": "gearchiveerd",
