@@ -17,7 +17,7 @@ from .core.ready import open_database
 from .core.passwords import password_problem
 from .core.rotation import rotate_key
 from .demo.seed import CODE_HINT, login_line, seed, write_logins
-from .vocab import person
+from .vocab import PURGED, person
 
 
 @click.command("init-db")
@@ -136,7 +136,7 @@ def purge_command():
       sudo -u straatwerk flask --app outreach purge
     """
     done = purge(get_db())
-    click.echo("Opgeschoond: " + ", ".join(f"{k} {v}" for k, v in done.items()))
+    click.echo("Opgeschoond: " + ", ".join(f"{PURGED.get(k, k)} {dutch_number(v)}" for k, v in done.items()))
 
 
 @click.command("privacy-register")

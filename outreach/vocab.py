@@ -18,6 +18,11 @@ URGENCY = {"normal": "normaal", "high": "hoog", "acute": "acuut"}
 CONSENT = {"yes": "ja", "no": "nee", "not_asked": "niet gevraagd"}
 YES_NO = {"yes": "ja", "no": "nee"}
 
+# What `flask purge` erased, per step of admin/retention.py (the audit row keeps these codes).
+PURGED = {"notes": "vrije teksten", "concern_text": "teksten van zorgmeldingen", "handoff_identity":
+          "identiteiten in overdrachten", "handoff_text": "teksten van overdrachten", "reporters": "melders",
+          "youths": "jongerenprofielen", "audit": "auditregels"}
+
 CONCERN_SOURCE = {"friend": "vriend/vriendin", "parent": "ouder", "school": "school", "police": "politie",
                   "gp": "huisarts", "youth": "jongere zelf", "own_observation": "eigen waarneming",
                   "anonymous": "anoniem", "other_partner": "andere partner"}

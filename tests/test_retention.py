@@ -106,7 +106,8 @@ def test_audit_log_lets_go_only_of_rows_past_their_term(app, demo_db):
 def test_purge_command_writes_what_it_erased_to_the_audit_log(runner, query):
     """`flask purge` says what it erased and leaves an audit row with the counts, not the content."""
     result = runner.invoke(args=["purge"])
-    assert result.exit_code == 0 and "Opgeschoond:" in result.output
+    assert result.exit_code == 0 and "Opgeschoond: vrije teksten 0, teksten van zorgmeldingen 0" in result.output
+    assert "jongerenprofielen 0" in result.output and "notes" not in result.output
     rows = query("select action, object_type, result from audit_log where action = 'purge'")
     assert rows[0]["object_type"] == "retention" and "notes 0" in rows[0]["result"]
 
