@@ -28,7 +28,7 @@ ALLOWED = {
                 "report.export_report"},
     "admin": {"home.index", "auth.logout", "auth.change_password", "admin.list_users",
               "admin.create_account", "admin.edit_person", "admin.toggle_active", "admin.reset_password",
-              "audit.show_log", "audit.export_log", "retention.edit_terms", "subject.find_youth",
+              "audit.show_log", "audit.export_log", "retention.edit_terms", "ggd.edit_figures", "subject.find_youth",
               "subject.show_subject", "subject.export_subject", "subject.erase_subject", "register.show_register"},
 }
 PUBLIC = {"auth.login", "static", "maps.vendor_file", "offline.service_worker"}

@@ -10,7 +10,7 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core import audit, maps
+from ..core import audit, context as ggd, maps
 from ..core.access import allow
 from ..core.crypto import decrypt, save_sealed
 from ..core.db import get_db
@@ -110,7 +110,7 @@ def assemble(reach=False):
     cur, prev, rows = build(db, period, reach)
     names = {r[0]: r[1] for r in rows["visits"]}
     ed, care, reach_section, signals, stages = layout(cur, prev, names)
-    street, effort, context = street_sections(cur, prev, current_app.config)
+    street, effort, context = street_sections(cur, prev, current_app.config, ggd.read(db))
     # After page 1: the ED and the way to care with its cost, then signals and context; the annex after that.
     sections = [ed, care, effort, signals, street, context, reach_section, stages]
     labels = [label(period), label(period.previous())]
