@@ -130,7 +130,8 @@ def assemble(reach=False):
 
 def report_sections(db, period, reach=False):
     """The report's sections for one period beside its previous one: (sections, current published, raw rows)."""
-    cur, prev, rows = build(db, period, reach)
+    # Before the pilot there is nothing to compare with: no previous period is computed or shown (issue 15).
+    cur, prev, rows = build(db, period, reach, previous=period.previous().last >= pilot_start())
     names = {r[0]: r[1] for r in rows["visits"]}
     ed, care, reach_section, signals, stages = layout(cur, prev, names)
     street, effort, context = street_sections(cur, prev, current_app.config, ggd.read(db))
