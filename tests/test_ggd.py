@@ -60,6 +60,8 @@ def test_admin_saves_figures_audited_and_linked_from_the_admin_home(auth, client
     ("young_adults_soft_drugs", "131", "Kies een percentage van 0 tot 100."),
     ("pupils_soft_drugs", "  ", "Vul een percentage in."),
     ("inhabitants_16_17", "4,5", "Vul een heel getal in."),
+    ("inhabitants_12_15", "veel", "Vul een heel getal in."),
+    ("young_adults_other_drugs", "22 procent", "Vul een percentage in, bijvoorbeeld 7 of 6,5."),
     ("inhabitants_18_23", "-3", "Vul een aantal van 0 tot 1.000.000 in."),
     ("ggd_year", "219", "Kies een jaar van 1990 tot en met"),
     ("inhabitants_source", "", "Noem de bron."),
@@ -72,7 +74,7 @@ def test_bad_input_gets_a_dutch_message_beside_the_field_and_nothing_saved(auth,
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     errors = form_errors(html)
-    assert len(errors) == 1 and errors[0].startswith(message)
+    assert len(errors) == 1 and (errors[0] == message or name == "ggd_year" and errors[0].startswith(message))
     assert f'id="{name}-error"' in html
     if typed.strip():
         assert f'value="{typed}"' in html

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import FloatField, StringField
 from wtforms.widgets import TextInput
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from ..core import audit, context
 from ..core.access import allow
@@ -40,16 +40,22 @@ class PercentField(dutch_field(FloatField, "Vul een percentage in, bijvoorbeeld 
         return (f"{self.data:g}").replace(".", ",")
 
 
+def parsed(form, field):
+    """Stop at a value that could not be read: its own message says it all, no range message beside it."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 def percent(label, required=True):
     """A share of 0 to 100 per cent."""
     first = InputRequired("Vul een percentage in.") if required else Optional()
-    return PercentField(label, validators=[first, NumberRange(0, 100, "Kies een percentage van 0 tot 100.")])
+    return PercentField(label, validators=[parsed, first, NumberRange(0, 100, "Kies een percentage van 0 tot 100.")])
 
 
 def inhabitants(band):
     """The inhabitants of one age band."""
     return CountField(f"Inwoners van {AGE_BAND[band]} jaar", validators=[
-        InputRequired("Vul het aantal inwoners in."),
+        parsed, InputRequired("Vul het aantal inwoners in."),
         NumberRange(0, 1_000_000, "Vul een aantal van 0 tot 1.000.000 in.")])
 
 
@@ -61,7 +67,7 @@ def source(label):
 
 def year(label):
     """The year a figure describes."""
-    return CountField(label, validators=[InputRequired("Vul een jaartal in, bijvoorbeeld 2019.")])
+    return CountField(label, validators=[parsed, InputRequired("Vul een jaartal in, bijvoorbeeld 2019.")])
 
 
 class ContextForm(Form):
