@@ -78,7 +78,8 @@ def test_csv_by_quarter_is_each_quarters_own_published_figures(app, auth, client
     assert [period_of(re.search(r"\((.*)\)$", head).group(1)) for head in rows[0][2:]] == periods
     assert rows[0][3].startswith(f"K1 {periods[1][0][:4]} (jan ")
     figures = [tuple(r[:2]) for r in rows[1:]]
-    assert len(figures) == len(set(figures)) > 200 and all(len(r) == 2 + len(periods) for r in rows)  # One row per figure.
+    # One row per figure, a cell for every quarter.
+    assert len(figures) == len(set(figures)) > 200 and all(len(r) == 2 + len(periods) for r in rows)
     assert any(re.fullmatch(r"\d+,\d", c) for r in rows[1:] for c in r[2:])  # Decimal comma (medians).
     assert ("Bereik", "Jongeren bereikt") in figures
     # Every cell against the quarter's own CSV, and every number of those CSVs in the wide one.

@@ -110,7 +110,8 @@ def test_report_shows_the_estimate_with_its_source(pilot, auth, client):
     pupils = "Geschatte groep middelbare scholieren (klas 2 en 4) die ooit softdrugs gebruikte (7% van ca. " \
              "1.300 inwoners van 12–17 jaar)"
     assert cells[(pupils, PERIOD)] == "91"  # (860 + 440) × 7%
-    adults = "Geschatte groep jongvolwassenen die ooit softdrugs gebruikte (31% van ca. 1.090 inwoners van 18–23 jaar)"
+    adults = ("Geschatte groep jongvolwassenen die ooit softdrugs gebruikte (31% van ca. 1.090 inwoners van "
+              "18–23 jaar)")
     assert cells[(adults, PERIOD)] == "338"  # 1,090 × 31% = 337.9
     assert cells[("Geschatte groep middelbare scholieren (klas 2 en 4) die ooit andere drugs gebruikte (6,5%)",
                   PERIOD)] == "84"

@@ -164,6 +164,9 @@ REGISTER["report_context"] = (
                             "young_adults_other_drugs", "ggd_source", "ggd_year", "inhabitants_12_15",
                             "inhabitants_16_17", "inhabitants_18_23", "inhabitants_source", "inhabitants_year")},
      "updated_by": "medewerker", "updated_at": "systeem"})
+# Per youth, the months the report's cohorts follow (migration 0021): derived from the roll-ups above and handoffs.
+REGISTER["report_youth_first"] = (*ROLLUPS, {"youth_id": "pseudoniem", "start": "anoniem", "with_ed": "anoniem",
+                                             "helped": "anoniem", "sent": "anoniem"})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 

@@ -33,10 +33,10 @@ def read(db):
     return dict(zip(COLUMNS, row)) if row else None
 
 
-def save(db, values, user_id=None):
-    """Store the figures (one row, replaced whole); returns the columns that changed, as 'name old→new'."""
+def save(db, values, user_id=None, at=None):
+    """Store the figures (one row, replaced whole; at: when, default now); returns what changed ('name old→new')."""
     before = read(db) or {}
-    row = {"id": 1, **{c: values.get(c) for c in COLUMNS}, "updated_by": user_id, "updated_at": audit.utcnow()}
+    row = {"id": 1, **{c: values.get(c) for c in COLUMNS}, "updated_by": user_id, "updated_at": at or audit.utcnow()}
     db["report_context"].upsert(row, pk="id")
     return [f"{c} {before.get(c, '–')}→{row[c]}" for c in COLUMNS if before.get(c) != row[c]]
 
