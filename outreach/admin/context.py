@@ -14,7 +14,7 @@ from ..core import audit, context
 from ..core.access import allow
 from ..core.dates import now_local
 from ..core.db import get_db
-from ..core.forms import CountField, Form, dutch_field
+from ..core.forms import INVISIBLE_MESSAGE, INVISIBLE_ONE_LINE, CountField, Form, dutch_field
 from ..vocab import AGE_BAND, GGD_GROUP
 
 bp = Blueprint("ggd", __name__, url_prefix="/admin/ggd")
@@ -30,6 +30,13 @@ class PercentField(dutch_field(FloatField, "Vul een percentage in, bijvoorbeeld 
     """A percentage typed the Dutch way; shown again with a comma (a text input: a number input refuses '6,5')."""
 
     widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        """Like every text field: control and bidi characters refused with their own message, the rest kept."""
+        if valuelist and INVISIBLE_ONE_LINE.search(valuelist[0]):
+            self.raw_data, self.data = [INVISIBLE_ONE_LINE.sub("", valuelist[0])], None
+            raise ValueError(INVISIBLE_MESSAGE)
+        super().process_formdata(valuelist)
 
     def _value(self):
         """What was typed, or the stored value as '7' or '6,5'."""
