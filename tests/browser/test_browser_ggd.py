@@ -36,3 +36,7 @@ def test_admin_enters_ggd_figures_and_the_report_shows_the_estimate(open_phone, 
     section.scroll_into_view_if_needed()
     assert "98" in section.inner_text() and "Een schatting, geen telling" in section.inner_text()
     section.screenshot(path=str(SHOTS / "report-ggd.png"))
+    buttons = manager.locator(".buttons").first  # The CSV per quarter beside the period's CSV (item 8).
+    quarters = buttons.get_by_role("link", name="CSV per kwartaal (hele pilot)")
+    assert quarters.get_attribute("href") == "/report/kwartalen.csv"
+    buttons.screenshot(path=str(SHOTS / "report-buttons.png"))
