@@ -128,10 +128,13 @@ def assemble(reach=False):
             "presets": presets(pilot_start()), "stage_names": [stage_label(s) for s in STAGE_ROWS]}
 
 
-def report_sections(db, period, reach=False):
-    """The report's sections for one period beside its previous one: (sections, current published, raw rows)."""
+def report_sections(db, period, reach=False, previous=True):
+    """The report's sections for one period beside its previous one: (sections, current published, raw rows).
+
+    previous=False: only the current period's values are wanted (the CSV per quarter), the previous not computed.
+    """
     # Before the pilot there is nothing to compare with: no previous period is computed or shown (issue 15).
-    cur, prev, rows = build(db, period, reach, previous=period.previous().last >= pilot_start())
+    cur, prev, rows = build(db, period, reach, previous=previous and period.previous().last >= pilot_start())
     names = {r[0]: r[1] for r in rows["visits"]}
     ed, care, reach_section, signals, stages = layout(cur, prev, names)
     street, effort, context = street_sections(cur, prev, current_app.config, ggd.read(db))
@@ -181,7 +184,9 @@ def export_quarters():
     db = get_db()
     # Each quarter clipped to the pilot and to this month, like its preset: the same period as its own page.
     periods = [(name, Period(max(first, start), min(last, now))) for name, first, last in quarters_of(start, now)]
-    columns = [(f"{name} ({label(period)})", report_sections(db, period)[0]) for name, period in periods]
+    # Each column is the quarter's own first value (sections.wide_rows): its previous period is not needed.
+    columns = [(f"{name} ({label(period)})", report_sections(db, period, previous=False)[0])
+               for name, period in periods]
     audit.record("export", "report", None, result=f"kwartalen {start}..{now}")
     return csv_download(["Onderdeel", "Cijfer"] + [head for head, _ in columns], wide_rows(columns),
                         f"pilotevaluatie-kwartalen-{start}-{now}.csv")
