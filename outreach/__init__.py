@@ -14,6 +14,7 @@ def create_app(test_config=None):
         check_owner(app.instance_path)
     from . import cli, home, settings, vocab
     from .admin import audit_log, register, retention, subject, users
+    from .admin import context as ggd
     from .auth import login, oidc, twofactor
     from .casework import cjg, concerns, handoffs
     from .core import access, compress, crypto, errors, forms, maps, ready
@@ -37,6 +38,6 @@ def create_app(test_config=None):
     forms.init_app(app)
     compress.init_app(app)
     for module in (vocab, login, oidc, twofactor, errors, home, maps, spots, visits, contacts, youths, offline, rounds, concerns,
-                   handoffs, cjg, report, users, audit_log, retention, subject, register, cli):
+                   handoffs, cjg, report, users, audit_log, retention, ggd, subject, register, cli):
         module.init_app(app)
     return app

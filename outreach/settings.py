@@ -43,15 +43,6 @@ def defaults(instance_path):
         # integral cost), and/or the pilot's budget (euros) ÷ toeleidingen. The memo names no amount: empty
         # until the municipality fills them in, and the report says so.
         REPORT_HOURLY_COST=None, REPORT_PILOT_BUDGET=None,
-        # The memo's GGD figures (gezondheidsmonitor GGD 2019, Heerde): % who ever used soft drugs / other drugs.
-        REPORT_GGD={"pupils": {"label": "middelbare scholieren (klas 2 en 4)", "soft_drugs": 7, "other_drugs": 6},
-                    "young_adults": {"label": "jongvolwassenen", "soft_drugs": 31, "other_drugs": 22}},
-        REPORT_GGD_SOURCE="Gezondheidsmonitor GGD 2019, zoals genoemd in de raadsmemo over drugspreventie (Heerde)",
-        # Inhabitants per GGD group (pupils: ages 12-17, young adults: 18-23): municipality-specific. Default: an
-        # estimate for Heerde (about 18,900 inhabitants × the national share of those ages), to be replaced by CBS.
-        REPORT_INHABITANTS={"pupils": 1300, "young_adults": 1200},
-        REPORT_INHABITANTS_SOURCE="schatting: ca. 18.900 inwoners × het landelijke aandeel van die leeftijden; "
-                                  "vervang door de CBS-cijfers van de gemeente",
         OIDC_LEEWAY=60,  # Seconds of clock difference allowed on the ID token's exp and iat.  # 'YYYY-MM' where the report's "Hele pilot" starts; by default the first month with data.
     )
 

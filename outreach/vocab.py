@@ -47,6 +47,8 @@ AGE_BAND = {"0-11": "≤11", "12-15": "12–15", "16-17": "16–17", "18-23": "1
 GENDER = {"male": "m", "female": "v", "other": "x", "unknown": "onbekend"}
 # The report names genders in words; the forms use the short letters above.
 GENDER_REPORT = {"male": "jongen", "female": "meisje", "other": "x (anders)", "unknown": "onbekend"}
+# The GGD monitor's groups the report estimates the size of (core/context.py): pupils of klas 2 and 4, young adults.
+GGD_GROUP = {"pupils": "middelbare scholieren (klas 2 en 4)", "young_adults": "jongvolwassenen"}
 RISK_SIGNAL = {"addicted_parent": "kind van verslaafde ouder", "lvb": "LVB", "adhd": "ADHD",
                "vulnerable_girl": "meisje in kwetsbare positie rond gebruikers", "school_dropout": "schooluitval",
                "no_work_or_school": "geen werk of opleiding", "police_contact": "contact met politie"}
@@ -80,7 +82,8 @@ AUDIT_ACTION = {"view": "bekeken", "create": "aangemaakt", "update": "gewijzigd"
 AUDIT_OBJECT = {"user": "gebruiker", "youth": "jongere", "concern": "zorgmelding", "handoff": "overdracht",
                 "contact": "contact", "visit": "bezoek", "spot": "hangplek", "reporter": "melder", "report": "rapport",
                 "retention": "bewaartermijnen", "insights": "inzichten", "keys": "sleutels", "demo": "demo",
-                "database": "database", "audit": "auditlog", "round": "ronde"}
+                "database": "database", "audit": "auditlog", "round": "ronde",
+                "report_context": "GGD-cijfers en inwoners"}
 
 # Every list by name, for the `label` filter in templates and for the tests.
 LISTS = {
@@ -88,7 +91,8 @@ LISTS = {
     "concern_source": CONCERN_SOURCE, "concern_level": CONCERN_LEVEL, "concern_status": CONCERN_STATUS,
     "close_reason": CLOSE_REASON, "contact_kind": CONTACT_KIND, "topic": TOPIC, "substance": SUBSTANCE,
     "atmosphere": ATMOSPHERE, "spot_kind": SPOT_KIND, "age_band": AGE_BAND, "gender": GENDER,
-    "gender_report": GENDER_REPORT, "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
+    "gender_report": GENDER_REPORT, "ggd_group": GGD_GROUP,
+    "risk_signal": RISK_SIGNAL, "stage": STAGE, "subject_reason": SUBJECT_REASON,
     "audit_action": AUDIT_ACTION, "audit_object": AUDIT_OBJECT, "role_short": ROLE_SHORT, "event_kind": EVENT_KIND,
 }
 

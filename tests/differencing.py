@@ -51,6 +51,14 @@ def read_csv(body):
     return {(r[1], period_of(r[2])): r[3] for r in rows if r[0] != "Inzichten"}
 
 
+def read_wide(body):
+    """{(figure, (first, last)): text} of the CSV by quarter: a column heading 'K1 2026 (jan 2026 – mrt 2026)'
+    names its period; an empty cell is a figure the quarter does not have."""
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    periods = [period_of(re.search(r"\((.*)\)$", head).group(1)) for head in rows[0][2:]]
+    return {(r[1], p): text for r in rows[1:] for p, text in zip(periods, r[2:]) if text != ""}
+
+
 def attack(published, truth):
     """The protected single-month cells recovered exactly: {(figure, month): (true count, how)}."""
     months = sorted({m for _, (a, b) in published for m in months_between(a, b)})

@@ -156,6 +156,17 @@ REGISTER["rounds"] = ("Rondes op straat (uren voor de pilotevaluatie)", PUBLIC_T
                       "blijft (geen gegevens over jongeren)",
                       {"id": "systeem", "worker_id": "medewerker", "started_at": "medewerker",
                        "ended_at": "medewerker", "ed_present": "medewerker", "created_at": "systeem"})
+# The report's context (migration 0018): published figures the admin types in (GGD monitor, inhabitants).
+REGISTER["report_context"] = (
+    "GGD-cijfers en inwoners per leeftijd voor de schatting van de groep in het rapport", PUBLIC_TASK,
+    "beheerder; het rapport toont ze", "zolang de pilot loopt",
+    {**{c: "geen" for c in ("id", "pupils_soft_drugs", "pupils_other_drugs", "young_adults_soft_drugs",
+                            "young_adults_other_drugs", "ggd_source", "ggd_year", "inhabitants_12_15",
+                            "inhabitants_16_17", "inhabitants_18_23", "inhabitants_source", "inhabitants_year")},
+     "updated_by": "medewerker", "updated_at": "systeem"})
+# Per youth, the months the report's cohorts follow (migration 0021): derived from the roll-ups above and handoffs.
+REGISTER["report_youth_first"] = (*ROLLUPS, {"youth_id": "pseudoniem", "start": "anoniem", "with_ed": "anoniem",
+                                             "helped": "anoniem", "sent": "anoniem"})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 

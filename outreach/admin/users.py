@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from ..core import audit
+from ..core import audit, context
 from ..core.access import ROLES, allow
 from ..core.accounts import (SECOND_FACTOR_REQUIRED, clear_second_factor, create_user, email_problem,
                              full_name_problem, set_password, username_problem)
@@ -78,7 +78,8 @@ def list_users():
                                                 "totp_enrolled_at, full_name, email, exists(select 1 from oidc_accounts o "
                                                 "where o.user_id = users.id) as oidc")
     return render_template("admin/users.html", users=list(users), roles=ROLES, form=Form(),
-                           required=SECOND_FACTOR_REQUIRED, last_purge=last_run("purge"), last_backup=last_run("backup"))
+                           required=SECOND_FACTOR_REQUIRED, last_purge=last_run("purge"), last_backup=last_run("backup"),
+                           ggd=context.read(get_db()))
 
 
 COUNTS = re.compile(r" (\d+)")  # The numbers in a purge's audit result: 'notes 3, youths 1, …'.

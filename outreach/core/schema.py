@@ -314,3 +314,19 @@ def report_signals(db):
     from . import signals  # Imported here: only this migration needs the trigger SQL.
 
     signals.install(db)
+
+
+@migrations(name="0018_report_context")
+def report_context(db):
+    """The GGD figures and inhabitants per age band the admin enters for the report's estimate of the group."""
+    from .context import TABLE  # The columns live beside the code that reads and writes them.
+
+    db.execute(TABLE)
+
+
+@migrations(name="0021_report_youth_first")
+def report_youth_first(db):
+    """Per youth, the first month, the ED in it, the first help from then on and the first handoff (kept by triggers)."""
+    from . import youth_first  # Imported here: only this migration needs the trigger SQL.
+
+    youth_first.install(db)

@@ -84,3 +84,8 @@ FIRST_NAMES = ["Daan", "Sem", "Milan", "Noah", "Lucas", "Jesse", "Liam", "Finn",
 LAST_NAMES = ["de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Mulder", "de Boer", "Bos",
               "van den Berg", "Dijkstra", "Kok", "Hendriks", "Brouwer", "Post"]
 STREETS = ["Dorpsstraat", "Eperweg", "Zwolseweg", "Molenweg", "Stationsweg", "Kamperweg", "Apeldoornseweg"]
+# The report's context (core/context.py): the memo's GGD figures, and plausible inhabitants of Heerde per age band
+# (about 18,800 inhabitants × the national share of those ages, a little under it for 18-23: many leave to study).
+CONTEXT_INHABITANTS = {"inhabitants_12_15": 860, "inhabitants_16_17": 440, "inhabitants_18_23": 1090,
+                       "inhabitants_source": "Demo: schatting voor Heerde (ca. 18.800 inwoners) naar de landelijke "
+                                             "leeftijdsopbouw; vervang door CBS StatLine"}

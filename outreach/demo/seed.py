@@ -11,7 +11,7 @@ import click
 import pyotp
 from flask import current_app
 
-from ..core import audit
+from ..core import audit, context
 from ..core.accounts import SECOND_FACTOR_REQUIRED, create_user, find_user
 from ..core.crypto import seal, sealed
 from ..core.dates import pilot_start, stamp
@@ -224,6 +224,8 @@ def seed(seed_value=2026, scale=1, end=None, ed_effect=D.ED_EFFECT):
         db["insights"].insert(seal("insights", {
             "period_from": first, "period_to": last, "text": D.INSIGHT, "updated_by": workers[0],
             "updated_at": f"{end.isoformat()}T16:00:00Z", "created_at": f"{end.isoformat()}T16:00:00Z"}))
+        context.save(db, {**context.MEMO, **D.CONTEXT_INHABITANTS, "inhabitants_year": end.year},
+                     at=f"{end.isoformat()}T16:00:00Z")
         db["meta"].upsert_all([{"key": "demo", "value": "1"}, {"key": "demo_seed", "value": str(seed_value)},
                                {"key": "demo_scale", "value": str(scale)}], pk="key")
         audit.record("create", "demo", None, result=f"seed {seed_value} scale {scale}", db=db)

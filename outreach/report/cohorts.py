@@ -2,27 +2,19 @@
 
 Month granularity, from the per-youth roll-up (report_youth_years), so the figures survive a purge. Every count
 here is of distinct youths and is published rounded (protect.py); a share or median needs five youths or more.
-The per-youth work is done in SQL (COHORTS, run by figures.run): only groups of youths with the same months
-come back, a few hundred rows instead of every youth's years.
+The per-youth work is done by triggers (core/youth_first.py) and SQL (COHORTS, run by figures.run): only groups of
+youths with the same months come back, a few hundred rows instead of every youth's years.
 """
 
-# The first year of each youth (its row, by SQLite's bare columns beside min()), the first month's bit in it, help
-# from that month on in that year or else in a later year, and the youth's first handoff if not before that month.
-FIRST_HELP_LATER = ("(SELECT min(year * 4096 + (help_months & -help_months)) FROM report_youth_years l "
-                    "WHERE l.youth_id = s.youth_id AND l.year > s.y0 AND l.year <= :ly AND help_months != 0)")
+# Per youth (report_youth_first, migration 0021: kept by triggers, the same whatever the period): the first month,
+# the ED in it, the first help from then on and the first handoff ever. For the period, help and a handoff count
+# only up to its last month (after it they are unknown yet), a handoff only from the first month on; youths first
+# met in the period, or handed over in it, grouped by those values, so only a few hundred rows leave SQL.
 COHORTS = (
-    "WITH f AS (SELECT youth_id, min(year) AS y0, months AS m0, ed_months AS e0, help_months AS h0 "
-    "FROM report_youth_years WHERE year <= :ly GROUP BY youth_id), "
-    "s AS (SELECT youth_id, y0, y0 * 4096 + (m0 & -m0) AS start, (e0 & m0 & -m0) != 0 AS with_ed, "
-    "h0 & ~((m0 & -m0) - 1) AS h FROM f), "
-    "o AS (SELECT youth_id, min(CAST(substr(sent_at, 1, 4) AS INTEGER) * 4096 "
-    "+ (1 << (CAST(substr(sent_at, 6, 2) AS INTEGER) - 1))) AS sent FROM handoffs WHERE sent_at < :end GROUP BY 1), "
-    "p AS (SELECT s.start, s.with_ed, coalesce(CASE WHEN s.h THEN s.y0 * 4096 + (s.h & -s.h) END, "  # nosec B608
-    + FIRST_HELP_LATER + ") AS helped, CASE WHEN o.sent >= s.start THEN o.sent END AS sent "
-    "FROM s LEFT JOIN o ON o.youth_id = s.youth_id) "
-    "SELECT start, with_ed, CASE WHEN helped IS NULL THEN sent WHEN sent IS NULL THEN helped "
-    "ELSE min(helped, sent) END, sent, count(*) FROM p "
-    "WHERE start BETWEEN :first_code AND :last_code OR sent BETWEEN :first_code AND :last_code GROUP BY 1, 2, 3, 4")
+    "SELECT start, with_ed, CASE WHEN h IS NULL THEN s WHEN s IS NULL THEN h ELSE min(h, s) END, s, count(*) "
+    "FROM (SELECT start, with_ed, CASE WHEN helped <= :last_code THEN helped END AS h, "
+    "CASE WHEN sent >= start AND sent <= :last_code THEN sent END AS s FROM report_youth_first "
+    "WHERE start <= :last_code) WHERE start >= :first_code OR s >= :first_code GROUP BY 1, 2, 3, 4")
 
 
 def index(year, month):

@@ -3,6 +3,7 @@
 Counts of contacts, visits and youths come from the monthly roll-ups (see rollups.py); concerns and handoffs
 are few enough to count directly. A period is whole months, so a youth's presence is a bit test per year.
 """
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -83,16 +84,8 @@ PEOPLE = (
 QUERIES = {
     "months": "SELECT month, contacts, ed, group_contacts, group_youths, minutes FROM report_contacts "
               "WHERE month BETWEEN :first AND :last",
-    # The busiest spots of the period, each row also carrying how many spots were visited and how often in all.
-    "visits": "SELECT v.spot_id, s.name, v.n, v.spots, v.visits FROM (SELECT spot_id, sum(visits) AS n, "
-              "count(*) OVER () AS spots, sum(sum(visits)) OVER () AS visits FROM report_visits "
-              "WHERE month BETWEEN :first AND :last GROUP BY spot_id ORDER BY n DESC, spot_id LIMIT :top) v "
-              "JOIN spots s ON s.id = v.spot_id ORDER BY v.n DESC, s.name",
     "spots_identified": "SELECT count(*) FROM spots WHERE first_identified >= :start AND first_identified < :end",
     "people": PEOPLE,
-    # Youths by the month of their first contact ever (as year * 4096 + bit), for the months of the period.
-    "new": "SELECT first, count(*) FROM (SELECT min(year * 4096 + (months & -months)) AS first "
-           "FROM report_youth_years GROUP BY youth_id) WHERE first BETWEEN :first_code AND :last_code GROUP BY first",
     # Distinct youths: a youth met at a spot in two calendar years has two rows there.
     "reach_per_spot": "SELECT s.id, s.name, s.lat, s.lon, r.n FROM (SELECT spot_id, count(DISTINCT youth_id) AS n "
                       "FROM report_reach WHERE " + IN_PERIOD + " GROUP BY spot_id) r JOIN spots s ON s.id = r.spot_id",  # nosec B608
@@ -162,7 +155,7 @@ def params(period):
             # Bits from the first month on in the first year, up to the last month in the last year.
             "first_mask": (4095 >> fm - 1 << fm - 1) & (4095 if ly > fy else (1 << lm) - 1),
             "last_mask": (1 << lm) - 1 if ly > fy else (4095 >> fm - 1 << fm - 1) & ((1 << lm) - 1),
-            "care1": IN_CARE[0], "care2": IN_CARE[1], "top": TOP_SPOTS,
+            "care1": IN_CARE[0], "care2": IN_CARE[1],
             "future1": FUTURE[0], "future2": FUTURE[1]}
 
 
@@ -183,6 +176,7 @@ def run(db, period, reach=True, pool=None):
     try:
         rows = {name: db.execute(sql, values).fetchall() if name not in skip else []
                 for name, sql in QUERIES.items()}
+        rows["visits"] = busiest(db, rows["spot_months"])
         spans = {name: tuple(db.execute(MEDIAN.format(sql), values).fetchone()) for name, sql in SPANS.items()}
     finally:
         db.execute("ROLLBACK")
@@ -202,6 +196,21 @@ def _side(pool, values):
         return {name: conn.execute(QUERIES[name], values).fetchall() for name in SIDE_QUERIES}
     finally:
         conn.execute("ROLLBACK")
+
+
+def busiest(db, spot_months):
+    """The busiest spots of the period from its visits per spot (query spot_months), as the report's table wants
+    them: (spot, name, visits there, spots visited, visits in all), the TOP_SPOTS most visited (ties by spot id),
+    ordered by visits and name. Summed here rather than in a second pass of SQL over report_visits."""
+    per_spot = {}
+    for _month, spot, n in spot_months:
+        per_spot[spot] = per_spot.get(spot, 0) + n
+    top = sorted(per_spot.items(), key=lambda s: (-s[1], s[0]))[:TOP_SPOTS]
+    names = dict(db.execute("SELECT id, name FROM spots WHERE id IN (SELECT value FROM json_each(?))",
+                            [json.dumps([spot for spot, _ in top])]).fetchall()) if top else {}
+    everything = sum(per_spot.values())
+    return sorted([(spot, names[spot], n, len(per_spot), everything) for spot, n in top if spot in names],
+                  key=lambda r: (-r[2], r[1]))
 
 
 def month_of(code):

@@ -79,7 +79,10 @@ def collect(db, period, reach=True, pool=None):
     people = rows["people"]  # age, gender, met with ED, later handoff or help, first stage, last stage, count
     reached = sum(r[-1] for r in people)
     s.cells["reached"] = reached
-    new = {month_of(r[0]): r[1] for r in rows["new"]}
+    new = {}  # Youths by the month of their first contact ever: the cohorts that start in the period (cohorts.py).
+    for start, _ed, _helped, _sent, n in rows["cohorts"]:
+        if period.first <= month_of(start) <= period.last:
+            new[month_of(start)] = new.get(month_of(start), 0) + n
     for m in ms:
         s.add(f"month_new:{m}", {f"new/{m}": new.get(m, 0)})
     s.add("new", {f"new/{m}": new.get(m, 0) for m in ms})
@@ -218,11 +221,18 @@ def _reached(sheet, new, u):
     return total if total or not sheet.cells["reached"] else SMALL
 
 
-def build(db, period, reach=True):
-    """Both periods, protected: (current, previous, raw rows of the current period for the map)."""
+def build(db, period, reach=True, previous=True):
+    """Both periods, protected: (current, previous, raw rows of the current period for the map).
+
+    previous=False when the previous period lies wholly before the pilot: the report shows no figure of it (a dash),
+    so it is not computed at all and the current period stands in for it (a third of the whole pilot's SQL).
+    """
     pool = current_app.extensions["outreach.db"]
-    current, rows = collect(db, period, reach=reach, pool=pool)
-    # Built exactly as on its own page, so the two pages protect the previous period the same way.
-    previous, _ = collect(db, period.previous(), reach=False, pool=pool)
     secret = current_app.config["SECRET_KEY"]
-    return publish(current, period, secret), publish(previous, period.previous(), secret), rows
+    current, rows = collect(db, period, reach=reach, pool=pool)
+    current = publish(current, period, secret)
+    if not previous:
+        return current, current, rows
+    # Built exactly as on its own page, so the two pages protect the previous period the same way.
+    before, _ = collect(db, period.previous(), reach=False, pool=pool)
+    return current, publish(before, period.previous(), secret), rows

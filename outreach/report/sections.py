@@ -173,6 +173,19 @@ def flat(sections, labels):
                     yield section.title, f"{t.title}: {row.label}", label, text
 
 
+def wide_rows(columns):
+    """One row per figure, one cell per column: columns are (heading, sections) of one period each, and a cell is
+    that period's own first value in flat() (so exactly what its own page and CSV show); empty where the figure is
+    not in that period (a month's row, a hangplek outside the fifteen busiest)."""
+    cells, order = {}, {}
+    for i, (_, sections) in enumerate(columns):
+        for section, figure, _, text in flat(sections, [None]):
+            order.setdefault((section, figure), None)
+            cells[section, figure, i] = text
+    return [[section, figure] + [cells.get((section, figure, i), "") for i in range(len(columns))]
+            for section, figure in order]
+
+
 def spoken(text):
     """A shown value as words in a sentence."""
     return {"<5": "minder dan 5", "x": "een niet getoond aantal"}.get(text, text)

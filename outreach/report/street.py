@@ -4,11 +4,10 @@ hours on rounds, and the GGD context of the memo. Raw figures into the Sheet her
 Counts of contacts and visits are month units (protect.py rule 1), so every period's figure is a sum of the same
 protected units; counts of youths with a risk signal are distinct youths, published rounded (rule 2).
 """
-from ..vocab import RISK_SIGNAL, SPOT_KIND, TOPIC
+from ..core.context import GROUPS, group_inhabitants
+from ..vocab import GGD_GROUP, RISK_SIGNAL, SPOT_KIND, TOPIC
 
-# The memo's GGD figures (gezondheidsmonitor GGD 2019, Heerde) per group: share who ever used soft drugs, and
-# which of the report's age bands stand for that group. settings.REPORT_GGD holds them (municipality-specific).
-GGD_GROUPS = {"pupils": ("12-15", "16-17"), "young_adults": ("18-23",)}
+# The GGD groups (core/context.py: which of the report's age bands stand for each) as the report names their ages.
 AGES = {"pupils": "12–17 jaar", "young_adults": "18–23 jaar"}
 
 
@@ -78,20 +77,23 @@ def costs(cur, settings):
             "budget_per_handoff": per(budget, handoffs) if budget else None, "rate": rate, "budget": budget}
 
 
-def ggd_context(cur, settings):
-    """The estimated size of the group (inhabitants × the GGD share) beside the youths reached, per group."""
-    ggd, inhabitants = settings.get("REPORT_GGD") or {}, settings.get("REPORT_INHABITANTS") or {}
+def ggd_context(cur, figures):
+    """The estimated size of each GGD group (its inhabitants × the GGD share) beside the youths reached there.
+
+    figures: what the admin entered (core/context.py), or None while nothing is entered: then no estimate.
+    """
     out = []
-    for group, bands in GGD_GROUPS.items():
-        figures, people = ggd.get(group), inhabitants.get(group)
-        if not figures or not people:
+    for group, bands in GROUPS.items():
+        if not figures:
             continue
-        estimate = round(people * figures["soft_drugs"] / 100)
+        people = group_inhabitants(figures, group)
+        soft, other = figures[f"{group}_soft_drugs"], figures[f"{group}_other_drugs"]
+        estimate = round(people * soft / 100)  # Not a count of anyone in the data: inhabitants × a share.
         reached = [cur[f"age:{band}"] for band in bands]
         # Sums of published (rounded) counts only; a '<5' among them leaves the sum unknown.
         known = sum(reached) if all(isinstance(r, int) for r in reached) else None
-        out.append({"group": group, "label": figures["label"], "ages": AGES[group], "inhabitants": people,
-                    "share": figures["soft_drugs"],
-                    "estimate": estimate, "reached": known,
+        out.append({"group": group, "label": GGD_GROUP[group], "ages": AGES[group], "inhabitants": people,
+                    "share": soft, "estimate": estimate, "other_share": other,
+                    "other_estimate": None if other is None else round(people * other / 100), "reached": known,
                     "reach_share": round(100 * known / estimate) if known is not None and estimate else None})
     return out

@@ -15,13 +15,21 @@ def number(value, digits=0):
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def whole_or_tenth(value):
+    """A percentage as typed: '7' or '6,5'."""
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
 def euros(value):
     """An amount in whole euros, or a dash."""
     return DASH if value is None else f"€ {number(value)}"
 
 
-def street_sections(cur, prev, config):
-    """Sections: what was seen and heard on the street, hours and cost, and the size of the group (GGD)."""
+def street_sections(cur, prev, config, figures=None):
+    """Sections: what was seen and heard on the street, hours and cost, and the size of the group (GGD).
+
+    figures: the GGD figures and inhabitants the admin entered (core/context.py), or None.
+    """
     def figure(key, label):
         """A protected count with both periods."""
         return Row(label, [count(cur[key]), count(prev[key])])
@@ -84,20 +92,34 @@ def street_sections(cur, prev, config):
                    "Per jongere en per toeleiding alleen bij een getoond aantal van 5 of meer.")
 
     context = Section("context", "Omvang van de groep (schatting met de GGD-cijfers)")
-    for group in ggd_context(cur, config):
-        before = {g["group"]: g for g in ggd_context(prev, config)}[group["group"]]
+    before = {g["group"]: g for g in ggd_context(prev, figures)}
+    for group in ggd_context(cur, figures):
         estimate = number(group["estimate"])  # Not a count of people in the data: an estimate, shown as it is.
+        ages, was = group["ages"], before[group["group"]]
         context.figures += [
-            Row(f"Geschatte groep {group['label']} die ooit softdrugs gebruikte ({group['share']}% van ca. "
-                f"{number(group['inhabitants'])} inwoners van {group['ages']})", [estimate, estimate]),
-            Row(f"Bereikte jongeren van {group['ages']}", [number(group["reached"]), number(before["reached"])]),
-            Row(f"… als deel van de geschatte groep van {group['ages']}",
-                [percent(group["reach_share"]), percent(before["reach_share"])]),
+            Row(f"Geschatte groep {group['label']} die ooit softdrugs gebruikte ({whole_or_tenth(group['share'])}% van "
+                f"ca. {number(group['inhabitants'])} inwoners van {ages})", [estimate, estimate]),
+            Row(f"Bereikte jongeren van {ages}", [number(group["reached"]), number(was["reached"])]),
+            Row(f"… als deel van de geschatte groep van {ages}",
+                [percent(group["reach_share"]), percent(was["reach_share"])]),
         ]
-    context.note = (f"Bron van de percentages: {config.get('REPORT_GGD_SOURCE')}. Inwoners: "
-                    f"{config.get('REPORT_INHABITANTS_SOURCE')}. Een schatting: de GGD vroeg klas 2 en 4, niet "
-                    "iedere bereikte jongere gebruikt, en het bereik is afgerond op vijftallen.")
+        if group["other_estimate"] is not None:
+            other = number(group["other_estimate"])
+            context.figures.append(Row(f"Geschatte groep {group['label']} die ooit andere drugs gebruikte "
+                                       f"({whole_or_tenth(group['other_share'])}%)", [other, other]))
+    context.note = context_note(figures)
     return street, effort, context
+
+
+def context_note(figures):
+    """Where the estimate's numbers come from (source and year as the admin entered them), and what it is not."""
+    if not figures:
+        return ("Nog geen schatting: de beheerder heeft de GGD-cijfers en het aantal inwoners per leeftijd nog niet "
+                "ingevuld (Beheer, Gebruikers, 'GGD-cijfers en inwoners').")
+    return (f"Een schatting, geen telling. Percentages: {figures['ggd_source']} ({figures['ggd_year']}). "
+            f"Inwoners: {figures['inhabitants_source']} ({figures['inhabitants_year']}). Ingevuld door de beheerder. "
+            "De GGD vroeg een steekproef (scholieren van klas 2 en 4), niet iedere bereikte jongere gebruikt, "
+            "en het bereik is afgerond op vijftallen.")
 
 
 def effort_sentence(effort):

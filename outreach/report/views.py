@@ -10,7 +10,7 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core import audit, maps
+from ..core import audit, context as ggd, maps
 from ..core.access import allow
 from ..core.crypto import decrypt, save_sealed
 from ..core.db import get_db
@@ -19,7 +19,7 @@ from ..core.dates import now_local, pilot_start
 from ..core.downloads import csv_download
 from .figures import Period
 from .model import STAGE_ROWS, build, month_label, stage_label
-from .sections import DASH, flat, headline, layout, summary
+from .sections import DASH, flat, headline, layout, summary, wide_rows
 from .street_sections import effort_sentence, street_sections
 
 bp = Blueprint("report", __name__, url_prefix="/report")
@@ -61,13 +61,14 @@ def presets(start):
     options = [("Hele pilot", start, now)]
     for year in range(int(start[:4]), int(now[:4]) + 1):
         options.append(part(str(year), f"{year}-01", f"{year}-12", start, now))
-    quarters = []
-    for year in range(int(start[:4]), int(now[:4]) + 1):
-        for q in range(4):
-            first, last = f"{year}-{3 * q + 1:02d}", f"{year}-{3 * q + 3:02d}"
-            if last >= start and first <= now:
-                quarters.append(part(f"K{q + 1} {year}", first, last, start, now))
-    return options + quarters[-4:]
+    return options + [part(name, first, last, start, now) for name, first, last in quarters_of(start, now)][-4:]
+
+
+def quarters_of(start, now):
+    """(name, first month, last month) of every calendar quarter that overlaps start..now, whole."""
+    return [(f"K{q + 1} {year}", f"{year}-{3 * q + 1:02d}", f"{year}-{3 * q + 3:02d}")
+            for year in range(int(start[:4]), int(now[:4]) + 1) for q in range(4)
+            if f"{year}-{3 * q + 3:02d}" >= start and f"{year}-{3 * q + 1:02d}" <= now]
 
 
 def part(name, first, last, start, now):
@@ -107,12 +108,8 @@ def assemble(reach=False):
     """Everything the page, print view and CSV show for the chosen period (reach: the map's data too)."""
     period, form = chosen_period()
     db = get_db()
-    cur, prev, rows = build(db, period, reach)
-    names = {r[0]: r[1] for r in rows["visits"]}
-    ed, care, reach_section, signals, stages = layout(cur, prev, names)
-    street, effort, context = street_sections(cur, prev, current_app.config)
-    # After page 1: the ED and the way to care with its cost, then signals and context; the annex after that.
-    sections = [ed, care, effort, signals, street, context, reach_section, stages]
+    sections, cur, rows = report_sections(db, period, reach)
+    effort = sections[2]
     labels = [label(period), label(period.previous())]
     # Before the pilot there is nothing to compare with: no "vorige periode: 0" (issue 15).
     has_previous = period.previous().last >= pilot_start()
@@ -129,6 +126,20 @@ def assemble(reach=False):
     return {"period": period, "form": form, "sections": sections, "labels": labels, "headline": top,
             "summary": summary(top, labels, has_previous) + effort_sentence(effort), "has_previous": has_previous, "insight": insight[0] if insight else None, "reach": reach,
             "presets": presets(pilot_start()), "stage_names": [stage_label(s) for s in STAGE_ROWS]}
+
+
+def report_sections(db, period, reach=False, previous=True):
+    """The report's sections for one period beside its previous one: (sections, current published, raw rows).
+
+    previous=False: only the current period's values are wanted (the CSV per quarter), the previous not computed.
+    """
+    # Before the pilot there is nothing to compare with: no previous period is computed or shown (issue 15).
+    cur, prev, rows = build(db, period, reach, previous=previous and period.previous().last >= pilot_start())
+    names = {r[0]: r[1] for r in rows["visits"]}
+    ed, care, reach_section, signals, stages = layout(cur, prev, names)
+    street, effort, context = street_sections(cur, prev, current_app.config, ggd.read(db))
+    # After page 1: the ED and the way to care with its cost, then signals and context; the annex after that.
+    return [ed, care, effort, signals, street, context, reach_section, stages], cur, rows
 
 
 def reach_map(reach):
@@ -163,6 +174,22 @@ def export_report():
     audit.record("export", "report", None, result=f"{period.first}..{period.last}")
     return csv_download(["Onderdeel", "Cijfer", "Periode", "Waarde"], rows,
                               f"pilotevaluatie-{period.first}-{period.last}.csv")
+
+
+@bp.route("/kwartalen.csv")
+@allow(*READERS)
+def export_quarters():
+    """Every figure by quarter of the pilot, one column per quarter: the same texts each quarter's own CSV gives."""
+    start, now = pilot_start(), now_local().strftime("%Y-%m")
+    db = get_db()
+    # Each quarter clipped to the pilot and to this month, like its preset: the same period as its own page.
+    periods = [(name, Period(max(first, start), min(last, now))) for name, first, last in quarters_of(start, now)]
+    # Each column is the quarter's own first value (sections.wide_rows): its previous period is not needed.
+    columns = [(f"{name} ({label(period)})", report_sections(db, period, previous=False)[0])
+               for name, period in periods]
+    audit.record("export", "report", None, result=f"kwartalen {start}..{now}")
+    return csv_download(["Onderdeel", "Cijfer"] + [head for head, _ in columns], wide_rows(columns),
+                        f"pilotevaluatie-kwartalen-{start}-{now}.csv")
 
 
 @bp.route("/insights", methods=["GET", "POST"])
