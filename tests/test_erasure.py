@@ -182,7 +182,7 @@ def test_purge_sweeps_a_reporter_left_with_a_closed_concern_while_another_proces
     db.close()
     with read_snapshot(app.config["DATABASE"]):
         result = runner.invoke(args=["purge"])
-        assert result.exit_code == 0 and "reporters 1" in result.output
+        assert result.exit_code == 0 and "melders 1" in result.output
         assert_erased_while_read(app, canary)
 
 
