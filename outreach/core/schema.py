@@ -314,3 +314,10 @@ def report_signals(db):
     from . import signals  # Imported here: only this migration needs the trigger SQL.
 
     signals.install(db)
+
+
+@migrations(name="0020_running_rounds")
+def running_rounds(db):
+    """The header's running round is read from an index of running rounds only: every worker page costs the same
+    however many rounds have ended (the worker's ended rounds were scanned, newest first, to find none)."""
+    db.execute("CREATE INDEX rounds_running ON rounds (worker_id, started_at) WHERE ended_at IS NULL")
