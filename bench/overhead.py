@@ -55,7 +55,8 @@ def assets(html):
     found = ASSET.findall(html)
     for base, names, manifest in LOADER.findall(html):
         base = json.loads(base)
-        found += [base + name for name in json.loads(names)] + ([base + json.loads(manifest)] if manifest != "null" else [])
+        found += [base + name for name in json.loads(names)]
+        found += [base + json.loads(manifest)] if manifest != "null" else []
     return found
 
 

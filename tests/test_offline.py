@@ -104,7 +104,8 @@ def test_scripts_load_through_the_nonced_loader_only(client, auth):
     loaders = re.findall(r'<script nonce="([^"]+)">\s*\(function \(base, sources, manifest\)', page)
     assert loaders == [nonce]
     assert "<script src" not in page and 'rel="manifest"' not in page
-    assert '["js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-shell.js"], "manifest.webmanifest")' in page
+    listed = '["js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-shell.js"], "manifest.webmanifest")'
+    assert listed in page
 
 
 def test_worker_pages_carry_an_opaque_owner_marker(app, client, auth, worker_id):

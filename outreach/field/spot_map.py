@@ -60,6 +60,12 @@ def active_count():
     return get_db().execute("select count(*) from spots where archived_at is null").fetchone()[0]
 
 
+def active_more_than(n):
+    """Whether more than n spots are active, counting no further than n + 1 (a form asks on every load)."""
+    return get_db().execute("select count(*) from (select 1 from spots where archived_at is null limit ?)",
+                            [n + 1]).fetchone()[0] > n
+
+
 NETHERLANDS = (50.7, 3.3, 53.6, 7.3)
 
 
@@ -140,20 +146,24 @@ def search():
 MENU_ALL = 30  # Up to this many active spots a form's menu lists them all; beyond, a bounded choice.
 
 
-def recent_spots(worker_id, limit=10):
-    """Ids of the active spots of the worker's latest contacts and visits, latest first (reads two indexes)."""
-    rows = get_db().execute(
-        "select x.spot_id from (select * from (select spot_id, contacted_at as at from contacts where worker_id = ? "
-        "and replaced_by is null and spot_id is not null order by contacted_at desc limit 50) union all "
-        "select * from (select spot_id, visited_at from visits where worker_id = ? order by visited_at desc "
-        "limit 50)) x join spots s on s.id = x.spot_id where s.archived_at is null "
-        "group by x.spot_id order by max(x.at) desc limit ?", [worker_id, worker_id, limit]).fetchall()
-    return [r[0] for r in rows]
+def recent_spots(worker_id):
+    """Ids of the active spots of the worker's latest contacts and visits (at most 10), latest first (reads two
+    indexes); kept for the request, since a form asks twice (the spot to preselect, then its menu)."""
+    kept = g.setdefault("recent_spots", {})
+    if worker_id not in kept:
+        kept[worker_id] = [r[0] for r in get_db().execute(
+            "select x.spot_id from (select * from (select spot_id, contacted_at as at from contacts "
+            "where worker_id = ? and replaced_by is null and spot_id is not null order by contacted_at desc limit 50) "
+            "union all "
+            "select * from (select spot_id, visited_at from visits where worker_id = ? order by visited_at desc "
+            "limit 50)) x join spots s on s.id = x.spot_id where s.archived_at is null "
+            "group by x.spot_id order by max(x.at) desc limit 10", [worker_id, worker_id])]
+    return kept[worker_id]
 
 
 def last_spot(worker_id):
     """The active spot of the worker's latest contact or visit, to preselect when there is no GPS."""
-    recent = recent_spots(worker_id, 1)
+    recent = recent_spots(worker_id)
     return str(recent[0]) if recent else ""
 
 
@@ -162,7 +172,7 @@ def spot_choices(worker_id, empty="Geen vaste plek", keep=None, chosen=None):
     MENU_ALL the worker's recent ones, the nearest to ?lat/?lon, the matches of ?plek and the chosen one (and
     keep, an entry's own spot, even if archived)."""
     db = get_db()
-    if active_count() <= MENU_ALL:
+    if not active_more_than(MENU_ALL):
         sql, values = "select id, name, lat, lon from spots where archived_at is null or id = ? order by name", [keep]
     else:
         ids = recent_spots(worker_id) + [keep, chosen]
