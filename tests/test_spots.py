@@ -296,3 +296,16 @@ def test_forms_spot_menu_is_bounded_past_thirty_and_searchable_without_javascrip
         found = client.get(url + "?plek=bankje+3").text
         names = re.findall(r'<option [^>]*value="\d+"[^>]*>([^<]+)</option>', found)
         assert names == ["Bankje 06"] + [f"Bankje {i}" for i in range(30, 40)] and 'value="bankje 3"' in found
+
+
+def test_spot_menu_lists_all_up_to_thirty_active_spots(app, auth, client, seed_rows, query, worker_id):
+    """Exactly MENU_ALL (30) active spots: all in the menu, no search; one more: the bounded menu and the search."""
+    have = query("select count(*) as n from spots where archived_at is null")[0]["n"]
+    for i in range(30 - have):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/contacts/new").text
+    assert len(re.findall(r'<option [^>]*value="\d+"', page)) == 30 and "data-spot-search" not in page
+    seed_rows("spots", name="Bankje 99", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    page = client.get("/contacts/new").text
+    assert len(re.findall(r'<option [^>]*value="\d+"', page)) < 31 and "data-spot-search" in page
