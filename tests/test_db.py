@@ -32,7 +32,7 @@ def test_init_db_is_idempotent(runner, app):
             "0001_initial", "0002_contact_corrections", "0003_handoff_seen", "0004_handoff_submission",
             "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids",
             "0010_reporters_apart", "0011_seal_plain_values", "0012_stable_codes", "0013_oidc", "0014_activity",
-            "0015_rounds", "0016_people_and_messages", "0017_report_signals", "0020_running_rounds"]
+            "0015_rounds", "0016_people_and_messages", "0017_report_signals", "0020_constant_counts"]
         assert migrations.pending(get_db()) == []
 
 

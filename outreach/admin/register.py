@@ -156,6 +156,9 @@ REGISTER["rounds"] = ("Rondes op straat (uren voor de pilotevaluatie)", PUBLIC_T
                       "blijft (geen gegevens over jongeren)",
                       {"id": "systeem", "worker_id": "medewerker", "started_at": "medewerker",
                        "ended_at": "medewerker", "ed_present": "medewerker", "created_at": "systeem"})
+# How many spots are active and archived (migration 0020), kept by triggers so the map page need not count them.
+REGISTER["spot_totals"] = ("Aantal hangplekken (actief, gearchiveerd)", PUBLIC_TASK, "werkers", "zolang in gebruik",
+                           {"archived": "geen", "spots": "geen"})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 

@@ -55,15 +55,9 @@ def latest(limit, offset=0):
                                             "order by last_active desc, name limit ? offset ?", [limit, offset])]
 
 
-def active_count():
-    """How many spots are active."""
-    return get_db().execute("select count(*) from spots where archived_at is null").fetchone()[0]
-
-
-def active_more_than(n):
-    """Whether more than n spots are active, counting no further than n + 1 (a form asks on every load)."""
-    return get_db().execute("select count(*) from (select 1 from spots where archived_at is null limit ?)",
-                            [n + 1]).fetchone()[0] > n
+def active_count(archived=False):
+    """How many spots are active (or archived): a total kept by triggers (migration 0020), not a count."""
+    return get_db().execute("select spots from spot_totals where archived = ?", [int(archived)]).fetchone()[0]
 
 
 NETHERLANDS = (50.7, 3.3, 53.6, 7.3)
@@ -172,7 +166,7 @@ def spot_choices(worker_id, empty="Geen vaste plek", keep=None, chosen=None):
     MENU_ALL the worker's recent ones, the nearest to ?lat/?lon, the matches of ?plek and the chosen one (and
     keep, an entry's own spot, even if archived)."""
     db = get_db()
-    if not active_more_than(MENU_ALL):
+    if active_count() <= MENU_ALL:
         sql, values = "select id, name, lat, lon from spots where archived_at is null or id = ? order by name", [keep]
     else:
         ids = recent_spots(worker_id) + [keep, chosen]
