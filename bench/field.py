@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask, redirect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.overhead import PASSWORD, timed  # noqa: E402  (run from the project folder)
+from bench.overhead import PASSWORD, assets, timed  # noqa: E402  (run from the project folder)
 from outreach import create_app  # noqa: E402
 from outreach.core.access import allow  # noqa: E402
 from outreach.core.accounts import create_user  # noqa: E402
@@ -30,13 +30,10 @@ from outreach.core.ready import open_database
 from outreach.demo.data import SPOTS  # noqa: E402
 from outreach.core.dates import now_local  # noqa: E402
 
-ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
-
-
 def page_bytes(client, url):
-    """(raw, gzip) bytes of a page plus every same-origin asset it references."""
+    """(raw, gzip) bytes of a page plus every same-origin asset it loads."""
     html = client.get(url).data
-    bodies = [html] + [client.get(a).data for a in ASSET.findall(html.decode())]
+    bodies = [html] + [client.get(a).data for a in assets(html.decode())]
     return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 

@@ -8,6 +8,7 @@
 """
 import argparse
 import gzip
+import json
 import re
 import shutil
 import sqlite3
@@ -44,12 +45,27 @@ def interleave(a, b, n):
     return statistics.median(ta), statistics.median(tb)
 
 
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+# base.html's loader, which adds the page's scripts and the manifest after the first frame: (base, [names], manifest).
+LOADER = re.compile(r'\((".*?"), (\[.*?\]), (".*?"|null)\);</script>')
+
+
+def assets(html):
+    """The same-origin static files a page loads: in its tags and through base.html's loader."""
+    found = ASSET.findall(html)
+    for base, names, manifest in LOADER.findall(html):
+        base = json.loads(base)
+        found += [base + name for name in json.loads(names)]
+        found += [base + json.loads(manifest)] if manifest != "null" else []
+    return found
+
+
 def login_page_bytes(client):
     """Bytes a phone downloads for the login page with an empty cache: HTML plus same-origin assets."""
     html = client.get("/login").data
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
-    bodies = [html] + [client.get(a.decode()).data for a in assets]
-    return sum(map(len, bodies)), sum(len(gzip.compress(b)) for b in bodies), len(assets)
+    found = assets(html.decode())
+    bodies = [html] + [client.get(a).data for a in found]
+    return sum(map(len, bodies)), sum(len(gzip.compress(b)) for b in bodies), len(found)
 
 
 def main():

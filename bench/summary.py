@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = {"growth.py": ["-n", "15"], "field.py": ["-n", "1000"], "peer.py": ["-n", "1000"]}
-GROWTH = re.compile(r"^(/\S*)\s+[\d.]+ ms\s+[\d.]+ ms\s+([\d.]+)×")  # url, a ms, b ms, ratio×
+GROWTH = re.compile(r"^(/.*?)\s+[\d.]+ ms\s+[\d.]+ ms\s+([\d.]+)×")  # url (may hold a space), a ms, b ms, ratio×
 EQUALS = re.compile(r"^(.*?) = ([\d.]+)×")  # "save contact 5000 µs ÷ floor 4000 µs = 1.25×"
 COLON = re.compile(r"^([^:=]*?): ([\d.]+)×")  # "save ÷ floor: 1.25× (...)"
 BYTES = re.compile(r"^contact form bytes: .*\(([+-][\d,]+) bytes\)")

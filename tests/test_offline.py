@@ -81,17 +81,31 @@ def test_manifest(client):
 
 
 def test_manifest_and_queue_script_for_workers_only(client, auth):
-    """The worker's pages link the manifest and the queue; other roles get neither, the login page the tidying."""
+    """The worker's pages load the manifest and the queue; other roles get neither, the login page the tidying."""
     login = client.get("/login").text
-    assert 'data-offline="login"' in login and "js/offline.js" in login and 'rel="manifest"' not in login
+    assert 'data-offline="login"' in login and "js/offline.js" in login and "manifest.webmanifest" not in login
     assert "data-owner" not in login
     auth.login_role("worker")
     home = client.get("/").text
-    assert 'rel="manifest"' in home and 'data-offline="worker"' in home and 'id="pending"' in home
+    assert '"manifest.webmanifest"' in home and 'data-offline="worker"' in home and 'id="pending"' in home
     auth.logout()
     auth.login_role("manager")
     page = client.get("/").text
-    assert 'rel="manifest"' not in page and "js/offline.js" not in page and "data-offline" not in page
+    assert "manifest.webmanifest" not in page and "js/offline.js" not in page and "data-offline" not in page
+
+
+def test_scripts_load_through_the_nonced_loader_only(client, auth):
+    """The page's own scripts and the manifest come from one inline loader carrying this response's CSP nonce, after
+    the first frame: no script or manifest tag that the first paint would wait for."""
+    auth.login_role("worker")
+    response = client.get("/contacts/new")
+    page = response.text
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    loaders = re.findall(r'<script nonce="([^"]+)">\s*\(function \(base, sources, manifest\)', page)
+    assert loaders == [nonce]
+    assert "<script src" not in page and 'rel="manifest"' not in page
+    listed = '["js/app.js", "js/offline-store.js", "js/offline.js", "js/offline-shell.js"], "manifest.webmanifest")'
+    assert listed in page
 
 
 def test_worker_pages_carry_an_opaque_owner_marker(app, client, auth, worker_id):

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from conftest import csrf_token
 from outreach.core.dates import now_local, stamp
+from outreach.core.db import get_db
+from outreach.field.rounds import RUNNING
 
 
 def start(auth, ed=True):
@@ -120,3 +122,11 @@ def test_new_round_ends_a_forgotten_one_at_its_start_when_empty(auth, query, see
     start(auth)
     assert query("select ended_at from rounds where id = ?", [round_id])[0]["ended_at"] == started
     assert len(query("select id from rounds where worker_id = ? and ended_at is null", [worker_id])) == 1
+
+
+def test_running_round_is_read_off_the_index_of_running_rounds(app):
+    """The header's query (every worker page) uses the partial index of running rounds, so it costs the same
+    however many rounds have ended."""
+    with app.app_context():
+        plan = " ".join(row[3] for row in get_db().execute("explain query plan " + RUNNING, [1]))
+    assert "USING INDEX rounds_running" in plan and "TEMP B-TREE" not in plan

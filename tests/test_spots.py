@@ -5,6 +5,7 @@ import folium
 import pytest
 
 from conftest import form_errors, json_block
+from outreach.core.db import get_db
 
 GOOD = {"name": "JOP Zwolseweg", "kind": "other", "lat": "52,3945", "lon": "6.0470",
         "description": "Overkapping bij het sportveld", "first_identified": "2026-03-01"}
@@ -306,3 +307,42 @@ def test_spot_page_names_who_visited(auth, client, seed_rows, spot, worker_id, n
     page = client.get(f"/spots/{spot}").text
     assert f"· {named_worker}</small>" in page and "27 nov 2026 21:45" in page
     assert not re.search(r"· werker\b", page)
+
+
+def test_spot_menu_lists_all_up_to_thirty_active_spots(app, auth, client, seed_rows, query, worker_id):
+    """Exactly MENU_ALL (30) active spots: all in the menu, no search; one more: the bounded menu and the search."""
+    have = query("select count(*) as n from spots where archived_at is null")[0]["n"]
+    for i in range(30 - have):
+        seed_rows("spots", name=f"Bankje {i:02d}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    auth.login_role("worker")
+    page = client.get("/contacts/new").text
+    assert len(re.findall(r'<option [^>]*value="\d+"', page)) == 30 and "data-spot-search" not in page
+    seed_rows("spots", name="Bankje 99", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+    page = client.get("/contacts/new").text
+    assert len(re.findall(r'<option [^>]*value="\d+"', page)) < 31 and "data-spot-search" in page
+
+
+def test_spot_totals_follow_every_insert_archive_restore_and_delete(app, auth, client, query, seed_rows, worker_id):
+    """The map page's totals (kept by triggers, not counted per page) equal the counts after every kind of change."""
+    def totals():
+        """(active, archived) as kept and as counted."""
+        kept = {r["archived"]: r["spots"] for r in query("select * from spot_totals")}
+        counted = query("select sum(archived_at is null) as a, sum(archived_at is not null) as b from spots")[0]
+        return (kept[0], kept[1]), (counted["a"] or 0, counted["b"] or 0)
+
+    auth.login_role("worker")
+    ids = [seed_rows("spots", name=f"Plek {i}", kind="park", lat=52.39, lon=6.04, created_by=worker_id)
+           for i in range(3)]
+    before = totals()[0]
+    auth.post(f"/spots/{ids[0]}/archive", {"archive": "1"})
+    auth.post(f"/spots/{ids[0]}/archive", {"archive": "1"})  # A second tap changes nothing.
+    auth.post(f"/spots/{ids[1]}/archive", {"archive": "1"})
+    auth.post(f"/spots/{ids[1]}/archive", {"archive": "0"})  # Restored.
+    kept, counted = totals()
+    assert kept == counted == (before[0] - 1, before[1] + 1)
+    with app.app_context():
+        get_db().execute("delete from spots where id = ?", [ids[2]])
+    kept, counted = totals()
+    assert kept == counted == (before[0] - 2, before[1] + 1)
+    page = client.get("/spots/").text
+    assert f"Gearchiveerd ({kept[1]})" in page

@@ -167,6 +167,9 @@ REGISTER["report_context"] = (
 # Per youth, the months the report's cohorts follow (migration 0021): derived from the roll-ups above and handoffs.
 REGISTER["report_youth_first"] = (*ROLLUPS, {"youth_id": "pseudoniem", "start": "anoniem", "with_ed": "anoniem",
                                              "helped": "anoniem", "sent": "anoniem"})
+# How many spots are active and archived (migration 0020), kept by triggers so the map page need not count them.
+REGISTER["spot_totals"] = ("Aantal hangplekken (actief, gearchiveerd)", PUBLIC_TASK, "werkers", "zolang in gebruik",
+                           {"archived": "geen", "spots": "geen"})
 INTERNAL = {"_sqlite_migrations"}  # sqlite-utils' own bookkeeping of applied migrations
 
 

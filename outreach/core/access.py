@@ -117,7 +117,7 @@ def enforce_roles():
 
 
 def csp_nonce():
-    """This response's nonce for the one inline script we write (the map's), made on first use."""
+    """This response's nonce for the inline scripts we write (the map's, base.html's loader), made on first use."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce

@@ -324,6 +324,33 @@ def report_context(db):
     db.execute(TABLE)
 
 
+@migrations(name="0020_constant_counts")
+def constant_counts(db):
+    """What every worker page or the map page counts, read in constant time: the running round from an index of
+    running rounds (the worker's ended rounds were scanned, newest first, to find none), and the number of active
+    and archived spots from a total kept by triggers (a count walked the index of every spot)."""
+    # IF NOT EXISTS: a bench database (/tmp/straatwerk-bench) may hold the index from an earlier cut of this migration.
+    db.execute("CREATE INDEX IF NOT EXISTS rounds_running ON rounds (worker_id, started_at) WHERE ended_at IS NULL")
+    _table(db, "spot_totals", {"archived": int, "spots": int}, pk="archived", not_null=("spots",))
+    db.execute("INSERT INTO spot_totals (archived, spots) VALUES (0, (SELECT count(*) FROM spots WHERE archived_at "
+               "IS NULL)), (1, (SELECT count(*) FROM spots WHERE archived_at IS NOT NULL))")
+    for sql in SPOT_TOTALS:
+        db.execute(sql)
+
+
+# archived is 0 or 1 (SQLite's value of `archived_at IS NOT NULL`); a spot moves when it is archived or restored.
+SPOT_TOTALS = (
+    "CREATE TRIGGER spot_totals_insert AFTER INSERT ON spots BEGIN "
+    "UPDATE spot_totals SET spots = spots + 1 WHERE archived = (NEW.archived_at IS NOT NULL); END",
+    "CREATE TRIGGER spot_totals_delete AFTER DELETE ON spots BEGIN "
+    "UPDATE spot_totals SET spots = spots - 1 WHERE archived = (OLD.archived_at IS NOT NULL); END",
+    "CREATE TRIGGER spot_totals_update AFTER UPDATE OF archived_at ON spots "
+    "WHEN (OLD.archived_at IS NULL) != (NEW.archived_at IS NULL) BEGIN "
+    "UPDATE spot_totals SET spots = spots - 1 WHERE archived = (OLD.archived_at IS NOT NULL); "
+    "UPDATE spot_totals SET spots = spots + 1 WHERE archived = (NEW.archived_at IS NOT NULL); END",
+)
+
+
 @migrations(name="0021_report_youth_first")
 def report_youth_first(db):
     """Per youth, the first month, the ED in it, the first help from then on and the first handoff (kept by triggers)."""

@@ -15,6 +15,8 @@ bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 # A round still running after this long was forgotten: nobody walks a twelve-hour round (one shift at most, the
 # same limit as the offline queue's).
 FORGOTTEN_AFTER = timedelta(hours=12)
+# The worker's running round, read off the index of running rounds (migration 0020): the header asks on every page.
+RUNNING = "select * from rounds where worker_id = ? and ended_at is null order by started_at desc limit 1"
 
 
 def last_entry(db, round_id):
@@ -40,8 +42,7 @@ def close_forgotten(db, row, why):
 def running(worker_id, db=None):
     """The worker's running round (a dict), or None; a forgotten one (over 12 h) is ended on the way."""
     db = db or get_db()
-    row = next(iter(db.query("select * from rounds where worker_id = ? and ended_at is null "
-                             "order by started_at desc limit 1", [worker_id])), None)
+    row = next(iter(db.query(RUNNING, [worker_id])), None)
     if row and datetime.strptime(row["started_at"], "%Y-%m-%d %H:%M") < now_local() - FORGOTTEN_AFTER:
         with db.atomic():
             close_forgotten(db, row, "forgotten 12h")

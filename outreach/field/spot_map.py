@@ -55,9 +55,9 @@ def latest(limit, offset=0):
                                             "order by last_active desc, name limit ? offset ?", [limit, offset])]
 
 
-def active_count():
-    """How many spots are active."""
-    return get_db().execute("select count(*) from spots where archived_at is null").fetchone()[0]
+def active_count(archived=False):
+    """How many spots are active (or archived): a total kept by triggers (migration 0020), not a count."""
+    return get_db().execute("select spots from spot_totals where archived = ?", [int(archived)]).fetchone()[0]
 
 
 NETHERLANDS = (50.7, 3.3, 53.6, 7.3)
@@ -140,20 +140,24 @@ def search():
 MENU_ALL = 30  # Up to this many active spots a form's menu lists them all; beyond, a bounded choice.
 
 
-def recent_spots(worker_id, limit=10):
-    """Ids of the active spots of the worker's latest contacts and visits, latest first (reads two indexes)."""
-    rows = get_db().execute(
-        "select x.spot_id from (select * from (select spot_id, contacted_at as at from contacts where worker_id = ? "
-        "and replaced_by is null and spot_id is not null order by contacted_at desc limit 50) union all "
-        "select * from (select spot_id, visited_at from visits where worker_id = ? order by visited_at desc "
-        "limit 50)) x join spots s on s.id = x.spot_id where s.archived_at is null "
-        "group by x.spot_id order by max(x.at) desc limit ?", [worker_id, worker_id, limit]).fetchall()
-    return [r[0] for r in rows]
+def recent_spots(worker_id):
+    """Ids of the active spots of the worker's latest contacts and visits (at most 10), latest first (reads two
+    indexes); kept for the request, since a form asks twice (the spot to preselect, then its menu)."""
+    kept = g.setdefault("recent_spots", {})
+    if worker_id not in kept:
+        kept[worker_id] = [r[0] for r in get_db().execute(
+            "select x.spot_id from (select * from (select spot_id, contacted_at as at from contacts "
+            "where worker_id = ? and replaced_by is null and spot_id is not null order by contacted_at desc limit 50) "
+            "union all "
+            "select * from (select spot_id, visited_at from visits where worker_id = ? order by visited_at desc "
+            "limit 50)) x join spots s on s.id = x.spot_id where s.archived_at is null "
+            "group by x.spot_id order by max(x.at) desc limit 10", [worker_id, worker_id])]
+    return kept[worker_id]
 
 
 def last_spot(worker_id):
     """The active spot of the worker's latest contact or visit, to preselect when there is no GPS."""
-    recent = recent_spots(worker_id, 1)
+    recent = recent_spots(worker_id)
     return str(recent[0]) if recent else ""
 
 

@@ -75,7 +75,7 @@ def list_spots():
                                "contacts_url": url_for("spot_map.contacts", van=start.isoformat(),
                                                        tot=end.isoformat()) if large else None})
     return render_template("spots/list.html", spots=listed, total=total, page=page, first=offset + 1,
-                           archived_total=get_db()["spots"].count_where("archived_at is not null"),
+                           archived_total=spot_map.active_count(archived=True),
                            map=m, here=here, start=start, end=end, kinds=SPOT_KIND, layer_max=spot_map.LAYER_MAX)
 
 

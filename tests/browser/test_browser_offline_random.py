@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .offline import saved, worker_ready
+from .offline import ready, saved, worker_ready
 
 ENTRIES, TOGGLES = 200, 50
 CUT = 0.05  # Share of saves after which the server dies before it answers.
@@ -43,11 +43,13 @@ def outages(serve):
 
 
 def on_form(page):
-    """Open the contact form (from the server or, while it is down, from the cache)."""
+    """Open the contact form (from the server or, while it is down, from the cache), once the queue has given it its
+    id (offline.js runs after the first paint; a tap before it is held, see test_browser_offline_hold.py)."""
     for _ in range(20):
         try:
             page.goto("/contacts/new")
             if page.url.endswith("/contacts/new") and page.locator("input[name=client_id]").count():
+                ready(page)
                 return
         except Exception:  # noqa: BLE001 - a navigation cut by the server going away: just try again
             pass
