@@ -142,19 +142,24 @@ def test_stage_substance_and_ed_figures_match_the_hand_count(pilot):
     assert (c["ed_youths"], c["ed_later"], c["no_ed_youths"], c["no_ed_later"]) == (4, 2, 1, 1)
 
 
+def shake_contacts(db, move):
+    """The pilot's contact writes a trigger must follow: contact 1 moved (`move`, a fixed SET clause) and given a
+    topic, contact 7's correction undone, contact 4 deleted, youth 3 merged into youth 2."""
+    db.execute("update contacts set " + move + ", topics = '[\"help\"]' where id = 1")  # nosec B608 - fixed text
+    db.execute("update contacts set replaced_by = null where id = 7")
+    db.execute("delete from contact_youths where contact_id = 4")
+    db.execute("delete from contacts where id = 4")
+    db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
+               "select contact_id, 2 from contact_youths where youth_id = 3")
+    db.execute("delete from contact_youths where youth_id = 3")
+
+
 def test_rollups_follow_edits_corrections_deletes_and_merges(pilot):
     """The triggers keep every roll-up equal to a fresh count, whatever happens to the base rows."""
     from outreach.core.rollups import drift
     db = connect(pilot.config["DATABASE"])
     with db.atomic():
-        db.execute("update contacts set contacted_at = '2026-04-30 10:00', spot_id = 3, topics = '[\"help\"]' "
-                   "where id = 1")
-        db.execute("update contacts set replaced_by = null where id = 7")
-        db.execute("delete from contact_youths where contact_id = 4")
-        db.execute("delete from contacts where id = 4")
-        db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
-                   "select contact_id, 2 from contact_youths where youth_id = 3")
-        db.execute("delete from contact_youths where youth_id = 3")
+        shake_contacts(db, "contacted_at = '2026-04-30 10:00', spot_id = 3")
         db.execute("update visits set spot_id = 3, visited_at = '2026-02-02 10:00' where id = 1")
         db.execute("delete from visits where id = 2")
         db.execute("update youth_stages set youth_id = 2 where youth_id = 5")  # a merge moves the history

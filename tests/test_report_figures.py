@@ -10,7 +10,7 @@ from outreach.report.figures import TOP_SPOTS, Period
 from outreach.report.model import collect
 
 from differencing import months_between
-from test_report import pilot  # noqa: F401 - a fixture
+from test_report import pilot, shake_contacts  # noqa: F401 - pilot is a fixture
 
 END = "2026-11-27"
 
@@ -68,14 +68,7 @@ def test_youth_first_follows_every_write_and_fills_itself_once(pilot):  # noqa: 
     db = connect(pilot.config["DATABASE"])
     assert youth_first.drift(db) == () and db.execute("select count(*) from report_youth_first").fetchone()[0] == 6
     with db.atomic():
-        db.execute("update contacts set contacted_at = '2025-11-30 10:00', ed_present = 1, topics = '[\"help\"]' "
-                   "where id = 1")
-        db.execute("update contacts set replaced_by = null where id = 7")
-        db.execute("delete from contact_youths where contact_id = 4")
-        db.execute("delete from contacts where id = 4")
-        db.execute("insert or ignore into contact_youths (contact_id, youth_id) "
-                   "select contact_id, 2 from contact_youths where youth_id = 3")
-        db.execute("delete from contact_youths where youth_id = 3")
+        shake_contacts(db, "contacted_at = '2025-11-30 10:00', ed_present = 1")
         db.execute("update handoffs set sent_at = '2025-10-01 09:00' where id = 1")
         db.execute("update handoffs set youth_id = 5 where id = 2")
         db.execute("delete from handoff_events where handoff_id = 3")

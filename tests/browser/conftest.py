@@ -43,9 +43,13 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="module")
 def live(template_db, tmp_path_factory):
     """The app with the demo year, served by waitress on a free loopback port; url and database path."""
+    yield from serving(*demo_app(template_db, tmp_path_factory.mktemp("live")))
+
+
+def serving(app, path):
+    """Serve app (on database path) with waitress on a free loopback port; yields url and path, then stops it."""
     from waitress import create_server
 
-    app, path = demo_app(template_db, tmp_path_factory.mktemp("live"))
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=httpd.run, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.effective_port}"

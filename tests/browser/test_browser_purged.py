@@ -2,15 +2,13 @@
 finds both on the home page and in the audit log in Dutch; the worker's and the CJG's lists and pages say what was
 erased and when, never 'None', and pass axe in both themes with their erased, closed and overdue rows."""
 import re
-import threading
-from types import SimpleNamespace
 
 import pytest
 
 from outreach.admin.retention import DEFAULTS
 from outreach.core.db import connect
 
-from .conftest import DATABASES, check_page, log_in
+from .conftest import check_page, log_in, serving
 
 DAY = r"\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec) \d{4}"
 
@@ -18,8 +16,6 @@ DAY = r"\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec) \d{4}"
 @pytest.fixture(scope="module")
 def purged(template_db, tmp_path_factory):
     """The demo year, purged by `flask purge` with every term at 0 and backed up by `flask backup`, served."""
-    from waitress import create_server
-
     from conftest import demo_app
     folder = tmp_path_factory.mktemp("purged")
     app, path = demo_app(template_db, folder)
@@ -31,13 +27,7 @@ def purged(template_db, tmp_path_factory):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["purge"]).exit_code == 0
     assert runner.invoke(args=["backup", str(folder / "backup.sqlite")]).exit_code == 0
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.effective_port}"
-    DATABASES[url] = path
-    yield SimpleNamespace(url=url, path=path)
-    httpd.close()
-    app.extensions["outreach.db"].close_all()
+    yield from serving(app, path)
 
 
 def first(purged, sql):
