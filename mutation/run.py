@@ -26,7 +26,7 @@ MODULES = {
     "protect": ["tests/test_protect.py"],
     "throttle": ["tests/test_auth.py"],
     "idempotency": ["tests/test_idempotency.py"],
-    "crypto": ["tests/test_crypto.py"],
+    "crypto": ["tests/test_crypto.py", "tests/test_start_keys.py"],
     "rotation": ["tests/test_rotation.py", "tests/test_crypto.py"],
     "retention": ["tests/test_retention.py"],
     "otp": ["tests/test_twofactor.py"],
