@@ -450,3 +450,23 @@ def test_the_page_to_return_to_keeps_its_whole_query(app, auth, client):
     response = client.get("/youths/?q=AX")
     assert response.headers["Location"].startswith("/login/oidc?")
     assert next_of(response.headers["Location"]) == "/youths/?q=AX"
+
+
+@pytest.mark.parametrize("issuer, form_action", [
+    ("", "form-action 'self'"),
+    ("https://login.heerde.nl/tenant/v2.0", "form-action 'self' https://login.heerde.nl")])
+def test_forms_may_only_post_here_and_to_the_municipalitys_login(template_db, tmp_path, issuer, form_action):
+    """form-action: our own origin, plus the OpenID provider's origin (logout ends there) only when it is set."""
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", OIDC_ISSUER=issuer, OIDC_CLIENT_ID="straatwerk" if issuer else "")
+    policy = app.test_client().get("/login").headers["Content-Security-Policy"]
+    assert policy.endswith("; " + form_action)
+    app.extensions["outreach.db"].close_all()
+
+
+def test_the_script_nonce_is_128_random_bits(auth, client, spot):
+    """The map script's nonce: 16 random bytes (22 URL-safe characters), the same in the header and the page."""
+    auth.login_role("worker")
+    response = client.get("/spots/")
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", nonce) and f'nonce="{nonce}"' in response.text
