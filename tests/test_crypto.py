@@ -287,3 +287,35 @@ def test_rows_for_the_demo_seed_are_sealed_one_by_one(app):
         assert rows[0]["note"].startswith("v1:") and rows[0]["youths_present"] == 3 and rows[1] == {
             "note": None, "youths_present": 0}
         assert decrypt("visits", "note", rows[0]["note"]) == "Rustig"
+
+
+def test_a_row_saved_sealed_is_stored_sealed_audited_and_updated_in_place(app, query, worker_id):
+    """save_sealed (spots, visits, insights): a new row with its creator and stamp, its free text sealed and one
+    'create' audit line; saving it again updates that row (still sealed) and writes an 'update' line."""
+    from outreach.core.crypto import save_sealed
+    with app.app_context():
+        spot = save_sealed("spots", "spot", {"name": "Skatebaan", "kind": "skatepark", "lat": 52.39, "lon": 6.03,
+                                             "description": "Achter de hal"}, None, created_by=worker_id)
+    row = query("select * from spots")[0]
+    assert (row["id"], row["name"], row["created_by"]) == (spot, "Skatebaan", worker_id) and row["created_at"]
+    assert row["description"].startswith("v1:")
+    with app.app_context():
+        assert decrypt("spots", "description", row["description"]) == "Achter de hal"
+        assert save_sealed("spots", "spot", {"description": "Bij de bank"}, spot) == spot
+    rows = query("select * from spots")
+    assert len(rows) == 1 and rows[0]["name"] == "Skatebaan" and rows[0]["description"].startswith("v1:")
+    with app.app_context():
+        assert decrypt("spots", "description", rows[0]["description"]) == "Bij de bank"
+    assert query("select action, object_type, object_id from audit_log where object_type = 'spot'") == [
+        {"action": "create", "object_type": "spot", "object_id": str(spot)},
+        {"action": "update", "object_type": "spot", "object_id": str(spot)}]
+
+
+def test_a_plain_column_that_looks_sealed_is_shown_as_typed(app):
+    """Only the encrypted columns are opened: text in any other column that happens to look like a sealed value
+    (a youth may be called anything) comes back as it is, in unseal and unseal_all alike, never an error."""
+    from outreach.core.crypto import unseal_all
+    with app.app_context():
+        row = {"id": 1, "status": encrypt("handoffs", "full_name", "Daan"), "full_name": None}
+        assert unseal("handoffs", row) == row
+        assert unseal_all("handoffs", [row]) == [row]
