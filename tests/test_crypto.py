@@ -319,3 +319,29 @@ def test_a_plain_column_that_looks_sealed_is_shown_as_typed(app):
         row = {"id": 1, "status": encrypt("handoffs", "full_name", "Daan"), "full_name": None}
         assert unseal("handoffs", row) == row
         assert unseal_all("handoffs", [row]) == [row]
+
+
+def test_the_keyring_is_written_beside_itself_and_renamed_into_place(app, runner, monkeypatch):
+    """A new or rotated key file is first written as a hidden .data-keys-* file in the key file's own folder and
+    then renamed or linked into place: one atomic step on one filesystem (a temp file elsewhere, e.g. a tmpfs
+    /tmp, could not be renamed across); the file is whole, owner-only, and no temp file stays behind."""
+    moves = []
+    real_replace, real_link = os.replace, os.link
+
+    def spy(real):
+        """Record where each move comes from, then move."""
+        def move(source, target, *args, **kwargs):
+            moves.append((os.path.dirname(source), os.path.basename(source), str(target)))
+            return real(source, target, *args, **kwargs)
+        return move
+    monkeypatch.setattr(os, "replace", spy(real_replace))
+    monkeypatch.setattr(os, "link", spy(real_link))
+    path = key_path_of(app)
+    with app.app_context():
+        encrypt("visits", "note", "Rustig")  # Makes the key file (a link: never over another's).
+    assert runner.invoke(args=["rotate-key"]).exit_code == 0  # Replaces it twice: new key added, old dropped.
+    assert len(moves) == 3
+    for folder, name, target in moves:
+        assert (folder, target) == (str(path.parent), str(path)) and name.startswith(".data-keys-")
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".data-keys-")] == []
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(json.loads(path.read_text())["keys"]) == 1
