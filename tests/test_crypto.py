@@ -77,12 +77,15 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
     with app.app_context():
         sealed = encrypt("visits", "note", "Rustig")
         assert key_path() == path and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        ring = json.loads(path.read_text())
+        assert set(ring) == {"current", "keys"} and list(ring["keys"]) == [ring["current"]]
         db = app.extensions["outreach.db"].get()
         db.execute("insert into spots (id, name, kind, lat, lon) values (1, 'Park', 'park', 52.4, 6.0)")
         db.execute("insert into visits (spot_id, worker_id, visited_at, youths_present, note) "
                    "values (1, 1, '2026-11-20 20:00', 0, ?)", [sealed])
         path.unlink()
-        lost = r"ontbreekt, maar er zijn versleutelde gegevens\. Zet het sleutelbestand terug als .*Maak geen nieuw sleutelbestand"
+        lost = (rf"^Sleutelbestand {re.escape(str(path))} ontbreekt, maar er zijn versleutelde gegevens\. Zet het "
+                rf"sleutelbestand terug als {re.escape(str(path))}: .*Maak geen nieuw sleutelbestand")
         with pytest.raises(RuntimeError, match=lost):
             encrypt("visits", "note", "Nieuw")
     app.extensions["outreach.db"].close_all()
