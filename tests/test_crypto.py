@@ -348,3 +348,60 @@ def test_the_keyring_is_written_beside_itself_and_renamed_into_place(app, runner
         assert (folder, target) == (str(path.parent), str(path)) and name.startswith(".data-keys-")
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".data-keys-")] == []
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(json.loads(path.read_text())["keys"]) == 1
+
+
+HINT = ("Zet het sleutelbestand terug als {0}: de kopie van data-keys.json die de beheerder apart van de "
+        "databaseback-ups bewaart (back-ups bevatten nooit sleutels; zie de README, Back-ups). Maak geen "
+        "nieuw sleutelbestand: dan is de versleutelde tekst voorgoed onleesbaar.")
+
+
+@pytest.fixture
+def two_keys_in_use(app, seed_rows):
+    """A database and reporter store with values under two keys the key file lacks; returns (database, key file)."""
+    seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, description="v1:aaaaaaa2:QUJD")
+    seed_rows("concern_reporters", concern_id=1, reach="v1:aaaaaaa1:QUJD")
+    path = key_path_of(app)
+    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.reporters"].close_all()
+    return app.config["DATABASE"], path
+
+
+def refusal(database):
+    """The message the app refuses to start with."""
+    from conftest import make_app
+    from outreach.core.crypto import KeyFileError
+    with pytest.raises(KeyFileError) as refused:
+        make_app(database)
+    return str(refused.value)
+
+
+def test_start_refusals_say_exactly_what_is_wrong_and_where_the_key_file_comes_from(two_keys_in_use):
+    """What the admin reads when Straatwerk will not start: the file, every key needed, what the file has, and how
+    to put the key file back, word for word; for a missing, an unreadable and a wrong key file."""
+    database, path = two_keys_in_use
+    hint = HINT.format(path)
+    path.unlink(missing_ok=True)  # Nothing was sealed through the app, so it may not have been made.
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} ontbreekt, maar er zijn gegevens "
+                                 f"versleuteld met sleutel aaaaaaa1, aaaaaaa2. {hint}")
+    path.write_text("{niet af")
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} is niet te lezen "
+                                 f"(JSONDecodeError). {hint}")
+    path.write_text(json.dumps({"current": None, "keys": {}}))
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} mist sleutel aaaaaaa1, "
+                                 f"aaaaaaa2, waarmee gegevens versleuteld zijn (het bestand heeft geen sleutels). "
+                                 f"{hint}")
+    path.write_text(json.dumps({"current": "bbbbbbb2", "keys": {"bbbbbbb2": "x", "aaaaaaa1": "y", "bbbbbbb1": "z"}}))
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} mist sleutel aaaaaaa2, "
+                                 f"waarmee gegevens versleuteld zijn (het bestand heeft aaaaaaa1, bbbbbbb1, "
+                                 f"bbbbbbb2). {hint}")
+
+
+def test_reporters_still_in_the_database_of_an_older_release_need_their_key_too(two_keys_in_use):
+    """Before migration 0010 reporter details sat in the database itself: their key counts at start as well."""
+    database, path = two_keys_in_use
+    db = connect(database)
+    db.execute("create table concern_reporters (concern_id integer, name text, reach text)")
+    db.execute("insert into concern_reporters values (1, 'v1:aaaaaaa3:QUJD', null)")
+    db.close()
+    path.write_text(json.dumps({"current": "aaaaaaa1", "keys": {"aaaaaaa1": "x", "aaaaaaa2": "y"}}))
+    assert "mist sleutel aaaaaaa3, waarmee" in refusal(database)
