@@ -128,6 +128,9 @@ def test_a_new_account_keeps_a_given_name_and_address_trimmed(app, query):
         given = create_user("sanne", "cjg", "een lang wachtwoord", full_name="  Sanne de Boer ",
                             email=" Sanne@Heerde.NL ")
         blank = create_user("piet", "worker", "een lang wachtwoord", full_name="  ", email=" ")
-    rows = {r["id"]: r for r in query("select id, full_name, email from users where id in (?, ?)", [given, blank])}
+        none = create_user("kees", "worker", "een lang wachtwoord")
+    rows = {r["id"]: r for r in query("select id, full_name, email from users where id in (?, ?, ?)",
+                                      [given, blank, none])}
     assert (rows[given]["full_name"], rows[given]["email"]) == ("Sanne de Boer", "sanne@heerde.nl")
     assert (rows[blank]["full_name"], rows[blank]["email"]) == (None, None)
+    assert (rows[none]["full_name"], rows[none]["email"]) == (None, None)
