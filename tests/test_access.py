@@ -442,7 +442,8 @@ def test_the_page_to_return_to_keeps_its_whole_query(app, auth, client):
     """Anonymous, or at the end of an OpenID token, ?next= is the page asked for with all of its query (a bare
     trailing '?' dropped), also when the query ends in capitals."""
     response = client.get("/youths/?q=AX")
-    assert response.headers["Location"].startswith("/login?") and next_of(response.headers["Location"]) == "/youths/?q=AX"
+    location = response.headers["Location"]
+    assert location.startswith("/login?") and next_of(location) == "/youths/?q=AX"
     assert client.get("/youths/?").headers["Location"] == "/login?next=/youths/"
     auth.login_role("worker")
     with client.session_transaction() as session:
