@@ -401,3 +401,75 @@ def test_idle_timeout_per_role(client, auth, role, idle):
     response = client.get(START[role])
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert "te lang niet actief" in client.get("/login").text
+
+
+def test_a_queued_save_that_the_guard_would_redirect_is_told_401(app, auth, client):
+    """The offline queue's header turns each of the guard's redirects (anonymous, session ended, forced password
+    change) into a 401 saying to log in again; without the header the same requests are redirected."""
+    from outreach.core.db import get_db
+    queue = {"X-Straatwerk-Queue": "1"}
+    queued = client.post("/contacts/new", data={"kind": "street"}, headers=queue)
+    assert (queued.status_code, queued.text) == (401, "Niet ingelogd: log opnieuw in.")
+    assert queued.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert client.post("/contacts/new", data={"kind": "street"}).status_code == 302
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - 3 * 3600
+    assert client.post("/contacts/new", data={"kind": "street"}, headers=queue).status_code == 401
+    with app.app_context():
+        get_db().execute("update users set must_change_password = 1 where username = 'werker'")
+    auth.login_role("worker")
+    assert client.post("/contacts/new", data={"kind": "street"}, headers=queue).status_code == 401
+    assert client.get("/contacts/new").headers["Location"] == "/account/password"
+    assert client.get("/admin/", headers=queue).status_code == 403  # A refusal stays a refusal.
+
+
+def test_an_idle_session_ends_with_the_notice_on_the_login_page(auth, client):
+    """After the idle time the login page says why, in words and in the notice's own style (flash-info)."""
+    auth.login_role("manager")
+    with client.session_transaction() as session:
+        session["seen"] = time.time() - 1800 - 60
+    assert client.get("/report/").headers["Location"] == "/login"
+    assert ('<p class="flash flash-info" role="status">Je was te lang niet actief. Log opnieuw in.</p>'
+            in client.get("/login").text)
+
+
+def next_of(location):
+    """The ?next= target of a redirect, decoded."""
+    from urllib.parse import parse_qs, urlsplit
+    return parse_qs(urlsplit(location).query)["next"][0]
+
+
+def test_the_page_to_return_to_keeps_its_whole_query(app, auth, client):
+    """Anonymous, or at the end of an OpenID token, ?next= is the page asked for with all of its query (a bare
+    trailing '?' dropped), also when the query ends in capitals."""
+    response = client.get("/youths/?q=AX")
+    location = response.headers["Location"]
+    assert location.startswith("/login?") and next_of(location) == "/youths/?q=AX"
+    assert client.get("/youths/?").headers["Location"] == "/login?next=/youths/"
+    auth.login_role("worker")
+    with client.session_transaction() as session:
+        session["until"] = time.time() - 1  # As an OpenID login whose ID token has just run out.
+    response = client.get("/youths/?q=AX")
+    assert response.headers["Location"].startswith("/login/oidc?")
+    assert next_of(response.headers["Location"]) == "/youths/?q=AX"
+
+
+@pytest.mark.parametrize("issuer, form_action", [
+    ("", "form-action 'self'"),
+    ("https://login.heerde.nl/tenant/v2.0", "form-action 'self' https://login.heerde.nl")])
+def test_forms_may_only_post_here_and_to_the_municipalitys_login(template_db, tmp_path, issuer, form_action):
+    """form-action: our own origin, plus the OpenID provider's origin (logout ends there) only when it is set."""
+    shutil.copy(template_db, tmp_path / "db.sqlite")
+    app = make_app(tmp_path / "db.sqlite", OIDC_ISSUER=issuer, OIDC_CLIENT_ID="straatwerk" if issuer else "")
+    policy = app.test_client().get("/login").headers["Content-Security-Policy"]
+    assert policy.endswith("; " + form_action)
+    app.extensions["outreach.db"].close_all()
+
+
+def test_the_script_nonce_is_128_random_bits(auth, client, spot):
+    """The map script's nonce: 16 random bytes (22 URL-safe characters), the same in the header and the page."""
+    auth.login_role("worker")
+    response = client.get("/spots/")
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", nonce) and f'nonce="{nonce}"' in response.text

@@ -91,3 +91,48 @@ def test_an_email_address_is_optional_but_looks_like_one(typed, problem):
     from outreach.core.accounts import email_problem
     found = email_problem(typed)
     assert (problem is None and found is None) or (problem and problem in found)
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("ab", "Gebruik 3 tot 40 tekens: kleine letters, cijfers, punt, streepje of liggend streepje."),
+    ("werker", "Deze gebruikersnaam bestaat al."), ("nieuw", None)])
+def test_a_refused_username_says_exactly_why(app, typed, problem):
+    """The sentence shown next to the username field, word for word."""
+    with app.app_context():
+        assert username_problem(typed) == problem
+
+
+NAME_NEEDED = "Vul de volledige naam in, zoals collega's die zien."
+EMAIL_WRONG = "Vul een e-mailadres in zoals naam@heerde.nl, of laat het leeg."
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("", NAME_NEEDED), (None, NAME_NEEDED), ("   ", NAME_NEEDED), ("S" * 81, "Maximaal 80 tekens."),
+    (" " + "S" * 80 + " ", None), ("Sanne de Boer", None)])
+def test_a_full_name_is_required_and_at_most_80_characters(typed, problem):
+    """full_name_problem: the exact sentence shown next to the field; 80 characters after trimming still fit."""
+    from outreach.core.accounts import full_name_problem
+    assert full_name_problem(typed) == problem
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("sanne", EMAIL_WRONG), ("x@" + "a" * 249 + ".nl", None), ("x@" + "a" * 250 + ".nl", EMAIL_WRONG),
+    ("  sanne@heerde.nl  ", None)])
+def test_an_email_address_says_exactly_why_and_fits_in_254_characters(typed, problem):
+    """email_problem: the exact sentence shown; 254 characters is the longest address, 255 is refused."""
+    from outreach.core.accounts import email_problem
+    assert email_problem(typed) == problem
+
+
+def test_a_new_account_keeps_a_given_name_and_address_trimmed(app, query):
+    """create_user stores a full name trimmed and an e-mail address trimmed and lower-cased; blanks as NULL."""
+    with app.app_context():
+        given = create_user("sanne", "cjg", "een lang wachtwoord", full_name="  Sanne de Boer ",
+                            email=" Sanne@Heerde.NL ")
+        blank = create_user("piet", "worker", "een lang wachtwoord", full_name="  ", email=" ")
+        none = create_user("kees", "worker", "een lang wachtwoord")
+    rows = {r["id"]: r for r in query("select id, full_name, email from users where id in (?, ?, ?)",
+                                      [given, blank, none])}
+    assert (rows[given]["full_name"], rows[given]["email"]) == ("Sanne de Boer", "sanne@heerde.nl")
+    assert (rows[blank]["full_name"], rows[blank]["email"]) == (None, None)
+    assert (rows[none]["full_name"], rows[none]["email"]) == (None, None)

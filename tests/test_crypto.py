@@ -77,12 +77,15 @@ def test_keyring_is_owner_only_and_its_path_configurable(template_db, tmp_path):
     with app.app_context():
         sealed = encrypt("visits", "note", "Rustig")
         assert key_path() == path and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        ring = json.loads(path.read_text())
+        assert set(ring) == {"current", "keys"} and list(ring["keys"]) == [ring["current"]]
         db = app.extensions["outreach.db"].get()
         db.execute("insert into spots (id, name, kind, lat, lon) values (1, 'Park', 'park', 52.4, 6.0)")
         db.execute("insert into visits (spot_id, worker_id, visited_at, youths_present, note) "
                    "values (1, 1, '2026-11-20 20:00', 0, ?)", [sealed])
         path.unlink()
-        lost = r"ontbreekt, maar er zijn versleutelde gegevens\. Zet het sleutelbestand terug als .*Maak geen nieuw sleutelbestand"
+        lost = (rf"^Sleutelbestand {re.escape(str(path))} ontbreekt, maar er zijn versleutelde gegevens\. Zet het "
+                rf"sleutelbestand terug als {re.escape(str(path))}: .*Maak geen nieuw sleutelbestand")
         with pytest.raises(RuntimeError, match=lost):
             encrypt("visits", "note", "Nieuw")
     app.extensions["outreach.db"].close_all()
@@ -287,3 +290,118 @@ def test_rows_for_the_demo_seed_are_sealed_one_by_one(app):
         assert rows[0]["note"].startswith("v1:") and rows[0]["youths_present"] == 3 and rows[1] == {
             "note": None, "youths_present": 0}
         assert decrypt("visits", "note", rows[0]["note"]) == "Rustig"
+
+
+def test_a_row_saved_sealed_is_stored_sealed_audited_and_updated_in_place(app, query, worker_id):
+    """save_sealed (spots, visits, insights): a new row with its creator and stamp, its free text sealed and one
+    'create' audit line; saving it again updates that row (still sealed) and writes an 'update' line."""
+    from outreach.core.crypto import save_sealed
+    with app.app_context():
+        spot = save_sealed("spots", "spot", {"name": "Skatebaan", "kind": "skatepark", "lat": 52.39, "lon": 6.03,
+                                             "description": "Achter de hal"}, None, created_by=worker_id)
+    row = query("select * from spots")[0]
+    assert (row["id"], row["name"], row["created_by"]) == (spot, "Skatebaan", worker_id) and row["created_at"]
+    assert row["description"].startswith("v1:")
+    with app.app_context():
+        assert decrypt("spots", "description", row["description"]) == "Achter de hal"
+        assert save_sealed("spots", "spot", {"description": "Bij de bank"}, spot) == spot
+    rows = query("select * from spots")
+    assert len(rows) == 1 and rows[0]["name"] == "Skatebaan" and rows[0]["description"].startswith("v1:")
+    with app.app_context():
+        assert decrypt("spots", "description", rows[0]["description"]) == "Bij de bank"
+    assert query("select action, object_type, object_id from audit_log where object_type = 'spot'") == [
+        {"action": "create", "object_type": "spot", "object_id": str(spot)},
+        {"action": "update", "object_type": "spot", "object_id": str(spot)}]
+
+
+def test_a_plain_column_that_looks_sealed_is_shown_as_typed(app):
+    """Only the encrypted columns are opened: text in any other column that happens to look like a sealed value
+    (a youth may be called anything) comes back as it is, in unseal and unseal_all alike, never an error."""
+    from outreach.core.crypto import unseal_all
+    with app.app_context():
+        row = {"id": 1, "status": encrypt("handoffs", "full_name", "Daan"), "full_name": None}
+        assert unseal("handoffs", row) == row
+        assert unseal_all("handoffs", [row]) == [row]
+
+
+def test_the_keyring_is_written_beside_itself_and_renamed_into_place(app, runner, monkeypatch):
+    """A new or rotated key file is first written as a hidden .data-keys-* file in the key file's own folder and
+    then renamed or linked into place: one atomic step on one filesystem (a temp file elsewhere, e.g. a tmpfs
+    /tmp, could not be renamed across); the file is whole, owner-only, and no temp file stays behind."""
+    moves = []
+    real_replace, real_link = os.replace, os.link
+
+    def spy(real):
+        """Record where each move comes from, then move."""
+        def move(source, target, *args, **kwargs):
+            moves.append((os.path.dirname(source), os.path.basename(source), str(target)))
+            return real(source, target, *args, **kwargs)
+        return move
+    monkeypatch.setattr(os, "replace", spy(real_replace))
+    monkeypatch.setattr(os, "link", spy(real_link))
+    path = key_path_of(app)
+    with app.app_context():
+        encrypt("visits", "note", "Rustig")  # Makes the key file (a link: never over another's).
+    assert runner.invoke(args=["rotate-key"]).exit_code == 0  # Replaces it twice: new key added, old dropped.
+    assert len(moves) == 3
+    for folder, name, target in moves:
+        assert (folder, target) == (str(path.parent), str(path)) and name.startswith(".data-keys-")
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".data-keys-")] == []
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(json.loads(path.read_text())["keys"]) == 1
+
+
+HINT = ("Zet het sleutelbestand terug als {0}: de kopie van data-keys.json die de beheerder apart van de "
+        "databaseback-ups bewaart (back-ups bevatten nooit sleutels; zie de README, Back-ups). Maak geen "
+        "nieuw sleutelbestand: dan is de versleutelde tekst voorgoed onleesbaar.")
+
+
+@pytest.fixture
+def two_keys_in_use(app, seed_rows):
+    """A database and reporter store with values under two keys the key file lacks; returns (database, key file)."""
+    seed_rows("spots", name="Skatebaan", kind="skatepark", lat=52.39, lon=6.03, description="v1:aaaaaaa2:QUJD")
+    seed_rows("concern_reporters", concern_id=1, reach="v1:aaaaaaa1:QUJD")
+    path = key_path_of(app)
+    app.extensions["outreach.db"].close_all()
+    app.extensions["outreach.reporters"].close_all()
+    return app.config["DATABASE"], path
+
+
+def refusal(database):
+    """The message the app refuses to start with."""
+    from conftest import make_app
+    from outreach.core.crypto import KeyFileError
+    with pytest.raises(KeyFileError) as refused:
+        make_app(database)
+    return str(refused.value)
+
+
+def test_start_refusals_say_exactly_what_is_wrong_and_where_the_key_file_comes_from(two_keys_in_use):
+    """What the admin reads when Straatwerk will not start: the file, every key needed, what the file has, and how
+    to put the key file back, word for word; for a missing, an unreadable and a wrong key file."""
+    database, path = two_keys_in_use
+    hint = HINT.format(path)
+    path.unlink(missing_ok=True)  # Nothing was sealed through the app, so it may not have been made.
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} ontbreekt, maar er zijn gegevens "
+                                 f"versleuteld met sleutel aaaaaaa1, aaaaaaa2. {hint}")
+    path.write_text("{niet af")
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} is niet te lezen "
+                                 f"(JSONDecodeError). {hint}")
+    path.write_text(json.dumps({"current": None, "keys": {}}))
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} mist sleutel aaaaaaa1, "
+                                 f"aaaaaaa2, waarmee gegevens versleuteld zijn (het bestand heeft geen sleutels). "
+                                 f"{hint}")
+    path.write_text(json.dumps({"current": "bbbbbbb2", "keys": {"bbbbbbb2": "x", "aaaaaaa1": "y", "bbbbbbb1": "z"}}))
+    assert refusal(database) == (f"Straatwerk start niet: het sleutelbestand {path} mist sleutel aaaaaaa2, "
+                                 f"waarmee gegevens versleuteld zijn (het bestand heeft aaaaaaa1, bbbbbbb1, "
+                                 f"bbbbbbb2). {hint}")
+
+
+def test_reporters_still_in_the_database_of_an_older_release_need_their_key_too(two_keys_in_use):
+    """Before migration 0010 reporter details sat in the database itself: their key counts at start as well."""
+    database, path = two_keys_in_use
+    db = connect(database)
+    db.execute("create table concern_reporters (concern_id integer, name text, reach text)")
+    db.execute("insert into concern_reporters values (1, 'v1:aaaaaaa3:QUJD', null)")
+    db.close()
+    path.write_text(json.dumps({"current": "aaaaaaa1", "keys": {"aaaaaaa1": "x", "aaaaaaa2": "y"}}))
+    assert "mist sleutel aaaaaaa3, waarmee" in refusal(database)

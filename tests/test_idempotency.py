@@ -94,3 +94,10 @@ def test_a_malformed_id_is_refused_and_nothing_saved(auth, query, entry):
     assert response.status_code == 200
     assert 'name="client_id"' in response.text and data["note"] in response.text
     assert query(f"select count(*) as n from {table}")[0]["n"] == 0  # noqa: S608 - fixed table names
+
+
+def test_a_malformed_id_says_why_in_the_error_summary(auth, entry):
+    """The refusal of a malformed send is shown to the worker in the form's error summary, word for word."""
+    table, url, data = entry
+    response = auth.post(url, {**data, "client_id": "geen-uuid"}, page=url)
+    assert "<li>Ongeldige verzending; probeer het opnieuw.</li>" in response.text

@@ -341,3 +341,29 @@ def test_the_same_unit_always_gets_the_same_draw_and_a_key_changes_it():
     """A fixed draw per name: asking again gives nothing new; without the key nobody can compute it."""
     assert draw("key", "contacts/2026-03") == draw("key", "contacts/2026-03")
     assert draw("key", "contacts/2026-03") != draw("other", "contacts/2026-03")
+
+
+@pytest.mark.parametrize("units, shown", [
+    ([], 0), ([(0, 0.5)], 0), ([(7, 0.5), (0, 0.1)], 7),
+    ([(3, 0.0)], 5),                      # A small unit drawn up counts as 5...
+    ([(3, 0.9)], SMALL),                  # ...drawn down as 0: a figure of only such units shows "<5", never 0.
+    ([(7, 0.5), (3, 0.9)], 7), ([(7, 0.5), (3, 0.0)], 12), ([(5, 0.5), (3, 0.0)], 10),
+    ([(1, 0.1), (4, 0.7), (2, 0.5)], 10)])
+def test_a_period_figure_is_its_exact_units_plus_each_small_unit_as_0_or_5(units, shown):
+    """grid_sum, value by value: exact units (0 or 5 and more) as they are, each 1 to 4 as its drawn 0 or 5."""
+    assert grid_sum(units) == shown
+
+
+@pytest.mark.parametrize("n, u, shown", [
+    (13, 0.0, 15), (13, 0.55, 15), (13, 0.5999, 15), (13, 0.6, 10), (13, 0.9, 10), (10, 0.0, 10), (10, 0.999, 10),
+    (1, 0.1999, 5), (1, 0.2, 0), (24, 0.7999, 25), (24, 0.8, 20)])
+def test_a_count_is_rounded_up_with_chance_remainder_over_5(n, u, shown):
+    """round5: up exactly when the draw is below (n mod 5)/5 (so 13 goes up for 3 draws in 5), else down."""
+    assert round5(n, u) == shown
+
+
+def test_rounding_by_the_draw_is_right_on_average():
+    """Over evenly spread draws the rounded count averages out at the true count (no bias up or down)."""
+    for n in range(0, 30):
+        draws = [(i + 0.5) / 1000 for i in range(1000)]
+        assert sum(round5(n, u) for u in draws) / len(draws) == pytest.approx(n)

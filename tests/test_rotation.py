@@ -170,3 +170,32 @@ def test_writes_during_rotate_key_stay_readable_and_the_old_key_is_gone(app, spo
             decrypt(table, column, text)
     assert not [v for v in values if old in v[2]]
     assert f"v1:{old}:".encode() not in path_for(database).read_bytes()  # Re-sealed in place, no old copy.
+
+
+def test_rotate_key_reseals_in_batches_of_reseal_batch_and_logs_the_count(app, runner, spot, worker_id, seed_rows,
+                                                                         monkeypatch):
+    """Both the database and the reporter store are resealed in batches of RESEAL_BATCH (2,000 when unset), on
+    both passes; the audit line says how many values were resealed."""
+    import outreach.core.rotation as rotation
+    from conftest import query_on
+    for note in ("Rustig", "Druk bij de ingang"):
+        seed_rows("visits", spot_id=spot, worker_id=worker_id, visited_at="2026-11-20 20:00", youths_present=1,
+                  note=note)
+    batches, real = [], rotation.reseal
+
+    def spy(db, key_id, batch=2000, tables=ENCRYPTED):
+        """Note the batch size asked for, then reseal for real."""
+        batches.append(batch)
+        return real(db, key_id, batch, tables)
+    monkeypatch.setattr(rotation, "reseal", spy)
+    assert runner.invoke(args=["rotate-key"]).exit_code == 0
+    assert batches == [2000] * 4
+    app.config["RESEAL_BATCH"] = 3
+    batches.clear()
+    result = runner.invoke(args=["rotate-key"])
+    assert result.exit_code == 0 and batches == [3] * 4
+    query = query_on(app)
+    stored = sum(query(f"select count({column}) as n from {table}")[0]["n"]  # The two notes, the 2FA secrets.
+                 for table, columns in ENCRYPTED.items() for column in columns)
+    logged = query("select result from audit_log where object_type = 'keys' order by id")
+    assert stored >= 2 and [row["result"] for row in logged] == [f"rotate: {stored} waarden"] * 2
