@@ -8,13 +8,14 @@ from ..core import audit
 from ..core.access import allow
 from ..core.crypto import unseal
 from ..core.dates import shown
-from ..core.db import get_db, get_or_404
+from ..core.db import get_db, get_or_404, listed
 from ..core.forms import arg_id
 from ..core.youth import get_youth
 from ..vocab import CONCERN_LEVEL, CONCERN_SOURCE, HANDOFF_STATUS, OPEN_CONCERN, UNDER_16, label
 from . import messages
 from .drafting import draft_summary, from_concern
 from .handoff_form import HandoffForm
+from .inbox import overdue_cutoff
 from .sending import add_event, moment, notify_cjg, overdue, send, timeline
 
 bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
@@ -76,15 +77,15 @@ def list_handoffs():
     if len(after) == 2 and after[1].isdigit():
         keyset, params = "where (h.sent_at, h.id) < (?, ?) ", [current_user.id, after[0], int(after[1])]
     # New for the sender only: the CJG's messages and decisions after her last look (core/activity.py keeps them).
-    rows = [dict(r) for r in get_db().query(
+    cutoff = overdue_cutoff()  # sending.overdue for every row at once: sent before this and still unopened.
+    rows = listed(dict(r, overdue=r["status"] == "sent" and r["sent_at"] < cutoff) for r in get_db().query(
         "select h.id, h.status, h.urgency, h.sent_at, h.outcome, h.closed_at, h.declined_at, y.code, y.alias, "
         "y.erased_at, h.worker_id = ? and h.worker_news_at > coalesce(h.worker_seen_at, '') as new_events "
         "from handoffs h join youths y on y.id = h.youth_id " + keyset  # nosec B608 - fixed text
-        + "order by h.sent_at desc, h.id desc limit ?", [*params, PAGE + 1])]
+        + "order by h.sent_at desc, h.id desc limit ?", [*params, PAGE + 1]))
     more = f"{rows[PAGE - 1]['sent_at']}|{rows[PAGE - 1]['id']}" if len(rows) > PAGE else None
     audit.record("view", "handoff", None, result="list")
-    return render_template("handoffs/list.html", handoffs=rows[:PAGE], overdue=overdue, more=more,
-                           first=not keyset)
+    return render_template("handoffs/list.html", handoffs=rows[:PAGE], more=more, first=not keyset)
 
 
 @bp.route("/<int:handoff_id>")

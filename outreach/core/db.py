@@ -3,6 +3,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+from types import SimpleNamespace
 
 import sqlite_utils
 from flask import abort, current_app
@@ -117,6 +118,20 @@ class ConnectionPool:
 def get_db():
     """The Database for the current app and thread."""
     return current_app.extensions["outreach.db"].get()
+
+
+class Listed(SimpleNamespace):
+    """A list page's row as templates read it: `row.column` found at once (Jinja tries an attribute before a key,
+    so a dict row pays a failed lookup for every column it prints); `row["column"]` still works in Python."""
+
+    def __getitem__(self, key):
+        """The column's value, as a dict row gives it."""
+        return self.__dict__[key]
+
+
+def listed(rows):
+    """Rows (dicts or sqlite rows) as Listed, for a page that prints a column or more of each of many rows."""
+    return [Listed(**row) for row in rows]
 
 
 def get_or_404(table, where, params):

@@ -11,7 +11,7 @@ from ..core import audit, maps
 from ..core.access import allow
 from ..core.crypto import save_sealed, unseal
 from ..core.dates import now_local
-from ..core.db import get_db, get_or_404
+from ..core.db import get_db, get_or_404, listed
 from ..core.forms import CoordinateField, DayField, GuardedForm, in_netherlands, nl_position, not_future, note_length
 from ..vocab import SPOT_KIND, choices
 from . import spot_map
@@ -84,7 +84,7 @@ def list_spots():
 def archived_spots():
     """The archived spots by name, a page at a time (the map page only links here: its cost stays bounded)."""
     page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
-    rows = list(get_db().query("select id, name, kind, archived_at from spots where archived_at is not null "
+    rows = listed(get_db().query("select id, name, kind, archived_at from spots where archived_at is not null "
                                "order by name limit ? offset ?", [LIST_LENGTH + 1, (page - 1) * LIST_LENGTH]))
     return render_template("spots/archive.html", spots=rows[:LIST_LENGTH], page=page, more=len(rows) > LIST_LENGTH)
 

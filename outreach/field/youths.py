@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 from ..core import audit
 from ..core.access import allow
 from ..core.dates import now_local, stamp
-from ..core.db import get_db, get_or_404
+from ..core.db import get_db, get_or_404, listed
 from ..core.forms import GuardedForm, MultiCheckboxField
 from ..core.youth import STAGE_CHOICES, create_youth, get_youth
 from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONTACT_KIND, GENDER, HANDOFF_STATUS, RISK_SIGNAL, STAGE,
@@ -41,7 +41,7 @@ def list_youths():
     q = request.args.get("q", "").strip()[:40]
     page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
     # Reads the index on (merged_into, last_seen, code): one page costs the same at any number of contacts.
-    rows = list(get_db().query(
+    rows = listed(get_db().query(
         "select id, code, alias, erased_at, age_band, gender, stage, last_seen, contacts from youths "
         "where merged_into is null and (? = '' or code like ? or alias like ?) "
         "order by last_seen desc, code limit ? offset ?",
