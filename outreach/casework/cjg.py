@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from ..core import audit
 from ..core.access import allow
 from ..core.crypto import seal, unseal
-from ..core.db import get_db, get_or_404, listed
+from ..core.db import get_db, get_or_404
 from ..core.dates import now_local, stamp
 from ..core.forms import Form
 from ..vocab import HANDOFF_STATUS, OUTCOME, choices, label, person
@@ -68,7 +68,7 @@ def inbox():
         after = inbox_lists.parse_cursor(request.args.get("na"), 2)
         rows, more = inbox_lists.finished_page(mine, status, after)
     audit.record("view", "handoff", None, result="inbox")
-    sections = [(heading, list(group)) for heading, group in groupby(listed(rows), key=itemgetter("heading"))]
+    sections = [(heading, list(group)) for heading, group in groupby(inbox_lists.as_shown(rows), key=itemgetter("heading"))]
     return render_template("cjg/inbox.html", sections=sections, status=status, statuses=HANDOFF_STATUS, tab=tab,
                            tabs=inbox_lists.TABS, mine=bool(mine), more=more, first=not after,
                            waiting=inbox_lists.waiting(mine))

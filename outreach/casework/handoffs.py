@@ -8,10 +8,10 @@ from ..core import audit
 from ..core.access import allow
 from ..core.crypto import unseal
 from ..core.dates import shown
-from ..core.db import get_db, get_or_404, listed
+from ..core.db import Listed, get_db, get_or_404
 from ..core.forms import arg_id
 from ..core.youth import get_youth
-from ..vocab import CONCERN_LEVEL, CONCERN_SOURCE, HANDOFF_STATUS, OPEN_CONCERN, UNDER_16, label
+from ..vocab import CONCERN_LEVEL, CONCERN_SOURCE, HANDOFF_STATUS, OPEN_CONCERN, OUTCOME, UNDER_16, URGENCY, kept, label
 from . import messages
 from .drafting import draft_summary, from_concern
 from .handoff_form import HandoffForm
@@ -78,14 +78,28 @@ def list_handoffs():
         keyset, params = "where (h.sent_at, h.id) < (?, ?) ", [current_user.id, after[0], int(after[1])]
     # New for the sender only: the CJG's messages and decisions after her last look (core/activity.py keeps them).
     cutoff = overdue_cutoff()  # sending.overdue for every row at once: sent before this and still unopened.
-    rows = listed(dict(r, overdue=r["status"] == "sent" and r["sent_at"] < cutoff) for r in get_db().query(
+    rows = list(get_db().query(
         "select h.id, h.status, h.urgency, h.sent_at, h.outcome, h.closed_at, h.declined_at, y.code, y.alias, "
         "y.erased_at, h.worker_id = ? and h.worker_news_at > coalesce(h.worker_seen_at, '') as new_events "
         "from handoffs h join youths y on y.id = h.youth_id " + keyset  # nosec B608 - fixed text
         + "order by h.sent_at desc, h.id desc limit ?", [*params, PAGE + 1]))
     more = f"{rows[PAGE - 1]['sent_at']}|{rows[PAGE - 1]['id']}" if len(rows) > PAGE else None
     audit.record("view", "handoff", None, result="list")
-    return render_template("handoffs/list.html", handoffs=rows[:PAGE], more=more, first=not keyset)
+    return render_template("handoffs/list.html", handoffs=as_shown(rows[:PAGE], cutoff), more=more,
+                           first=not keyset)
+
+
+def as_shown(rows, cutoff):
+    """The rows as the list prints them, each row's words and moments put together once (see inbox.as_shown)."""
+    shown_rows = []
+    for h in rows:
+        facts = [f"verzonden {shown(h['sent_at'])}", f"urgentie {label(h['urgency'], URGENCY)}"]
+        if h["outcome"]:
+            facts.append(label(h["outcome"], OUTCOME))
+        shown_rows.append(Listed(**h, alias_shown=kept(h["alias"], h["erased_at"]),
+                                 status_label=label(h["status"], HANDOFF_STATUS), facts=" · ".join(facts),
+                                 overdue=h["status"] == "sent" and h["sent_at"] < cutoff))
+    return shown_rows
 
 
 @bp.route("/<int:handoff_id>")

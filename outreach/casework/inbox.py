@@ -10,9 +10,9 @@ from datetime import timedelta
 from flask import current_app
 
 from ..core.crypto import unseal_all
-from ..core.dates import now_local
-from ..core.db import get_db
-from ..vocab import HANDOFF_STATUS
+from ..core.dates import now_local, shown
+from ..core.db import Listed, get_db
+from ..vocab import HANDOFF_STATUS, OUTCOME, URGENCY, kept, label, person
 
 PAGE = 50
 TABS = {"open": "Te doen en lopend", "afgerond": "Afgerond"}
@@ -98,6 +98,28 @@ def finished_page(mine, status, after):
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     return unseal_all("handoffs", rows), (f"{rows[-1]['finished_at']}|{rows[-1]['id']}" if more else None)
+
+
+def as_shown(rows):
+    """The rows as the inbox prints them, each row's words and moments put together once, here.
+
+    Why: the page's cost must not grow with its rows, and in Jinja every printed value and filter is paid per row
+    (about 20 µs a row with the line below in the template); a page of 50 rows then costs about what a few do.
+    """
+    shown_rows = []
+    for h in rows:
+        status = label(h["status"], HANDOFF_STATUS)
+        facts = [f"urgentie {label(h['urgency'], URGENCY)}", f"verzonden {shown(h['sent_at'])}"]
+        if h["finished_at"]:
+            facts.append(f"{status} {shown(h['finished_at'])}")
+        if h["assignee"]:
+            facts.append(person(h["assignee_name"], h["assignee"], h["assignee_role"]))
+        if h["outcome"]:
+            facts.append(label(h["outcome"], OUTCOME))
+        # Once names are erased the code and the day they went tell the rows apart.
+        title = h["full_name"] or f"{h['code']} · {kept(None, h['finished_at'])}"
+        shown_rows.append(Listed(**h, title=title, status_label=status, facts=" · ".join(facts)))
+    return shown_rows
 
 
 def waiting(mine):

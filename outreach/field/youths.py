@@ -8,12 +8,12 @@ from wtforms.validators import DataRequired, Length
 
 from ..core import audit
 from ..core.access import allow
-from ..core.dates import now_local, stamp
-from ..core.db import get_db, get_or_404, listed
+from ..core.dates import day, now_local, stamp
+from ..core.db import Listed, get_db, get_or_404
 from ..core.forms import GuardedForm, MultiCheckboxField
 from ..core.youth import STAGE_CHOICES, create_youth, get_youth
 from ..vocab import (AGE_BAND, CONCERN_LEVEL, CONCERN_SOURCE, CONTACT_KIND, GENDER, HANDOFF_STATUS, RISK_SIGNAL, STAGE,
-                     SUBSTANCE, TOPIC, URGENCY, by_label, choices, label, labels)
+                     SUBSTANCE, TOPIC, URGENCY, by_label, choices, counted, kept, label, labels)
 
 bp = Blueprint("youths", __name__, url_prefix="/youths")
 
@@ -41,14 +41,27 @@ def list_youths():
     q = request.args.get("q", "").strip()[:40]
     page = max(1, min(request.args.get("pagina", 1, type=int), 10_000))
     # Reads the index on (merged_into, last_seen, code): one page costs the same at any number of contacts.
-    rows = listed(get_db().query(
+    rows = list(get_db().query(
         "select id, code, alias, erased_at, age_band, gender, stage, last_seen, contacts from youths "
         "where merged_into is null and (? = '' or code like ? or alias like ?) "
         "order by last_seen desc, code limit ? offset ?",
         [q, f"%{q}%", f"%{q}%", PAGE + 1, (page - 1) * PAGE]))
     audit.record("view", "youth", None, result="list")
-    return render_template("youths/list.html", youths=rows[:PAGE], q=q, stages=STAGE, page=page,
+    return render_template("youths/list.html", youths=as_shown(rows[:PAGE]), q=q, stages=STAGE, page=page,
                            more=len(rows) > PAGE)
+
+
+def as_shown(rows):
+    """The rows as the list prints them, each row's words put together once (a full page costs what a short does)."""
+    shown_rows = []
+    for y in rows:
+        stage = f"{y['stage']} ({label(y['stage'], STAGE)})" if y["stage"] else "onbekend"
+        facts = [label(y["age_band"], AGE_BAND), label(y["gender"], GENDER), f"fase {stage}",
+                 counted(y["contacts"], "contact", "contacten")]
+        if y["last_seen"]:
+            facts.append(f"laatst {day(y['last_seen'])}")
+        shown_rows.append(Listed(**y, alias_shown=kept(y["alias"], y["erased_at"]), facts=" · ".join(facts)))
+    return shown_rows
 
 
 @bp.route("/new", methods=["GET", "POST"])
