@@ -247,8 +247,15 @@ def unseal(table, row):
 
 def unseal_all(table, rows):
     """unseal for a page of rows, the keyring looked up once (keyring() checks the key file on every call)."""
-    columns, ring = COLUMNS[table], keyring()
-    return [{k: decrypt(table, k, v, ring) if k in columns else v for k, v in dict(row).items()} for row in rows]
+    columns, ring, opened = COLUMNS[table], keyring(), []
+    for row in rows:
+        row = dict(row)
+        # Only the sealed columns the page selected are touched (a list page selects one or two of them).
+        for column in columns:
+            if column in row:
+                row[column] = decrypt(table, column, row[column], ring)
+        opened.append(row)
+    return opened
 
 
 def sealed(table, rows):
