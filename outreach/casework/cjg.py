@@ -68,7 +68,8 @@ def inbox():
         after = inbox_lists.parse_cursor(request.args.get("na"), 2)
         rows, more = inbox_lists.finished_page(mine, status, after)
     audit.record("view", "handoff", None, result="inbox")
-    sections = [(heading, list(group)) for heading, group in groupby(inbox_lists.as_shown(rows), key=itemgetter("heading"))]
+    rows = inbox_lists.as_shown(rows)
+    sections = [(heading, list(group)) for heading, group in groupby(rows, key=itemgetter("heading"))]
     return render_template("cjg/inbox.html", sections=sections, status=status, statuses=HANDOFF_STATUS, tab=tab,
                            tabs=inbox_lists.TABS, mine=bool(mine), more=more, first=not after,
                            waiting=inbox_lists.waiting(mine))
