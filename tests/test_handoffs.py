@@ -166,6 +166,19 @@ def test_overdue_flag_on_both_sides(app, auth, client, query, youth, seed_rows, 
     assert "te laat" in client.get("/cjg/").text
 
 
+def test_overdue_flag_only_on_the_late_ones(app, auth, client, youth, seed_rows, worker_id):
+    """The list flags a sent handoff as unopened only once it is late: one sent today is not, one received is not."""
+    today = now_local().strftime("%Y-%m-%d %H:%M")
+    for name, status, sent_at in (("Oud", "sent", "2026-10-01 10:00"), ("Vers", "sent", today),
+                                  ("Gezien", "received", "2026-10-01 09:00")):
+        seed_rows("handoffs", youth_id=youth, worker_id=worker_id, reason="r", facts="f", stage=3, urgency="normal",
+                  consent="yes", full_name=name, summary="s", status=status, sent_at=sent_at)
+    auth.login_role("worker")
+    rows = [" ".join(row.split()) for row in client.get("/handoffs/").text.split('<li class="row">')[1:]]
+    assert len(rows) == 3
+    assert ["niet geopend" in row for row in rows] == [False, True, False]  # Newest first: today, Oud, Gezien.
+
+
 def test_new_feedback_badge_for_the_worker(app, auth, client, youth, concern):
     """New feedback badge for the worker."""
     auth.login_role("worker")
