@@ -33,7 +33,7 @@ def test_init_db_is_idempotent(runner, app):
             "0005_report", "0006_retention", "0007_security", "0008_report_indexes", "0009_client_ids",
             "0010_reporters_apart", "0011_seal_plain_values", "0012_stable_codes", "0013_oidc", "0014_activity",
             "0015_rounds", "0016_people_and_messages", "0017_report_signals",
-            "0018_report_context", "0020_constant_counts", "0021_report_youth_first"]
+            "0018_report_context", "0020_constant_counts", "0021_report_youth_first", "0023_archived_spots_by_name"]
         assert migrations.pending(get_db()) == []
 
 
