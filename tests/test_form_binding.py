@@ -26,7 +26,7 @@ def test_two_forms_share_no_state_a_request_can_change(app):
         assert second.youths_present.render_kw is None
         assert second.youths_present.data == 1 and not second.youths_present.errors
         # A prototype is kept per field, without a form of a request attached to it.
-        proto = next(iter(ContactForm.note.__dict__["_bound_once"].values()))
+        proto = next(iter(ContactForm.note.__dict__["_bound_once"].values()))[0]
         assert proto._form is None and proto.meta is None
 
 

@@ -116,11 +116,10 @@ def save(form, replace=None, correct=None):
     replace: an own contact still inside its 24 hours, changed in place;
     correct: an older one, kept as it was and pointing to the new row that corrects it.
     """
-    db = get_db()
+    db, worker = get_db(), current_user._get_current_object()  # Looked up once, not through the proxy each time.
     with db.atomic():
         # A resend of an entry already saved: the same row, nothing new (not even its new youth).
-        existing, marks = (None, {}) if replace or correct else idempotency.resent(db, "contacts", form,
-                                                                                    current_user.id)
+        existing, marks = (None, {}) if replace or correct else idempotency.resent(db, "contacts", form, worker.id)
         if existing:
             return existing
         youth_ids = list(dict.fromkeys((form.youths.data or []) + getattr(form, "other_ids", [])))
@@ -135,7 +134,7 @@ def save(form, replace=None, correct=None):
             "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
             "note": (form.note.data or "").strip() or None,
-            "round_id": round_for_entry(form.round_id.data, current_user.id),
+            "round_id": round_for_entry(form.round_id.data, worker.id),
         })
         if replace:
             contact_id = replace["id"]
@@ -143,7 +142,7 @@ def save(form, replace=None, correct=None):
             db.execute("delete from contact_youths where contact_id = ?", [contact_id])
         else:
             contact_id = db.execute(INSERT_CONTACT, {
-                **values, "worker_id": current_user.id, "created_at": audit.utcnow(),
+                **values, "worker_id": worker.id, "created_at": audit.utcnow(),
                 "corrects_id": correct["id"] if correct else None, "client_id": None, "client_hash": None,
                 **marks}).lastrowid
         if youth_ids:
@@ -151,7 +150,7 @@ def save(form, replace=None, correct=None):
         if correct:
             db["contacts"].update(correct["id"], {"replaced_by": contact_id})
         audit.record("create" if not (replace or correct) else "update", "contact", contact_id,
-                     result=f"corrects {correct['id']}" if correct else "ok")
+                     result=f"corrects {correct['id']}" if correct else "ok", actor=worker, db=db)
     return contact_id
 
 
