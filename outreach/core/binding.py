@@ -46,5 +46,27 @@ def prototype(form, unbound_field, options):
     """(field bound once, its label, its flags, whether render_kw and choices need a copy per form)."""
     proto = unbound_field.bind(form=form, **options)
     proto.meta = proto._form = None  # The prototype keeps no request's form alive.
+    if not callable(proto.default):
+        # Field.process calls default() and falls back on TypeError: a raise and catch per field per request for
+        # every plain default (None mostly). Only process() reads default (WTForms' own code, checked).
+        proto.default = Constant(proto.default)
     return (proto, proto.label, proto.flags, proto.render_kw is not None,
             type(proto.__dict__.get("_choices")) is list)
+
+
+class Constant:
+    """A callable that returns one value: a plain field default in the form Field.process calls without a raise."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        """Keep the value."""
+        self.value = value
+
+    def __call__(self):
+        """The value itself (the same object each time, as a plain default was)."""
+        return self.value
+
+    def __repr__(self):
+        """Shown as the value it stands for."""
+        return repr(self.value)

@@ -47,6 +47,8 @@ def not_future(form, field):
 
 def nl_position(lat, lon):
     """(lat, lon) rounded to six decimals when both are numbers inside the Netherlands, else None."""
+    if not lat or not lon:  # No position sent (the usual case on a save): no exception to raise and catch.
+        return None
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):

@@ -158,7 +158,7 @@ def save(form, replace=None, correct=None):
 @allow("worker")
 def new_contact():
     """The contact form: defaults everywhere, nearest spot preselected, so two taps log a contact."""
-    youth = arg_id("youth")
+    youth = arg_id("youth") if request.query_string else None  # A save posts no query: nothing to parse.
     # The phone may pick the nearest spot only on a fresh form where nobody chose one yet.
     nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
