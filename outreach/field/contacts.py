@@ -75,6 +75,11 @@ class ContactForm(NewYouthFields):
             self.other_ids.append(row[0])
 
 
+def as_json(codes):
+    """A list of codes as stored (JSON text); most contacts name none, so '[]' needs no encoder run."""
+    return json.dumps(codes) if codes else "[]"
+
+
 def gps_position(form):
     """(lat, lon) when the phone sent a usable position in the Netherlands, else (None, None)."""
     return nl_position(form.lat.data, form.lon.data) or (None, None)
@@ -131,7 +136,7 @@ def save(form, replace=None, correct=None):
             "spot_id": int(form.spot.data) if form.spot.data else None,
             "lat": lat, "lon": lon, "contacted_at": stamp(form.contacted_at.data),
             "kind": form.kind.data, "youths_present": max(form.youths_present.data, len(youth_ids)),
-            "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
+            "topics": as_json(form.topics.data), "substances": as_json(form.substances.data),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
             "note": (form.note.data or "").strip() or None,
             "round_id": round_for_entry(form.round_id.data, worker.id),
