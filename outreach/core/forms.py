@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
 from . import notices
-from .binding import bound_copy
+from .binding import bound_copy, shape
 from .dates import now_local
 
 NOTE_MAX = 2000
@@ -152,7 +152,7 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None):
         """WTForms' validation, then the invisible-character check on every text field (its message beside it)."""
-        inline, texts = self.shape()
+        inline, texts = shape(self)
         if extra_validators:  # What WTForms' Form.validate adds: each validate_<name> after the given ones.
             extra = {name: tuple(v) for name, v in extra_validators.items()}
             for name, own in inline.items():
@@ -166,25 +166,6 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, INVISIBLE_MESSAGE]
                 valid = False
         return valid
-
-    def shape(self):
-        """({field name: (its validate_<name> method,)}, names of its text fields), worked out once per form class.
-
-        Why: looking up 19 validate_<name> methods and type-checking 19 fields on every post was a tenth of
-        validating the contact form (bench/field.py). Keyed by the field names, as a form may drop a field.
-        """
-        names = tuple(self._fields)
-        cache = type(self).__dict__.get("_shapes")
-        if cache is None:
-            cache = {}
-            setattr(type(self), "_shapes", cache)
-        if names not in cache:
-            inline = {n: (getattr(type(self), f"validate_{n}"),) for n in names
-                      if getattr(type(self), f"validate_{n}", None) is not None}
-            texts = tuple(n for n in names if isinstance(self._fields[n], StringField)
-                          and not isinstance(self._fields[n], PasswordField))
-            cache[names] = (inline, texts)
-        return cache[names]
 
 
 def csrf_field():
