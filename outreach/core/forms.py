@@ -39,9 +39,10 @@ def not_future(form, field):
     if field.data is None:
         return
     moment = field.data if isinstance(field.data, datetime) else datetime.combine(field.data, datetime.min.time())
-    if moment > now_local() + timedelta(minutes=10):
+    now = now_local()
+    if moment > now + timedelta(minutes=10):
         raise ValidationError("Dit moment ligt in de toekomst.")
-    if moment < now_local() - timedelta(days=90) and not getattr(form, "allow_old", False):
+    if moment < now - timedelta(days=90) and not getattr(form, "allow_old", False):
         raise ValidationError("Kies een moment in de afgelopen 90 dagen.")
 
 
