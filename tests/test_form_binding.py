@@ -26,7 +26,7 @@ def test_two_forms_share_no_state_a_request_can_change(app):
         assert second.youths_present.render_kw is None
         assert second.youths_present.data == 1 and not second.youths_present.errors
         # A prototype is kept per field, without a form of a request attached to it.
-        proto = next(iter(ContactForm.note.__dict__["_bound_once"].values()))
+        proto = next(iter(ContactForm.note.__dict__["_bound_once"].values()))[0]
         assert proto._form is None and proto.meta is None
 
 
@@ -43,3 +43,37 @@ def test_sub_forms_and_own_meta_are_bound_anew(app):
         assert "_bound_once" not in Several.names.__dict__
         own = ContactForm(meta={"locales": ["en"]})
         assert own.note.meta is own.meta
+
+
+def test_validation_worked_out_once_per_class_still_follows_each_form(app):
+    """validate_<name> runs after the given extra validators, a dropped field is skipped, text fields are cleaned."""
+    from wtforms.validators import ValidationError
+
+    class Named(Form):
+        """Two text fields, one with a check of its own."""
+        name = StringField("Naam")
+        other = StringField("Ander")
+        seen = []
+
+        def validate_name(self, field):
+            """Record the order and refuse 'x'."""
+            self.seen.append("inline")
+            if field.data == "x":
+                raise ValidationError("Geen x.")
+
+    def given(form, field):
+        """An extra validator passed to validate()."""
+        form.seen.append("given")
+
+    with app.test_request_context("/", method="POST", data={"name": "x", "other": "a\x00b"}):
+        full = Named()
+        assert not full.validate(extra_validators={"name": [given]})
+        assert Named.seen == ["given", "inline"] and full.name.errors == ["Geen x."]
+        assert full.other.data == "ab" and full.other.errors  # The invisible-character check, beside the field.
+        again = Named()
+        assert not again.validate() and again.name.errors == ["Geen x."]  # Without extra validators too.
+        Named.seen.clear()
+        dropped = Named()
+        del dropped.name
+        assert not dropped.validate() and "name" not in dropped.errors and dropped.other.errors
+        assert Named.seen == []  # Not run for the form without the field.

@@ -1,12 +1,5 @@
 """Form fields bound once per process and copied for each form, instead of constructed anew per request."""
-from wtforms import FieldList, FormField
-
-
-def shallow(obj):
-    """A new object of obj's class with the same attributes (copy.copy without its generic, slower machinery)."""
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__)
-    return new
+from wtforms import FieldList, FormField, PasswordField, StringField
 
 
 BIND_OPTIONS = {"name", "prefix", "translations"}  # What a form itself passes for each of its fields.
@@ -19,22 +12,80 @@ def bound_copy(form, unbound_field, options):
     19-field contact form on every request (bench/field.py). What __init__ makes per instance is copied here
     too (label, flags, render_kw, a choice list); validators and widgets were shared by WTForms itself already.
     """
-    if (vars(form.meta) or options.keys() != BIND_OPTIONS
-            or issubclass(unbound_field.field_class, (FormField, FieldList))):
-        # A form given meta of its own, a FieldList's entry, or a sub-form (made per instance).
-        return unbound_field.bind(form=form, **options)
+    if vars(form.meta) or options.keys() != BIND_OPTIONS:
+        return unbound_field.bind(form=form, **options)  # A form given meta of its own, or a FieldList's entry.
     # Kept on the unbound field (it lives as long as its form class): a form class made anew is bound anew.
-    protos = unbound_field.__dict__.setdefault("_bound_once", {})
+    protos = unbound_field.__dict__.get("_bound_once")
     key = (options["name"], options["prefix"], id(options["translations"]))
-    proto = protos.get(key)
-    if proto is None:
-        proto = protos[key] = unbound_field.bind(form=form, **options)
-        proto.meta = proto._form = None  # The prototype keeps no request's form alive.
-    field = shallow(proto)
-    field.meta, field._form = form.meta, form
-    field.label, field.flags = shallow(proto.label), shallow(proto.flags)
-    if proto.render_kw is not None:
-        field.render_kw = dict(proto.render_kw)
-    if type(proto.__dict__.get("_choices")) is list:
-        field._choices = list(proto._choices)
+    plan = protos.get(key) if protos is not None else None
+    if plan is None:
+        if issubclass(unbound_field.field_class, (FormField, FieldList)):
+            return unbound_field.bind(form=form, **options)  # A sub-form: made per instance.
+        plan = prototype(form, unbound_field, options)
+        unbound_field.__dict__.setdefault("_bound_once", {})[key] = plan
+    proto, label, flags, copy_render_kw, copy_choices = plan
+    field = new(type(proto))
+    values = field.__dict__
+    values.update(proto.__dict__)
+    values["meta"], values["_form"] = form.meta, form
+    values["label"] = copy = new(type(label))
+    copy.__dict__.update(label.__dict__)
+    values["flags"] = copy = new(type(flags))
+    copy.__dict__.update(flags.__dict__)
+    if copy_render_kw:
+        values["render_kw"] = dict(proto.render_kw)
+    if copy_choices:
+        values["_choices"] = list(proto._choices)
     return field
+
+
+new = object.__new__
+
+
+def prototype(form, unbound_field, options):
+    """(field bound once, its label, its flags, whether render_kw and choices need a copy per form)."""
+    proto = unbound_field.bind(form=form, **options)
+    proto.meta = proto._form = None  # The prototype keeps no request's form alive.
+    if not callable(proto.default):
+        # Field.process calls default() and falls back on TypeError: a raise and catch per field per request for
+        # every plain default (None mostly). Only process() reads default (WTForms' own code, checked).
+        proto.default = Constant(proto.default)
+    return (proto, proto.label, proto.flags, proto.render_kw is not None,
+            type(proto.__dict__.get("_choices")) is list)
+
+
+class Constant:
+    """A callable that returns one value: a plain field default in the form Field.process calls without a raise."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        """Keep the value."""
+        self.value = value
+
+    def __call__(self):
+        """The value itself (the same object each time, as a plain default was)."""
+        return self.value
+
+    def __repr__(self):
+        """Shown as the value it stands for."""
+        return repr(self.value)
+
+
+def shape(form):
+    """({field name: (its validate_<name> method,)}, names of its text fields), worked out once per form class.
+
+    Why: looking up 19 validate_<name> methods and type-checking 19 fields on every post was a tenth of
+    validating the contact form (bench/field.py). Keyed by the field names, as a form may drop a field.
+    """
+    names, cls = tuple(form._fields), type(form)
+    cache = cls.__dict__.get("_shapes")
+    if cache is None:
+        cache = {}
+        setattr(cls, "_shapes", cache)
+    if names not in cache:
+        inline = {n: (getattr(cls, f"validate_{n}"),) for n in names if getattr(cls, f"validate_{n}", None) is not None}
+        texts = tuple(n for n in names if isinstance(form._fields[n], StringField)
+                      and not isinstance(form._fields[n], PasswordField))
+        cache[names] = (inline, texts)
+    return cache[names]

@@ -9,11 +9,12 @@ from markupsafe import Markup
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, MonthField,
                      PasswordField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
 from . import notices
-from .binding import bound_copy
+from .binding import bound_copy, shape
 from .dates import now_local
 
 NOTE_MAX = 2000
@@ -38,14 +39,17 @@ def not_future(form, field):
     if field.data is None:
         return
     moment = field.data if isinstance(field.data, datetime) else datetime.combine(field.data, datetime.min.time())
-    if moment > now_local() + timedelta(minutes=10):
+    now = now_local()
+    if moment > now + timedelta(minutes=10):
         raise ValidationError("Dit moment ligt in de toekomst.")
-    if moment < now_local() - timedelta(days=90) and not getattr(form, "allow_old", False):
+    if moment < now - timedelta(days=90) and not getattr(form, "allow_old", False):
         raise ValidationError("Kies een moment in de afgelopen 90 dagen.")
 
 
 def nl_position(lat, lon):
     """(lat, lon) rounded to six decimals when both are numbers inside the Netherlands, else None."""
+    if not lat or not lon:  # No position sent (the usual case on a save): no exception to raise and catch.
+        return None
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
@@ -149,8 +153,16 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None):
         """WTForms' validation, then the invisible-character check on every text field (its message beside it)."""
-        valid = super().validate(extra_validators)
-        for field in self:
+        inline, texts = shape(self)
+        if extra_validators:  # What WTForms' Form.validate adds: each validate_<name> after the given ones.
+            extra = {name: tuple(v) for name, v in extra_validators.items()}
+            for name, own in inline.items():
+                extra[name] = (*extra.get(name, ()), *own)
+        else:
+            extra = inline
+        valid = BaseForm.validate(self, extra)
+        for name in texts:
+            field = self._fields[name]
             if invisible_removed(field):
                 field.errors = [*field.errors, INVISIBLE_MESSAGE]
                 valid = False

@@ -16,8 +16,11 @@ VALUE = re.compile(r"(contact)-([01]\d|2[0-3])([0-5]\d)")
 
 def saved(response, what, moment):
     """Let the next page say that `what` (a key of SAYS) was saved, with the time of moment; returns response."""
-    response.set_cookie(COOKIE, f"{what}-{moment:%H%M}", max_age=120, path="/", httponly=True, samesite="Lax",
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    # Written as the header itself: the value is a fixed word and four digits (nothing to quote), and Max-Age alone
+    # is what every browser honours; werkzeug's set_cookie added a formatted Expires date that the phone parses too.
+    secure = "; Secure" if current_app.config.get("SESSION_COOKIE_SECURE", False) else ""
+    response.headers.add("Set-Cookie", f"{COOKIE}={what}-{moment:%H%M}; Max-Age=120; HttpOnly; Path=/; "
+                                       f"SameSite=Lax{secure}")
     return response
 
 

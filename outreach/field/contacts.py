@@ -22,6 +22,16 @@ from ..core.youth import NewYouthFields
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
+# Fixed statements with named parameters: sqlite-utils' insert re-read the schema three times, wrapped a savepoint
+# and built its SQL on every save (a sixth of the save's own cost, bench/field.py). Columns a form leaves out are
+# NULL, as they were with sqlite-utils (which only named the keys it was given).
+INSERT_CONTACT = (
+    "insert into contacts (spot_id, lat, lon, contacted_at, kind, youths_present, topics, substances, ed_present, "
+    "duration_min, note, round_id, worker_id, created_at, corrects_id, client_id, client_hash) values (:spot_id, "
+    ":lat, :lon, :contacted_at, :kind, :youths_present, :topics, :substances, :ed_present, :duration_min, :note, "
+    ":round_id, :worker_id, :created_at, :corrects_id, :client_id, :client_hash)")
+INSERT_LINK = "insert into contact_youths (contact_id, youth_id) values (?, ?)"
+
 
 class ContactForm(NewYouthFields):
     """A contact: everything has a default, so 'Opslaan' alone is a valid minimal contact."""
@@ -65,6 +75,11 @@ class ContactForm(NewYouthFields):
             self.other_ids.append(row[0])
 
 
+def as_json(codes):
+    """A list of codes as stored (JSON text); most contacts name none, so '[]' needs no encoder run."""
+    return json.dumps(codes) if codes else "[]"
+
+
 def gps_position(form):
     """(lat, lon) when the phone sent a usable position in the Netherlands, else (None, None)."""
     return nl_position(form.lat.data, form.lon.data) or (None, None)
@@ -106,11 +121,10 @@ def save(form, replace=None, correct=None):
     replace: an own contact still inside its 24 hours, changed in place;
     correct: an older one, kept as it was and pointing to the new row that corrects it.
     """
-    db = get_db()
+    db, worker = get_db(), current_user._get_current_object()  # Looked up once, not through the proxy each time.
     with db.atomic():
         # A resend of an entry already saved: the same row, nothing new (not even its new youth).
-        existing, marks = (None, {}) if replace or correct else idempotency.resent(db, "contacts", form,
-                                                                                    current_user.id)
+        existing, marks = (None, {}) if replace or correct else idempotency.resent(db, "contacts", form, worker.id)
         if existing:
             return existing
         youth_ids = list(dict.fromkeys((form.youths.data or []) + getattr(form, "other_ids", [])))
@@ -122,25 +136,26 @@ def save(form, replace=None, correct=None):
             "spot_id": int(form.spot.data) if form.spot.data else None,
             "lat": lat, "lon": lon, "contacted_at": stamp(form.contacted_at.data),
             "kind": form.kind.data, "youths_present": max(form.youths_present.data, len(youth_ids)),
-            "topics": json.dumps(form.topics.data or []), "substances": json.dumps(form.substances.data or []),
+            "topics": as_json(form.topics.data), "substances": as_json(form.substances.data),
             "ed_present": int(form.ed_present.data), "duration_min": form.duration_min.data,
             "note": (form.note.data or "").strip() or None,
-            "round_id": round_for_entry(form.round_id.data, current_user.id),
+            "round_id": round_for_entry(form.round_id.data, worker.id),
         })
         if replace:
             contact_id = replace["id"]
             db["contacts"].update(contact_id, values)
             db.execute("delete from contact_youths where contact_id = ?", [contact_id])
         else:
-            contact_id = db["contacts"].insert({
-                **values, "worker_id": current_user.id, "created_at": audit.utcnow(),
-                "corrects_id": correct["id"] if correct else None, **marks}).last_pk
+            contact_id = db.execute(INSERT_CONTACT, {
+                **values, "worker_id": worker.id, "created_at": audit.utcnow(),
+                "corrects_id": correct["id"] if correct else None, "client_id": None, "client_hash": None,
+                **marks}).lastrowid
         if youth_ids:
-            db["contact_youths"].insert_all([{"contact_id": contact_id, "youth_id": y} for y in youth_ids])
+            db.conn.executemany(INSERT_LINK, [(contact_id, y) for y in youth_ids])
         if correct:
             db["contacts"].update(correct["id"], {"replaced_by": contact_id})
         audit.record("create" if not (replace or correct) else "update", "contact", contact_id,
-                     result=f"corrects {correct['id']}" if correct else "ok")
+                     result=f"corrects {correct['id']}" if correct else "ok", actor=worker, db=db)
     return contact_id
 
 
@@ -148,7 +163,7 @@ def save(form, replace=None, correct=None):
 @allow("worker")
 def new_contact():
     """The contact form: defaults everywhere, nearest spot preselected, so two taps log a contact."""
-    youth = arg_id("youth")
+    youth = arg_id("youth") if request.query_string else None  # A save posts no query: nothing to parse.
     # The phone may pick the nearest spot only on a fresh form where nobody chose one yet.
     nearest = request.method == "GET" and not request.args.get("spot")
     form = ContactForm() if request.method == "POST" else ContactForm(data={
