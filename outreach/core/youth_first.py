@@ -37,7 +37,7 @@ TRIGGERS = {
     # The roll-up deletes a youth's year row and inserts it again from the links left (rollups.YEAR_PART): only
     # when no link of that year is left does the row stay gone, and this one has to work it out; otherwise the
     # insert that follows does (half the work on every contact saved).
-    "youth_first_years_delete": "AFTER DELETE ON report_youth_years WHEN NOT EXISTS (SELECT 1 FROM report_links "
+    "youth_first_years_delete": "AFTER DELETE ON report_youth_years WHEN NOT EXISTS (SELECT 1 FROM report_links "  # nosec B608
                                 "WHERE youth_id = OLD.youth_id AND month BETWEEN OLD.year || '-01' AND OLD.year "
                                 "|| '-12') BEGIN " + REDO.replace("@Y", "OLD.youth_id"),
     # Not when only the stages copied onto the row change (rollups.STAGE_UPDATE, on every stage set).
