@@ -198,6 +198,9 @@ def check_page(page, name, both=True):
     """
     from axe_playwright_python.sync_playwright import Axe
     SHOTS.mkdir(exist_ok=True)
+    # A page found by its heading may still be loading its stylesheets (on a busy machine): the browser paints
+    # nothing before they apply, so the layout a person sees is the one after the load event.
+    page.wait_for_load_state("load")
     first = "dark" if page.evaluate(DARK) else "light"
     themes = [first, "light" if first == "dark" else "dark"] if both else [first]
     for theme in themes:
