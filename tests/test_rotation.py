@@ -136,7 +136,8 @@ def record_concern(client, n):
 
 def test_writes_during_rotate_key_stay_readable_and_the_old_key_is_gone(app, spot, worker_id, youth, tmp_path):
     """Spot, visit, insight, second factor and concern writes run while rotate-key (own process, batch 7) re-seals
-    1,500 values: afterwards every stored value opens with the final key file, and no value names the old key."""
+    1,500 values: afterwards every stored value opens with the final key file, and no value names the old key (nor
+    a key of a rotation in between, when one more was needed for every kind of write to race one)."""
     database = app.config["DATABASE"]
     seed_visits(app, spot, worker_id, 1500)
     old = json.loads(key_path_of(app).read_text())["current"]
@@ -148,18 +149,29 @@ def test_writes_during_rotate_key_stay_readable_and_the_old_key_is_gone(app, spo
         writer.start()
     time.sleep(1)  # Every writer logged in and saving.
     factory = f"outreach:create_app({{'DATABASE': {database!r}, 'SECRET_KEY': 'test-secret', 'RESEAL_BATCH': 7}})"
-    started = time.monotonic()
-    rotation = subprocess.run([sys.executable, "-m", "flask", "--app", factory, "rotate-key"], capture_output=True,
-                              text=True, timeout=300, cwd=os.path.dirname(database))
-    ended = time.monotonic()
+    windows = []  # (start, end) of each rotation.
+
+    def saved_meanwhile(writer):
+        """True when the writer saved while one of the rotations ran."""
+        return any(start <= at <= end for at, _ in writer.saved for start, end in windows)
+
+    # On a busy machine a slow writer (the insight's page is the report's) may not land a save inside one rotation:
+    # rotate again, up to three times, until every kind of write has raced one (each rotation is a whole one).
+    for _ in range(3):
+        started = time.monotonic()
+        rotation = subprocess.run([sys.executable, "-m", "flask", "--app", factory, "rotate-key"],
+                                  capture_output=True, text=True, timeout=300, cwd=os.path.dirname(database))
+        windows.append((started, time.monotonic()))
+        assert rotation.returncode == 0, rotation.stdout + rotation.stderr
+        if all(saved_meanwhile(writer) for writer in writers):
+            break
     time.sleep(0.5)
     for writer in writers:
         writer.stop.set()
         writer.join(60)
-    assert rotation.returncode == 0, rotation.stdout + rotation.stderr
     for writer in writers:
         assert writer.failed == [], (writer.name, writer.failed)
-        assert any(started <= at <= ended for at, _ in writer.saved), writer.name  # It really ran meanwhile.
+        assert saved_meanwhile(writer), writer.name  # It really ran meanwhile.
     ring = json.loads(key_path_of(app).read_text())
     assert list(ring["keys"]) == [ring["current"]] and ring["current"] != old
     values = stored_values(database)
