@@ -28,6 +28,14 @@ def log_out(phone):
     phone.wait_for_url("**/login")
 
 
+
+def send_message(phone, to, text, shot):
+    """Write text in the thread's field 'Bericht aan {to}', send it, wait for its confirmation, check the page."""
+    phone.get_by_label(f"Bericht aan {to}").fill(text)
+    phone.get_by_role("button", name="Bericht sturen").click()
+    phone.get_by_text(f"Bericht verstuurd naar {to}.").wait_for()
+    check_page(phone, shot)
+
 def test_names_inbox_and_thread(phone, live):
     """Admin names the CJG account; the CJG works its inbox and writes; the worker answers; the CJG sees it."""
     log_in(phone, "admin")
@@ -70,10 +78,7 @@ def test_names_inbox_and_thread(phone, live):
     warning.wait_for()
     assert "Gevonden: een naam" in warning.inner_text()
     check_page(phone, "cjg-message-warning")
-    phone.get_by_label("Bericht aan de straathoekwerker").fill("Eerste gesprek is gepland; kun jij erbij zijn?")
-    phone.get_by_role("button", name="Bericht sturen").click()
-    phone.get_by_text("Bericht verstuurd naar de straathoekwerker.").wait_for()
-    check_page(phone, "cjg-thread")
+    send_message(phone, "de straathoekwerker", "Eerste gesprek is gepland; kun jij erbij zijn?", "cjg-thread")
     log_out(phone)
 
     log_in(phone, "worker")
@@ -82,10 +87,7 @@ def test_names_inbox_and_thread(phone, live):
     phone.goto(f"/handoffs/{mine[0]}")
     thread = phone.locator("ol.thread")
     assert "Sanne de Boer (CJG)" in thread.inner_text() and "Eerste gesprek is gepland" in thread.inner_text()
-    phone.get_by_label("Bericht aan het CJG").fill("Ja, dinsdag kan ik erbij zijn.")
-    phone.get_by_role("button", name="Bericht sturen").click()
-    phone.get_by_text("Bericht verstuurd naar het CJG.").wait_for()
-    check_page(phone, "worker-thread")
+    send_message(phone, "het CJG", "Ja, dinsdag kan ik erbij zijn.", "worker-thread")
     log_out(phone)
 
     log_in(phone, "cjg")
