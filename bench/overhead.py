@@ -2,13 +2,14 @@
 
 1. Login page bytes on a cold cache: the HTML and every same-origin asset it pulls in, raw and gzip.
 2. Per-request overhead: the authenticated worker home ÷ a bare Flask route that returns the same bytes,
-   both called through WSGI in the same process, interleaved.
+   both called through WSGI in the same process, interleaved (in a new random order every round).
 3. Connection strategy: one INSERT through a persistent connection ÷ the same INSERT on a connection
    opened (with the PRAGMAs) and closed per request, interleaved; this is why db.py keeps one per thread.
 """
 import argparse
 import gzip
 import json
+import random
 import re
 import shutil
 import sqlite3
@@ -36,13 +37,31 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def interleave(a, b, n):
-    """Run a and b alternately n times each; return their median seconds."""
-    ta, tb = [], []
+def interleave(n, *sides):
+    """Run every side n times, one round at a time; each side's seconds, in the order the sides were given.
+
+    A side is a callable, or (callable, untimed step after it). Each round runs the sides in a new random order
+    (seeded, so a run can be repeated). Why: a request finds colder caches after another app's request (or
+    another route's) than after its own kind; in a fixed order, or one only turned, each side kept the same
+    neighbour before it and that cost fell on some sides only (bench/field.py: the floor's own code, put in the
+    save's place, measured 1.11× the floor, and 0.92× with the order swapped).
+    """
+    steps = [side if isinstance(side, tuple) else (side, None) for side in sides]
+    times = [[] for _ in steps]
+    order, shuffle = list(range(len(steps))), random.Random(n).shuffle
     for _ in range(n):
-        ta.append(timed(a))
-        tb.append(timed(b))
-    return statistics.median(ta), statistics.median(tb)
+        shuffle(order)
+        for k in order:
+            call, after = steps[k]
+            times[k].append(timed(call))
+            if after:
+                after()
+    return times
+
+
+def medians(n, *sides):
+    """The median seconds of each side, run as interleave() runs them."""
+    return [statistics.median(t) for t in interleave(n, *sides)]
 
 
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
@@ -88,7 +107,7 @@ def main():
     bare = Flask("bare")
     bare.add_url_rule("/", "bare", lambda: body)
     bare_client = bare.test_client()
-    ours, plain = interleave(lambda: client.get("/"), lambda: bare_client.get("/"), args.n)
+    ours, plain = medians(args.n, lambda: client.get("/"), lambda: bare_client.get("/"))
     print(f"worker home {ours * 1e6:.0f} µs ÷ bare route {plain * 1e6:.0f} µs = {ours / plain:.2f}×")
 
     path = work / "conn.sqlite"
@@ -107,7 +126,7 @@ def main():
         """The same insert on the kept connection."""
         db.conn.execute("insert into t (v) values (?)", ["x"])
 
-    keep, reopen = interleave(persistent, per_request, max(200, args.n // 4))
+    keep, reopen = medians(max(200, args.n // 4), persistent, per_request)
     print(f"insert, persistent {keep * 1e6:.0f} µs ÷ connection per request {reopen * 1e6:.0f} µs "
           f"= {keep / reopen:.2f}×")
     db.close()

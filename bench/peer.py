@@ -1,6 +1,6 @@
 """Save a contact: Straatwerk ÷ a comparable Django 5.2 app (bench/peers/djangopeer), side by side in one process.
 
-Both apps are called through WSGI by the same werkzeug test client class, interleaved, each with a logged-in
+Both apps are called through WSGI by the same werkzeug test client class, interleaved (in a new random order every round), each with a logged-in
 worker and its CSRF token; each save is one IMMEDIATE transaction with the contact and its audit row on SQLite
 with WAL and synchronous=FULL, both databases in one temporary folder. Beside it, Straatwerk's floor route
 (bench/field.py). Goal: save ÷ Django ≤ 0.6×. Needs `pip install -r bench/peers/requirements.txt` (make bench).
@@ -8,7 +8,6 @@ with WAL and synchronous=FULL, both databases in one temporary folder. Beside it
 import argparse
 import random
 import re
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from werkzeug.test import Client
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE / "peers")]
 from bench.field import add_spots, logged_in_app  # noqa: E402
-from bench.overhead import PASSWORD, timed  # noqa: E402
+from bench.overhead import PASSWORD, medians  # noqa: E402
 from outreach.core.dates import now_local  # noqa: E402
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -61,19 +60,16 @@ def main():
                  "new_gender": "unknown"}
     peer_form = {"csrfmiddlewaretoken": peer_token, "contacted_at": moment.replace("T", " "), "spot": "1",
                  "kind": "street", "youths_present": "1", "new_gender": "unknown"}
-    ours, floor, theirs = [], [], []
-    for _ in range(args.n):
-        ours.append(timed(lambda: ours_client.post("/contacts/new", data=ours_form)))
-        ours_client.delete_cookie("opgeslagen")  # A phone's next page would take it; untimed.
-        floor.append(timed(lambda: ours_client.post("/bench-floor", data=ours_form)))
-        theirs.append(timed(lambda: peer.post("/contacts/new", data=peer_form)))
-        peer.delete_cookie("messages")  # Likewise Django's message cookie.
+    # Each app's confirmation cookie is dropped after its save, untimed (a phone's next page would take it).
+    ours, floor, theirs = medians(
+        args.n, (lambda: ours_client.post("/contacts/new", data=ours_form), lambda: ours_client.delete_cookie("opgeslagen")),
+        lambda: ours_client.post("/bench-floor", data=ours_form),
+        (lambda: peer.post("/contacts/new", data=peer_form), lambda: peer.delete_cookie("messages")))
     from djangopeer.models import Audit, Contact
     assert Contact.objects.count() == Audit.objects.count() == args.n, "every Django save made its two rows"
     with app.app_context():
         from outreach.core.db import get_db
         assert get_db()["audit_log"].count_where("action = 'create' and object_type = 'contact'") == args.n
-    ours, floor, theirs = (statistics.median(t) for t in (ours, floor, theirs))
     print(f"save contact {ours * 1e6:.0f} µs ÷ Django 5.2 peer {theirs * 1e6:.0f} µs = {ours / theirs:.2f}× "
           "(goal ≤ 0.6×)")
     print(f"save ÷ floor: {ours / floor:.2f}× (floor {floor * 1e6:.0f} µs; goal ≤ 1.5×, aim ≤ 1.25×)")
