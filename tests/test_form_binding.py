@@ -1,5 +1,7 @@
 """Forms bind their fields as copies of fields bound once per process (core.binding.bound_copy): nothing leaks."""
+import pytest
 from wtforms import FieldList, StringField
+from wtforms.fields.core import Flags, Label
 
 from outreach.core.forms import Form
 from outreach.field.contacts import ContactForm
@@ -12,8 +14,18 @@ def test_two_forms_share_no_state_a_request_can_change(app):
         first.validate()
         first.spot.choices = [("1", "Skatebaan")]
         first.kind.choices.append(("x", "Iets anders"))
-        first.note.label.text = "Veranderd"
+        # The label and flags are shared by every form: changed in place they would change for every request,
+        # so that is refused; a form that needs another one gives its field its own.
+        with pytest.raises(AttributeError, match="shared by every form"):
+            first.note.label.text = "Veranderd"
+        with pytest.raises(AttributeError, match="shared by every form"):
+            first.note.flags.required = True
+        with pytest.raises(AttributeError, match="shared by every form"):
+            del first.note.label.text
+        first.note.label = Label(first.note.id, "Veranderd")
+        first.note.flags = Flags()
         first.note.flags.required = True
+        assert first.note.label.text == "Veranderd" and first.note.flags.required
         first.youths_present.render_kw = {"data-x": "1"}
         assert first.youths_present.errors
     with app.test_request_context("/contacts/new"):
@@ -21,8 +33,8 @@ def test_two_forms_share_no_state_a_request_can_change(app):
         assert second.spot._form is second and second.spot.meta is second.meta
         assert second.spot.choices is None
         assert ("x", "Iets anders") not in second.kind.choices
-        assert second.note.label.text == "Notitie"
-        assert not second.note.flags.required
+        assert second.note.label.text == "Notitie" and second.note.label() == '<label for="note">Notitie</label>'
+        assert not second.note.flags.required and second.youths_present.flags.required  # (InputRequired's flag)
         assert second.youths_present.render_kw is None
         assert second.youths_present.data == 1 and not second.youths_present.errors
         # A prototype is kept per field, without a form of a request attached to it.

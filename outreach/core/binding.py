@@ -1,5 +1,6 @@
 """Form fields bound once per process and copied for each form, instead of constructed anew per request."""
 from wtforms import FieldList, FormField, PasswordField, StringField
+from wtforms.fields.core import Flags, Label
 
 
 BIND_OPTIONS = {"name", "prefix", "translations"}  # What a form itself passes for each of its fields.
@@ -9,8 +10,9 @@ def bound_copy(form, unbound_field, options):
     """unbound_field bound to form: a copy of a field bound once per process, or a fresh bind when that is unsafe.
 
     Why: Field.__init__ (labels, flags, validator checks, choice lists) was the larger part of building the
-    19-field contact form on every request (bench/field.py). What __init__ makes per instance is copied here
-    too (label, flags, render_kw, a choice list); validators and widgets were shared by WTForms itself already.
+    19-field contact form on every request (bench/field.py). What __init__ makes per instance and a request
+    may change in place is copied here too (render_kw, a choice list); validators and widgets were shared by
+    WTForms itself already; the label and flags are shared read-only (Shared).
     """
     if vars(form.meta) or options.keys() != BIND_OPTIONS:
         return unbound_field.bind(form=form, **options)  # A form given meta of its own, or a FieldList's entry.
@@ -23,15 +25,11 @@ def bound_copy(form, unbound_field, options):
             return unbound_field.bind(form=form, **options)  # A sub-form: made per instance.
         plan = prototype(form, unbound_field, options)
         unbound_field.__dict__.setdefault("_bound_once", {})[key] = plan
-    proto, label, flags, copy_render_kw, copy_choices = plan
+    proto, copy_render_kw, copy_choices = plan
     field = new(type(proto))
     values = field.__dict__
     values.update(proto.__dict__)
     values["meta"], values["_form"] = form.meta, form
-    values["label"] = copy = new(type(label))
-    copy.__dict__.update(label.__dict__)
-    values["flags"] = copy = new(type(flags))
-    copy.__dict__.update(flags.__dict__)
     if copy_render_kw:
         values["render_kw"] = dict(proto.render_kw)
     if copy_choices:
@@ -43,15 +41,49 @@ new = object.__new__
 
 
 def prototype(form, unbound_field, options):
-    """(field bound once, its label, its flags, whether render_kw and choices need a copy per form)."""
+    """(field bound once, whether its render_kw and its choices need a copy per form)."""
     proto = unbound_field.bind(form=form, **options)
     proto.meta = proto._form = None  # The prototype keeps no request's form alive.
+    # Shared by every copy: copying these two per field was a tenth of binding a form (bench/field.py).
+    proto.label, proto.flags = shared(SharedLabel, proto.label), shared(SharedFlags, proto.flags)
     if not callable(proto.default):
         # Field.process calls default() and falls back on TypeError: a raise and catch per field per request for
         # every plain default (None mostly). Only process() reads default (WTForms' own code, checked).
         proto.default = Constant(proto.default)
-    return (proto, proto.label, proto.flags, proto.render_kw is not None,
-            type(proto.__dict__.get("_choices")) is list)
+    return proto, proto.render_kw is not None, type(proto.__dict__.get("_choices")) is list
+
+
+class Shared:
+    """An object every form's copy of a field shares: changing it in place would change it for every request."""
+
+    def __setattr__(self, name, value):
+        """Refuse, saying what to do instead."""
+        refuse(self)
+
+    def __delattr__(self, name):
+        """Refuse likewise."""
+        refuse(self)
+
+
+def refuse(shared):
+    """The error for a change to a shared label or flags object."""
+    raise AttributeError(f"{type(shared).__name__} is shared by every form of this class; give the field its own "
+                         "instead (field.label = Label(field.id, text), field.flags = Flags())")
+
+
+class SharedLabel(Shared, Label):
+    """A field's label, shared read-only."""
+
+
+class SharedFlags(Shared, Flags):
+    """A field's flags (required, maxlength, …), shared read-only."""
+
+
+def shared(kind, original):
+    """A read-only copy of a label or flags object, as kind."""
+    copy = new(kind)
+    copy.__dict__.update(original.__dict__)
+    return copy
 
 
 class Constant:
