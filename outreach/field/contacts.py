@@ -177,7 +177,7 @@ def new_contact():
             fill_choices(form, [youth] if youth else [])
             return render_template("contacts/form.html", form=form, contact=None, nearest=False), 409
         # The confirmation rides in a cookie of its own: a flash would re-sign the session twice (core.notices).
-        return notices.saved(redirect(url_for("home.index")), "contact", form.contacted_at.data)
+        return notices.home("contact", form.contacted_at.data)
     fill_choices(form, [youth] if youth else [])
     return render_template("contacts/form.html", form=form, contact=None, nearest=nearest)
 
