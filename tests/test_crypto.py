@@ -32,15 +32,19 @@ def test_round_trip_with_a_fresh_nonce_each_time(app):
 
 
 def test_a_page_of_rows_is_unsealed_like_one_row_at_a_time(app):
-    """unseal_all (the lists' batch: one keyring look-up) gives what unseal gives row by row, tampering refused too."""
+    """unseal_all (the lists' batch: one keyring look-up) gives what unseal gives row by row, in place (a page's
+    rows are fresh dicts of its own query), tampering refused too."""
     from outreach.core.crypto import unseal_all
     with app.app_context():
         rows = [seal("handoffs", {"id": i, "full_name": f"Jongere {i}", "phone": None, "status": "sent"})
                 for i in range(3)]
-        assert unseal_all("handoffs", rows) == [unseal("handoffs", row) for row in rows]
-        assert [r["full_name"] for r in unseal_all("handoffs", rows)] == ["Jongere 0", "Jongere 1", "Jongere 2"]
+        one_by_one, sealed_name = [unseal("handoffs", row) for row in rows], rows[0]["full_name"]
+        assert all(row["full_name"].startswith("v1:") for row in rows)
+        assert unseal_all("handoffs", rows) is rows and rows == one_by_one
+        assert [r["full_name"] for r in rows] == ["Jongere 0", "Jongere 1", "Jongere 2"]
+        assert unseal_all("handoffs", []) == []
         with pytest.raises(DecryptionError):
-            unseal_all("handoffs", [{"phone": rows[0]["full_name"]}])  # Moved to another column.
+            unseal_all("handoffs", [{"phone": sealed_name}])  # Moved to another column.
 
 
 def test_tampered_or_moved_values_are_refused(app):

@@ -66,7 +66,9 @@ def open_page(mine, status, after):
         # The condition texts are the fixed ones above; every value is a parameter.
         found = db.query(COLUMNS + "where " + where + " order by h.urgency, h.sent_at, h.id limit :limit",  # nosec B608
                          params)
-        rows += [dict(r, group=group, heading=heading) for r in found]
+        for row in found:  # db.query's rows are fresh dicts: the group is added in place, not by a copy per row.
+            row["group"], row["heading"] = group, heading
+            rows.append(row)
         if len(rows) > PAGE:
             break
     more = len(rows) > PAGE
@@ -94,7 +96,9 @@ def finished_page(mine, status, after):
     found = get_db().query(COLUMNS.replace("from handoffs h ", f"from handoffs h indexed by {index} ")  # nosec B608
                            + "where " + " and ".join(where)  # Fixed texts; every value is a parameter.
                            + " order by coalesce(h.closed_at, h.declined_at) desc, h.id desc limit :limit", params)
-    rows = [dict(r, group="finished", heading=None) for r in found]
+    rows = list(found)
+    for row in rows:
+        row["group"], row["heading"] = "finished", None
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     return unseal_all("handoffs", rows), (f"{rows[-1]['finished_at']}|{rows[-1]['id']}" if more else None)
