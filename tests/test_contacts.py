@@ -68,6 +68,16 @@ def test_saved_confirmation_shows_once_without_touching_the_session(auth, client
         assert "opgeslagen (" not in client.get("/").text
 
 
+def test_the_save_goes_home_under_the_address_the_app_is_served_at(auth, client, spot):
+    """The redirect home after a save follows where the app is mounted (a proxy's path prefix), whichever
+    address was saved under first: the home URL is kept per mount, never one for all."""
+    auth.login_role("worker")
+    for root in ("/straatwerk", "", "/straatwerk", "/jeugd"):
+        response = auth.post("/contacts/new", full(spot), page="/contacts/new",
+                             environ_overrides={"SCRIPT_NAME": root})
+        assert response.status_code == 302 and response.headers["Location"] == f"{root}/"
+
+
 def full(spot_id, **change):
     """A complete contact form."""
     return {"contacted_at": now_local().strftime("%Y-%m-%dT%H:%M"), "spot": str(spot_id), "kind": "group",
