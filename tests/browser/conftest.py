@@ -51,11 +51,17 @@ def serving(app, path):
     from waitress import create_server
 
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
+    loop = threading.Thread(target=httpd.run, daemon=True)
+    loop.start()
     url = f"http://127.0.0.1:{httpd.effective_port}"
     DATABASES[url] = path
     yield SimpleNamespace(url=url, path=path)
-    httpd.close()
+    # Its sockets are closed inside its own loop, which then ends: closed from here they raced the loop's select()
+    # (EBADF in the server's thread, now and then).
+    httpd.trigger.pull_trigger(lambda: [d.close() for d in list(httpd._map.values())])
+    loop.join(timeout=10)
+    assert not loop.is_alive(), "the test server did not stop"
+    httpd.task_dispatcher.shutdown()
     app.extensions["outreach.db"].close_all()
 
 
