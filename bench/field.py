@@ -10,7 +10,6 @@
 """
 import argparse
 import gzip
-from html.parser import HTMLParser
 import random
 import re
 import sqlite3
@@ -21,7 +20,7 @@ from pathlib import Path
 from flask import Flask, redirect
 from werkzeug.datastructures import MultiDict
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 from bench.overhead import PASSWORD, assets, medians  # noqa: E402  (run from the project folder)
 from outreach import create_app  # noqa: E402
 from outreach.core import idempotency  # noqa: E402
@@ -31,63 +30,13 @@ from outreach.core.db import PRAGMAS, connect, get_db  # noqa: E402
 from outreach.core.ready import open_database
 from outreach.demo.data import SPOTS  # noqa: E402
 from outreach.core.dates import now_local  # noqa: E402
+from pageforms import browser_data, post_forms  # noqa: E402  (tests/: what a browser posts for a form)
 
 def page_bytes(client, url):
     """(raw, gzip) bytes of a page plus every same-origin asset it loads."""
     html = client.get(url).data
     bodies = [html] + [client.get(a).data for a in assets(html.decode())]
     return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
-
-
-class Posted(HTMLParser):
-    """What a browser posts for a page's form with the given class, left as the page filled it in."""
-
-    def __init__(self, form_class):
-        """Collect the fields of the form with form_class."""
-        super().__init__()
-        self.form_class, self.inside, self.fields, self.select, self.textarea = form_class, False, [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        """Track the form; note each successful control's value."""
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = self.form_class in (a.get("class") or "").split()
-        elif not self.inside or "disabled" in a:
-            return
-        elif tag == "input" and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
-            self.fields.append((a["name"], a.get("value") or ""))
-        elif tag == "select":
-            self.select = [a["name"], None, None]  # name, first option, selected option
-        elif tag == "option" and self.select:
-            self.select[1] = self.select[1] if self.select[1] is not None else a.get("value", "")
-            self.select[2] = a.get("value", "") if "selected" in a else self.select[2]
-        elif tag == "textarea":
-            self.textarea = [a["name"], ""]
-
-    def handle_data(self, data):
-        """A textarea's text."""
-        if self.textarea:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        """Close a select or textarea (its value is posted), or the form."""
-        if tag == "select" and self.select:
-            name, first, chosen = self.select
-            self.fields.append((name, chosen if chosen is not None else first or ""))
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            name, text = self.textarea  # A browser drops the one line break right after <textarea>.
-            self.fields.append((name, text[2:] if text.startswith("\r\n") else text.removeprefix("\n")))
-            self.textarea = None
-        elif tag == "form":
-            self.inside = False
-
-
-def as_posted(html, form_class):
-    """The fields a browser posts for the form with form_class on the page, as a MultiDict."""
-    parser = Posted(form_class)
-    parser.feed(html)
-    return MultiDict(parser.fields)
 
 
 def bare_insert(conn):
@@ -164,7 +113,7 @@ def main():
     bare_client = bare.test_client()
 
     # The same save as a phone sends it: every field of the form as the page filled it in, with its client id.
-    phone = as_posted(client.get("/contacts/new").text, "contact-form")
+    phone = MultiDict(browser_data(post_forms(client.get("/contacts/new").text, "/contacts/new")["/contacts/new"]))
     phone["csrf_token"] = token
     assert len(phone) >= 15 and phone["client_id"] and phone["spot"], phone
     before = raw_conn.execute("select count(*) from contacts").fetchone()[0]

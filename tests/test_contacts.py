@@ -1,39 +1,16 @@
 """Contactmomenten: the two-tap minimal contact, details, quick-add, bad input, 24-hour edits and corrections."""
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from conftest import form_errors
+from pageforms import browser_data, post_forms
 from outreach.core.dates import now_local
 
 
-class FormDefaults(HTMLParser):
-    """Collects what a browser would submit untouched: input values, checked boxes, selected options."""
-
-    def __init__(self):
-        """Start empty."""
-        super().__init__()
-        self.data, self.select = {}, None
-
-    def handle_starttag(self, tag, attrs):
-        """Record one form control."""
-        a = dict(attrs)
-        if tag == "input" and a.get("name"):
-            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
-                self.data[a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self.select = a["name"]
-            self.data.setdefault(self.select, "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.data[self.select] = a.get("value", "")
-
-
 def form_defaults(html):
-    """The form data of a page as a browser would send it without any change."""
-    parser = FormDefaults()
-    parser.feed(html)
-    return parser.data
+    """The contact form's data as a browser would send it without any change."""
+    return browser_data(post_forms(html, "/contacts/new")["/contacts/new"])
 
 
 def test_minimal_contact_is_form_defaults(auth, client, query, spot, seed_rows, worker_id):

@@ -3,7 +3,7 @@ once there is room again the same entry is saved once. The database lives on a s
 import logging
 
 from conftest import AuthActions, csrf_token, fill, make_app
-from formwalk import browser_data, post_forms
+from pageforms import browser_data, post_forms
 from outreach.core.crypto import decrypt
 from outreach.core.db import connect
 
