@@ -47,6 +47,32 @@ def test_a_page_of_rows_is_unsealed_like_one_row_at_a_time(app):
             unseal_all("handoffs", [{"phone": sealed_name}])  # Moved to another column.
 
 
+def test_a_page_of_rows_looks_its_keys_up_once_and_names_a_tampered_column(app, monkeypatch):
+    """What makes unseal_all the lists' batch: the keyring and each column's associated data are worked out once per
+    page, not once per row (a page's cost must not grow with its rows); a tampered value still names its column."""
+    from outreach.core import crypto
+    looked_up = {"keyring": 0, "associated": 0}
+    for name in looked_up:
+        original = getattr(crypto, name)
+
+        def counted(*args, _original=original, _name=name):
+            """The original, counted."""
+            looked_up[_name] += 1
+            return _original(*args)
+        monkeypatch.setattr(crypto, name, counted)
+    with app.app_context():
+        rows = [seal("handoffs", {"id": i, "full_name": f"Jongere {i}", "phone": f"06-1234567{i}"}) for i in range(5)]
+        looked_up.update(keyring=0, associated=0)
+        crypto.unseal_all("handoffs", rows)
+        assert looked_up == {"keyring": 1, "associated": 2}  # One ring; full_name and phone.
+        assert [r["phone"] for r in rows] == [f"06-1234567{i}" for i in range(5)]
+        tampered = seal("handoffs", {"full_name": "Daan"})
+        tampered["full_name"] = tampered["full_name"][:-6] + ("A" if tampered["full_name"][-6] != "A" else "B") + \
+            tampered["full_name"][-5:]
+        with pytest.raises(DecryptionError, match=r"^handoffs\.full_name: waarde is gewijzigd"):
+            crypto.unseal_all("handoffs", [tampered])
+
+
 def test_tampered_or_moved_values_are_refused(app):
     """A changed byte, a value moved to another column or table, or an unknown key raises; never garbage."""
     with app.app_context():

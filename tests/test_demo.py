@@ -92,6 +92,27 @@ def test_seed_has_every_status(demo):
         "sent", "received", "accepted", "declined", "closed"}
 
 
+def test_seed_cases_in_hand_carry_a_thread_with_one_answer_unread_on_each_side(demo):
+    """Every accepted or finished case has the CJG's word and the worker's answer a day later (a finished one a
+    second word from the CJG), oldest first; the CJG has one answer unread and the worker one message, on
+    different cases, so both badges show in the demo."""
+    db = demo[0]
+    threads = {}
+    for handoff_id, status, kind, at, actor_role in db.execute(
+            "select h.id, h.status, e.kind, e.at, u.role from handoffs h join handoff_events e on e.handoff_id = h.id "
+            "join users u on u.id = e.actor_id where e.kind in ('feedback', 'reply') order by h.id, e.at, e.id"):
+        threads.setdefault((handoff_id, status), []).append((kind, actor_role, at))
+    in_hand = {r[0] for r in db.execute("select id from handoffs where status in ('accepted', 'closed')")}
+    assert {h for h, _ in threads} == in_hand and in_hand
+    for (_, status), messages in threads.items():
+        kinds = [(kind, role) for kind, role, _ in messages]
+        assert kinds == [("feedback", "cjg"), ("reply", "worker")] + ([("feedback", "cjg")] if status == "closed" else [])
+        assert [at for *_, at in messages] == sorted(at for *_, at in messages)
+    cjg_unread = [r[0] for r in db.execute("select id from handoffs where cjg_news_at > coalesce(cjg_seen_at, '')")]
+    worker_unread = [r[0] for r in db.execute("select id from handoffs where worker_news_at > coalesce(worker_seen_at, '')")]
+    assert len(cjg_unread) == len(worker_unread) == 1 and cjg_unread != worker_unread
+
+
 def test_invariant_2_seed_keeps_reporters_only_for_open_concerns(demo):
     """Invariant 2: the seed keeps reporters, in the reporter store, only for open concerns."""
     db = demo[0]

@@ -78,6 +78,13 @@ FEEDBACK = [
     "Eerste gesprek gehad, jongere kwam zelf.", "Ouders zijn gebeld en willen meewerken.",
     "Aangemeld bij de verslavingsdeskundige van het CJG.", "Afspraak gemist, we proberen het via school.",
 ]
+# The worker's answer in the thread, a day after the CJG's first word; on finished cases the CJG writes once more.
+REPLIES = [  # Without he or she: the handoff's invented name may be anyone's.
+    "Dank je. Donderdag ben ik bij de skatebaan en zeg ik dat jullie bellen.",
+    "Fijn. De vraag is of moeder mee mag naar het eerste gesprek.",
+    "Ik loop vrijdag met de ED langs de hangplek en houd jullie op de hoogte.",
+    "Is op de hoogte. Overdag lukt niet, vanwege een bijbaan bij de bakker.",
+]
 # Invented people for the handoffs' identifying details and the reporters (never real persons).
 FIRST_NAMES = ["Daan", "Sem", "Milan", "Noah", "Lucas", "Jesse", "Liam", "Finn", "Emma", "Tess", "Sara",
                "Lotte", "Fenna", "Isa", "Jayden", "Mees", "Nina", "Luuk", "Ruben", "Yara"]

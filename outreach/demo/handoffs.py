@@ -68,9 +68,11 @@ def seed_concerns_and_handoffs(db, rng, start, end, scale, youths, workers, cjg)
     for youth in serious:
         handoff_youths.append((youth, None, max(youth["_first_seen"], start) + timedelta(days=rng.randint(30, 90))))
     _seed_handoffs(db, rng, end, handoff_youths, workers, cjg)
-    unseen = db.execute("select max(id) from handoffs where status = 'accepted'").fetchone()[0]
-    if unseen:
-        db["handoffs"].update(unseen, {"worker_seen_at": None})
+    accepted = [r[0] for r in db.execute("select id from handoffs where status = 'accepted' order by id desc limit 2")]
+    if accepted:  # The worker has not yet read the CJG's word on the newest case in hand,
+        db["handoffs"].update(accepted[0], {"worker_seen_at": None})
+    if len(accepted) > 1:  # and the CJG not yet the worker's answer on the one before it.
+        db["handoffs"].update(accepted[1], {"cjg_seen_at": None})
 
 
 def _summary(db, youth_id, stage):
@@ -121,8 +123,13 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
             row.update(accepted_at=_at(sent + timedelta(days=2), 10), assigned_to=staff)
             trail.append(("accepted", sent + timedelta(days=2), staff, None))
             trail.append(("feedback", sent + timedelta(days=9), staff, rng.choice(D.FEEDBACK)))
+            # A thread, not one word: the worker answers the next day (the choice by number, so the random
+            # sequence, and with it the rest of the demo, stays as it was). The CJG read it that evening.
+            trail.append(("reply", sent + timedelta(days=10), workers[0], D.REPLIES[n % len(D.REPLIES)]))
+            row["cjg_seen_at"] = _at(sent + timedelta(days=10), 22)
         if status == "closed":
             row.update(outcome=D.OUTCOMES[n % len(D.OUTCOMES)], closed_at=_at(sent + timedelta(days=35), 15))
+            trail.append(("feedback", sent + timedelta(days=21), staff, D.FEEDBACK[(n + 1) % len(D.FEEDBACK)]))
             # The event's text is the timeline's words: the outcome's label, as the CJG page writes it.
             trail.append(("closed", sent + timedelta(days=35), staff, label(row["outcome"], OUTCOME)))
         if rng.random() < 0.2:
@@ -133,9 +140,9 @@ def _seed_handoffs(db, rng, end, handoff_youths, workers, cjg):
         if concern_id:
             links.append({"handoff_id": n, "concern_id": concern_id})
         for kind, day, actor, text in trail:
-            events.append({"handoff_id": n, "at": _at(day, 12), "actor_id": actor,
-                           "kind": "feedback" if kind == "feedback" else "status",
-                           "status": None if kind == "feedback" else kind, "text": text})
+            message = kind in ("feedback", "reply")
+            events.append({"handoff_id": n, "at": _at(day, 12), "actor_id": actor, "kind": kind if message else "status",
+                           "status": None if message else kind, "text": text})
     db["handoffs"].insert_all(sealed("handoffs", handoffs))
     db["handoff_concerns"].insert_all(links)
     db["handoff_events"].insert_all(sealed("handoff_events", events))
