@@ -107,6 +107,9 @@ def report_csv(app):
     return list(csv.reader(io.StringIO(body), delimiter=";"))
 
 
+CJG_READ = ("cjg_news_at", "cjg_seen_at")
+
+
 def previous_release(instance):
     """A database as a release before the sealing migration left it: the demo year, second-factor secrets and a
     few notes in clear (as earlier releases stored them); returns the plain secrets."""
@@ -122,6 +125,9 @@ def previous_release(instance):
         # stand-ins while it seeds and reads, dropped again so the upgrade makes and fills them itself.
         get_db().execute(context.TABLE)
         youth_first.install(get_db())
+        # The demo's threads say when the CJG read the worker's answer (columns of migration 0016): stand-ins too.
+        for column in CJG_READ:
+            get_db().execute(f"alter table handoffs add column {column} text")  # noqa: S608 - names from CJG_READ
         seed(2026, 1, date(2026, 11, 27))
         create_user("pilot", "manager", PASSWORDS["manager"])
         db = get_db()
@@ -143,6 +149,8 @@ def previous_release(instance):
             db.execute(f"drop trigger {name}")  # noqa: S608 - names from youth_first.TRIGGERS only
         db.execute("drop table report_youth_first")
         db.execute("drop table report_context")  # The administrator fills it in after the upgrade.
+        for column in CJG_READ:
+            db.execute(f"alter table handoffs drop column {column}")  # noqa: S608 - names from CJG_READ
     app.extensions["outreach.db"].close_all()
     return secrets, [row for row in before if row[0].lstrip("\ufeff") not in NEW_SECTIONS]
 

@@ -19,7 +19,8 @@ def count(live, sql, params=()):
 
 def test_concern_to_handoff_to_feedback(phone, live):
     """Concern to handoff to feedback."""
-    waiting = count(live, "select count(*) from handoffs where status = 'sent'")
+    cjg = count(live, "select id from users where username = 'cjg'")
+    waiting = count(live, BADGES["cjg.inbox"], [cjg])  # Not opened yet, and the worker's answers the CJG has not read.
     werker = count(live, "select id from users where username = 'werker'")
     news_before = count(live, BADGES["handoffs.list_handoffs"], [werker])
     log_in(phone, "worker")
