@@ -254,9 +254,9 @@ def unseal_all(table, rows):
     The keyring is looked up once (keyring() checks the key file on every call), and each column's associated
     data made once: a page's cost must not grow with its rows (bench/growth.py).
     """
-    ring = keyring()
     if not rows:
         return rows
+    ring = keyring()
     # Only the sealed columns the page selected are touched (a list page selects one or two of them).
     for column in [c for c in COLUMNS[table] if c in rows[0]]:
         aad = associated(table, column)
